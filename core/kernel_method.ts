@@ -1,0 +1,44 @@
+/**
+ * Kernel methods: the elementwise `k(u, v)` that combines the two
+ * projections of a quadratic term (METHOD.md §2).
+ *
+ * The core defines the interface and the built-in `quadratic` kernel
+ * (`u ⊙ v`); other kernels come from plugins registered as kind `"kernel"`.
+ *
+ * @example
+ * ```ts
+ * import { register, tf, type KernelMethod } from "@quadranet/core";
+ * const cubic: KernelMethod = {
+ *   name: "cubic",
+ *   apply: (u, v) => tf.mul(tf.mul(u, v), tf.add(u, v)),
+ * };
+ * register("kernel", cubic.name, cubic);
+ * ```
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { register } from "./registry.ts";
+
+/** A named elementwise kernel over the two projections `u = Ux`, `v = Vx`. */
+export interface KernelMethod {
+  /** Registry name, e.g. `"quadratic"`. */
+  readonly name: string;
+  /** `k(u, v)`, same shape as `u` and `v` (`[..., r]`). */
+  apply(u: tf.Tensor, v: tf.Tensor): tf.Tensor;
+  /**
+   * The partial derivatives `∂k/∂u` and `∂k/∂v` at `(u, v)`, for closed-form
+   * backward passes. Kernels without it are differentiated by autodiff.
+   */
+  partials?(u: tf.Tensor, v: tf.Tensor): { du: tf.Tensor; dv: tf.Tensor };
+  /** FLOPs per element of `k(u, v)`, for compute accounting (default 1). */
+  readonly flopsPerElement?: number;
+}
+
+/** The built-in kernel: `k(u, v) = u ⊙ v` (the authors' "linear" kernel). */
+export const quadraticKernel: KernelMethod = {
+  name: "quadratic",
+  apply: (u, v) => tf.mul(u, v),
+  partials: (u, v) => ({ du: v, dv: u }),
+};
+
+register("kernel", quadraticKernel.name, quadraticKernel);
