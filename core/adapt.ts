@@ -80,6 +80,7 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
       rank: cfg.rank,
       alpha: cfg.alpha,
       kernel: cfg.kernel,
+      kernelOptions: cfg.kernelOptions,
       quadKernelSize: cfg.quadKernelSize,
       dilation: cfg.dilation,
       trainPrimary: cfg.trainPrimary || modules.has(name),

@@ -19,15 +19,15 @@ import type { QuadraticLayer } from "./quadratic_layer.ts";
 /** Computes a layer's scaled quadratic term `s · P k(Ux, Vx)` for input `x`. */
 export interface BackpropStrategy {
   readonly name: string;
-  quadraticTerm(layer: QuadraticLayer, x: tf.Tensor): tf.Tensor;
+  quadraticTerm(layer: QuadraticLayer, x: tf.Tensor, training: boolean): tf.Tensor;
 }
 
 /** Plain reverse-mode autodiff through the projections, kernel and `P`. */
 export const autodiff: BackpropStrategy = {
   name: "autodiff",
-  quadraticTerm(layer, x) {
+  quadraticTerm(layer, x, training) {
     const [u, v] = layer.project(x);
-    return layer.outProject(layer.kernelMethod.apply(u, v));
+    return layer.outProject(layer.kernelMethod.apply(u, v, layer.kernelContext(training)));
   },
 };
 

@@ -13,6 +13,7 @@
  */
 import { ConfigError } from "./errors.ts";
 import { lookup } from "./registry.ts";
+import type { KernelMethod, KernelOptions } from "./kernel_method.ts";
 
 /** One layer selector: a layer name, a layer class name, or a RegExp on names. */
 export type LayerSelector = string | RegExp;
@@ -27,6 +28,8 @@ export interface AdaptConfig {
   alpha?: number;
   /** Kernel method name, registered as kind `"kernel"`. Default `"quadratic"`. */
   kernel?: string;
+  /** Options of the kernel method (e.g. `{ degree: 3 }` for `poly`). */
+  kernelOptions?: Record<string, number | boolean | string>;
   /** U/V kernel size for convs; default matches the primary receptive field. */
   quadKernelSize?: number | [number, number];
   /** U/V dilation for convs (atrous); default matches the primary receptive field. */
@@ -51,6 +54,7 @@ export interface ResolvedAdaptConfig {
   rank: number;
   alpha: number;
   kernel: string;
+  kernelOptions: Record<string, number | boolean | string>;
   quadKernelSize: [number, number] | null;
   dilation: [number, number] | null;
   targets: "all" | LayerSelector[];
@@ -66,6 +70,7 @@ const KEYS: (keyof AdaptConfig)[] = [
   "rank",
   "alpha",
   "kernel",
+  "kernelOptions",
   "quadKernelSize",
   "dilation",
   "targets",
@@ -147,6 +152,30 @@ function checkName(field: "kernel" | "backprop" | "method", name: unknown): stri
   return name;
 }
 
+/** Validates kernel options with the kernel's own check (ConfigError on failure). */
+export function checkKernelOptions(
+  kernel: string,
+  options: unknown,
+): Record<string, number | boolean | string> {
+  if (!options || typeof options !== "object" || Array.isArray(options)) {
+    throw new ConfigError(
+      "kernelOptions",
+      `kernelOptions must be an object of options for kernel "${kernel}"`,
+    );
+  }
+  const k = lookup<KernelMethod>("kernel", kernel);
+  try {
+    return k.resolveOptions
+      ? k.resolveOptions(options as KernelOptions)
+      : { ...(options as KernelOptions) };
+  } catch (e) {
+    throw new ConfigError(
+      "kernelOptions",
+      `kernelOptions for kernel "${kernel}": ${(e as Error).message}`,
+    );
+  }
+}
+
 /** Fills in defaults and validates; throws {@link ConfigError} naming the key. */
 export function resolveAdaptConfig(config: AdaptConfig = {}): ResolvedAdaptConfig {
   for (const key of Object.keys(config)) {
@@ -164,11 +193,13 @@ export function resolveAdaptConfig(config: AdaptConfig = {}): ResolvedAdaptConfi
     throw new ConfigError("trainPrimary", `trainPrimary must be true or false`);
   }
   const targets = config.targets ?? "all";
+  const kernel = checkName("kernel", config.kernel ?? "quadratic");
   return {
     method: checkName("method", config.method ?? "quadratic"),
     rank,
     alpha: checkAlpha(config.alpha ?? rank),
-    kernel: checkName("kernel", config.kernel ?? "quadratic"),
+    kernel,
+    kernelOptions: checkKernelOptions(kernel, config.kernelOptions ?? {}),
     quadKernelSize: config.quadKernelSize === undefined
       ? null
       : positivePair("quadKernelSize", config.quadKernelSize),

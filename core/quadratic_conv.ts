@@ -21,7 +21,14 @@
 import { tf } from "./tf.ts";
 import { QuadraticLayer, type QuadraticLayerArgs } from "./quadratic_layer.ts";
 import { type ConvGeometry, convGeometry, quadGeometry } from "./conv_geometry.ts";
-import { alignedConv, type ConvKind, effectiveSize, padToPlan, planGrid } from "./atrous.ts";
+import {
+  alignedConv,
+  type ConvKind,
+  effectiveSize,
+  type GridPlan,
+  padToPlan,
+  planGrid,
+} from "./atrous.ts";
 import { denseLastAxis } from "./quadratic_dense.ts";
 
 type Shape = (number | null)[];
@@ -64,14 +71,23 @@ abstract class QuadraticConvBase extends QuadraticLayer {
     return this.primaryBias ? tf.add(y, this.primaryBias.read()) : y;
   }
 
-  project(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  private plan(x: tf.Tensor4D): GridPlan {
     const g = this.geometry;
-    const x4 = x as tf.Tensor4D;
     const eff: [number, number] = [
       effectiveSize(this.quad.size[0], this.quad.dilation[0]),
       effectiveSize(this.quad.size[1], this.quad.dilation[1]),
     ];
-    const plan = planGrid([x4.shape[1], x4.shape[2]], { ...g, primaryKernel: g.extent }, eff);
+    return planGrid([x.shape[1], x.shape[2]], { ...g, primaryKernel: g.extent }, eff);
+  }
+
+  projectWith(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+    const x4 = x as tf.Tensor4D;
+    return alignedConv(x4, w as tf.Tensor4D, this.convKind, this.plan(x4), this.quad.dilation);
+  }
+
+  override project(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    const x4 = x as tf.Tensor4D;
+    const plan = this.plan(x4);
     const xp = padToPlan(x4, plan); // padded once, read by both U and V
     const u = this.quadU.read() as tf.Tensor4D;
     const v = this.quadV.read() as tf.Tensor4D;
@@ -105,12 +121,12 @@ export class QuadraticConv2D extends QuadraticConvBase {
     if (this.baseConfig.useBias !== false) {
       this.primaryBias = this.addPrimary("bias", [this.filters]);
     }
-    this.addAdapter([qh, qw, c, this.rank], qh * qw * c, [this.rank, this.filters]);
+    this.addAdapter([qh, qw, c, this.rank], qh * qw * c, [this.rank, this.filters], this.rank);
     this.built = true;
   }
 
-  outProject(k: tf.Tensor): tf.Tensor {
-    return denseLastAxis(k, tf.mul(this.quadP.read(), this.scale)); // [B, H, W, c_out]
+  outProjectWith(k: tf.Tensor, p: tf.Tensor): tf.Tensor {
+    return denseLastAxis(k, tf.mul(p, this.scale)); // [B, H, W, c_out]
   }
 
   extraFlops(): number | null {
@@ -141,16 +157,16 @@ export class QuadraticDepthwiseConv2D extends QuadraticConvBase {
     const [qh, qw] = this.quad.size;
     this.primaryKernel = this.addPrimary("depthwise_kernel", [kh, kw, c, m]);
     if (this.baseConfig.useBias !== false) this.primaryBias = this.addPrimary("bias", [c * m]);
-    this.addAdapter([qh, qw, c, this.rank], qh * qw, [c, this.rank, m]);
+    this.addAdapter([qh, qw, c, this.rank], qh * qw, [c, this.rank, m], c * this.rank);
     this.built = true;
   }
 
-  outProject(k: tf.Tensor): tf.Tensor {
+  outProjectWith(k: tf.Tensor, pw: tf.Tensor): tf.Tensor {
     const [b, h, w] = k.shape;
     const c = this.channels;
     const r = this.rank;
     const m = this.depthMultiplier;
-    const p = tf.mul(this.quadP.read(), this.scale); // [c, r, m]
+    const p = tf.mul(pw, this.scale); // [c, r, m]
     if (m === 1) {
       const k5 = tf.reshape(k, [b, h, w, c, r]);
       return tf.sum(tf.mul(k5, tf.reshape(p, [c, r])), -1); // [B, H, W, c]

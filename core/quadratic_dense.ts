@@ -44,7 +44,7 @@ export class QuadraticDense extends QuadraticLayer {
     this.inputDim = din;
     this.primaryKernel = this.addPrimary("kernel", [din, this.units]);
     if (this.baseConfig.useBias !== false) this.primaryBias = this.addPrimary("bias", [this.units]);
-    this.addAdapter([din, this.rank], din, [this.rank, this.units]);
+    this.addAdapter([din, this.rank], din, [this.rank, this.units], this.rank);
     this.built = true;
   }
 
@@ -52,12 +52,12 @@ export class QuadraticDense extends QuadraticLayer {
     return denseLastAxis(x, this.primaryKernel.read(), this.primaryBias?.read());
   }
 
-  project(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    return [denseLastAxis(x, this.quadU.read()), denseLastAxis(x, this.quadV.read())];
+  projectWith(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+    return denseLastAxis(x, w);
   }
 
-  outProject(k: tf.Tensor): tf.Tensor {
-    return denseLastAxis(k, tf.mul(this.quadP.read(), this.scale));
+  outProjectWith(k: tf.Tensor, p: tf.Tensor): tf.Tensor {
+    return denseLastAxis(k, tf.mul(p, this.scale));
   }
 
   extraFlops(): number | null {

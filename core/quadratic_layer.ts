@@ -12,7 +12,7 @@ import { tf } from "./tf.ts";
 import { checkAlpha, checkRank, positivePair } from "./config.ts";
 import { lookup } from "./registry.ts";
 import { fromClassConfig } from "./topology.ts";
-import type { KernelMethod } from "./kernel_method.ts";
+import type { KernelContext, KernelMethod, KernelOptions } from "./kernel_method.ts";
 import type { BackpropStrategy } from "./backprop.ts";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -30,6 +30,7 @@ export interface QuadraticLayerArgs extends LayerArgs {
   rank: number;
   alpha: number;
   kernel: string;
+  kernelOptions?: KernelOptions;
   /** U/V kernel size `[h, w]` (convs only; null: matched to the primary). */
   quadKernelSize?: [number, number] | null;
   /** U/V dilation `[h, w]` (convs only; null: matched to the primary). */
@@ -54,6 +55,9 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
   readonly alpha: number;
   readonly kernelName: string;
   readonly kernelMethod: KernelMethod;
+  readonly kernelOptions: KernelOptions;
+  /** The kernel's own weights in this layer (e.g. rbf's BatchNorm), by name. */
+  kernelWeights: Record<string, tf.LayerVariable> = {};
   readonly backpropName: string;
   readonly trainPrimary: boolean;
   readonly seed: number;
@@ -79,6 +83,10 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
     this.alpha = checkAlpha(args.alpha);
     this.kernelName = args.kernel;
     this.kernelMethod = lookup<KernelMethod>("kernel", args.kernel);
+    const opts = args.kernelOptions ?? {};
+    this.kernelOptions = this.kernelMethod.resolveOptions
+      ? this.kernelMethod.resolveOptions(opts)
+      : opts;
     this.backpropName = args.backprop ?? "autodiff";
     lookup<BackpropStrategy>("backprop", this.backpropName);
     this.trainPrimary = args.trainPrimary ?? false;
@@ -111,16 +119,31 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
 
   /** The primary (pre-trained, first-order) op without activation. */
   abstract primary(x: tf.Tensor): tf.Tensor;
+  /** One projection of `x` with weights `w` (U or V), on the primary's output grid. */
+  abstract projectWith(x: tf.Tensor, w: tf.Tensor): tf.Tensor;
+  /** `s · P k` for the kernel output `k` and output projection `p`. */
+  abstract outProjectWith(k: tf.Tensor, p: tf.Tensor): tf.Tensor;
+
   /** `[Ux, Vx]`. */
-  abstract project(x: tf.Tensor): [tf.Tensor, tf.Tensor];
-  /** `s · P k` for the kernel output `k`. */
-  abstract outProject(k: tf.Tensor): tf.Tensor;
+  project(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    return [this.projectWith(x, this.quadU.read()), this.projectWith(x, this.quadV.read())];
+  }
+
+  /** `s · P k` with this layer's P. */
+  outProject(k: tf.Tensor): tf.Tensor {
+    return this.outProjectWith(k, this.quadP.read());
+  }
+
+  /** What the kernel method needs besides u and v. */
+  kernelContext(training: boolean): KernelContext {
+    return { weights: this.kernelWeights, options: this.kernelOptions, training };
+  }
   /** Extra FLOPs per example of the quadratic term (null if spatial size is unknown). */
   abstract extraFlops(): number | null;
 
-  /** U, V, P: the weights the adapter adds. */
+  /** U, V, P and the kernel's weights: everything the adapter adds. */
   adapterWeights(): tf.LayerVariable[] {
-    return [this.quadU, this.quadV, this.quadP];
+    return [this.quadU, this.quadV, this.quadP, ...Object.values(this.kernelWeights)];
   }
 
   /** The primary kernel (and bias): the original layer's weights. */
@@ -151,8 +174,8 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
     );
   }
 
-  /** Adds U and V (Kaiming-uniform, seeded) and P (zeros). */
-  protected addAdapter(uvShape: number[], fanIn: number, pShape: number[]): void {
+  /** Adds U and V (Kaiming-uniform, seeded), P (zeros) and the kernel's weights for `channels`. */
+  protected addAdapter(uvShape: number[], fanIn: number, pShape: number[], channels: number): void {
     const b = kaimingBound(fanIn);
     const init = (seed: number) => tf.initializers.randomUniform({ minval: -b, maxval: b, seed });
     this.quadU = this.addWeight(
@@ -179,19 +202,35 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
       undefined,
       true,
     );
+    for (const spec of this.kernelMethod.weights?.(channels, this.kernelOptions) ?? []) {
+      const init = spec.init === "zeros"
+        ? tf.initializers.zeros()
+        : spec.init === "ones"
+        ? tf.initializers.ones()
+        : tf.initializers.identity({});
+      this.kernelWeights[spec.name] = this.addWeight(
+        `kernel_${spec.name}`,
+        spec.shape,
+        "float32",
+        init,
+        undefined,
+        spec.trainable,
+      );
+    }
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     return this.baseLayer.computeOutputShape(inputShape);
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown> = {}): tf.Tensor {
+    const training = kwargs.training === true;
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       let y = this.primary(x);
       if (this.quadEnabled) {
         const strategy = lookup<BackpropStrategy>("backprop", this.backpropName);
-        y = tf.add(y, strategy.quadraticTerm(this, x));
+        y = tf.add(y, strategy.quadraticTerm(this, x, training));
       }
       return this.activationLayer ? this.activationLayer.apply(y) as tf.Tensor : y;
     });
@@ -204,6 +243,7 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
       rank: this.rank,
       alpha: this.alpha,
       kernel: this.kernelName,
+      kernelOptions: this.kernelOptions,
       quadKernelSize: this.quadKernelSizeArg,
       dilation: this.dilationArg,
       trainPrimary: this.trainPrimary,
