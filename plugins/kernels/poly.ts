@@ -1,0 +1,49 @@
+/**
+ * The polynomial kernel `k(u, v) = (u ⊙ v + c)^p`, degree p ≥ 2 (default
+ * p = 2, c = 1). With P = 0 the adapted model still starts equal to its base.
+ *
+ * @example
+ * ```ts
+ * import { adapt } from "@quadranet/core";
+ * import "@quadranet/kernels";
+ * adapt(model, { kernel: "poly", kernelOptions: { degree: 3 } });
+ * ```
+ * @module
+ */
+import { type KernelMethod, type KernelOptions, register, tf } from "@quadranet/core";
+
+function intPow(t: tf.Tensor, p: number): tf.Tensor {
+  let y = t;
+  for (let i = 1; i < p; i++) y = tf.mul(y, t);
+  return y;
+}
+
+/** `(u ⊙ v + c)^p`, with closed-form partials. */
+export const polyKernel: KernelMethod = {
+  name: "poly",
+  resolveOptions(o: KernelOptions): KernelOptions {
+    const degree = o.degree ?? 2;
+    const c = o.c ?? 1;
+    for (const k of Object.keys(o)) {
+      if (k !== "degree" && k !== "c") {
+        throw new Error(`unknown option "${k}"; poly takes degree, c`);
+      }
+    }
+    if (typeof degree !== "number" || !Number.isInteger(degree) || degree < 2) {
+      throw new Error(`degree ${JSON.stringify(degree)} must be an integer >= 2`);
+    }
+    if (typeof c !== "number" || !Number.isFinite(c)) throw new Error(`c must be a finite number`);
+    return { degree, c };
+  },
+  apply(u, v, ctx) {
+    return intPow(tf.add(tf.mul(u, v), ctx.options.c as number), ctx.options.degree as number);
+  },
+  partials(u, v, ctx) {
+    const p = ctx.options.degree as number;
+    const d = tf.mul(intPow(tf.add(tf.mul(u, v), ctx.options.c as number), p - 1), p);
+    return { du: tf.mul(d, v), dv: tf.mul(d, u) };
+  },
+  flopsPerElement: 3, // mul, add, and (p − 1) more muls: 3 for the default p = 2
+};
+
+register("kernel", polyKernel.name, polyKernel);
