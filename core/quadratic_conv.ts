@@ -34,11 +34,12 @@ import { denseLastAxis } from "./quadratic_dense.ts";
 type Shape = (number | null)[];
 
 abstract class QuadraticConvBase extends QuadraticLayer {
-  protected abstract readonly convKind: ConvKind;
+  abstract readonly convKind: ConvKind;
   readonly geometry: ConvGeometry;
   /** U/V kernel size and dilation actually used. */
   readonly quad: { size: [number, number]; dilation: [number, number] };
-  protected channels = 0;
+  /** Input channels (known after build). */
+  channels = 0;
 
   constructor(args: QuadraticLayerArgs) {
     super(args);
@@ -71,7 +72,8 @@ abstract class QuadraticConvBase extends QuadraticLayer {
     return this.primaryBias ? tf.add(y, this.primaryBias.read()) : y;
   }
 
-  private plan(x: tf.Tensor4D): GridPlan {
+  /** The grid plan of the U/V projections for input `x`. */
+  projectionPlan(x: tf.Tensor4D): GridPlan {
     const g = this.geometry;
     const eff: [number, number] = [
       effectiveSize(this.quad.size[0], this.quad.dilation[0]),
@@ -82,12 +84,18 @@ abstract class QuadraticConvBase extends QuadraticLayer {
 
   projectWith(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
     const x4 = x as tf.Tensor4D;
-    return alignedConv(x4, w as tf.Tensor4D, this.convKind, this.plan(x4), this.quad.dilation);
+    return alignedConv(
+      x4,
+      w as tf.Tensor4D,
+      this.convKind,
+      this.projectionPlan(x4),
+      this.quad.dilation,
+    );
   }
 
   override project(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
     const x4 = x as tf.Tensor4D;
-    const plan = this.plan(x4);
+    const plan = this.projectionPlan(x4);
     const xp = padToPlan(x4, plan); // padded once, read by both U and V
     const u = this.quadU.read() as tf.Tensor4D;
     const v = this.quadV.read() as tf.Tensor4D;
@@ -107,7 +115,7 @@ abstract class QuadraticConvBase extends QuadraticLayer {
 export class QuadraticConv2D extends QuadraticConvBase {
   static className = "QuadraticConv2D";
   readonly form = "conv2d" as const;
-  protected readonly convKind = "conv" as const;
+  readonly convKind = "conv" as const;
 
   get filters(): number {
     return this.baseConfig.filters as number;
@@ -144,7 +152,7 @@ export class QuadraticConv2D extends QuadraticConvBase {
 export class QuadraticDepthwiseConv2D extends QuadraticConvBase {
   static className = "QuadraticDepthwiseConv2D";
   readonly form = "depthwise" as const;
-  protected readonly convKind = "depthwise" as const;
+  readonly convKind = "depthwise" as const;
 
   get depthMultiplier(): number {
     return (this.baseConfig.depthMultiplier as number | undefined) ?? 1;

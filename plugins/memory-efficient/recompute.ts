@@ -1,0 +1,84 @@
+/**
+ * `backprop: "recompute"`: memory-efficient backpropagation for quadratic
+ * layers (QuadraLib's hybrid backprop, extended to convs; METHOD.md §3).
+ *
+ * Autodiff keeps `Ux`, `Vx`, `k(Ux, Vx)` and the padded input of every
+ * adapted layer until the backward pass. This strategy keeps only `x` and the
+ * weights, and in the backward pass recomputes the two projections and
+ * applies the closed-form gradients, with `g = ∂L/∂y`:
+ *
+ *     g_k = s·Pᵀg          ∂L/∂P = s·g·k(Ux,Vx)ᵀ
+ *     g_u = g_k ⊙ ∂k/∂u    g_v = g_k ⊙ ∂k/∂v
+ *     ∂L/∂U = g_u·xᵀ       ∂L/∂V = g_v·xᵀ       ∂L/∂x = Uᵀg_u + Vᵀg_v
+ *
+ * where each `·ᵀ` of a projection is its transpose: a matmul, or the filter
+ * and input gradients of the aligned atrous conv (`transposes.ts`). Kernels without `partials`, or that carry
+ * weights of their own, fall back to autodiff with a one-time notice.
+ *
+ * @example
+ * ```ts
+ * import { adapt } from "@quadranet/core";
+ * import "@quadranet/memory-efficient";
+ * const adapted = adapt(model, { rank: 4, backprop: "recompute" });
+ * ```
+ * @module
+ */
+import {
+  autodiff,
+  type BackpropStrategy,
+  type QuadraticLayer,
+  register,
+  tf,
+} from "@quadranet/core";
+import { outProjectionVjp, projectionVjp } from "./transposes.ts";
+
+const noticed = new Set<string>();
+
+function fallbackNotice(kernel: string, why: string): void {
+  if (noticed.has(kernel)) return;
+  noticed.add(kernel);
+  console.warn(`recompute: kernel "${kernel}" ${why}; its layers use autodiff instead.`);
+}
+
+/** The `recompute` strategy. */
+export const recompute: BackpropStrategy = {
+  name: "recompute",
+  quadraticTerm(layer: QuadraticLayer, x: tf.Tensor, training: boolean): tf.Tensor {
+    const kernel = layer.kernelMethod;
+    if (!kernel.partials) {
+      fallbackNotice(kernel.name, "has no closed-form partials");
+      return autodiff.quadraticTerm(layer, x, training);
+    }
+    if (kernel.weights?.(1, layer.kernelOptions).length) {
+      fallbackNotice(kernel.name, "carries weights of its own");
+      return autodiff.quadraticTerm(layer, x, training);
+    }
+    const ctx = layer.kernelContext(training);
+    const term = tf.customGrad((...args: (tf.Tensor | ((s: tf.Tensor[]) => void))[]) => {
+      const [xi, u, v, p] = args as tf.Tensor[];
+      const save = args[4] as (s: tf.Tensor[]) => void;
+      save([xi, u, v, p]); // only the input and the weights are kept
+      const value = layer.outProjectWith(
+        kernel.apply(layer.projectWith(xi, u), layer.projectWith(xi, v), ctx),
+        p,
+      );
+      return {
+        value,
+        gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, us, vs, ps] = saved;
+          const pu = layer.projectWith(xs, us); // recomputed
+          const pv = layer.projectWith(xs, vs);
+          const k = kernel.apply(pu, pv, ctx);
+          const [gk, gp] = outProjectionVjp(layer, k, ps, g); // g_k = s·Pᵀg, ∂L/∂P = s·g·kᵀ
+          const { du, dv } = kernel.partials!(pu, pv, ctx);
+          const [gxU, gU] = projectionVjp(layer, xs, us, tf.mul(gk, du)); // g_u = g_k ⊙ ∂k/∂u
+          const [gxV, gV] = projectionVjp(layer, xs, vs, tf.mul(gk, dv));
+          return [tf.add(gxU, gxV), gU, gV, gp];
+        },
+      };
+    });
+    return term(x, layer.quadU.read(), layer.quadV.read(), layer.quadP.read());
+  },
+};
+
+register("backprop", recompute.name, recompute);

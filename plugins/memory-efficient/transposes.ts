@@ -1,0 +1,194 @@
+/**
+ * Closed-form transposes (vector-Jacobian products) of the linear maps of a
+ * quadratic layer: the projections `x ↦ Ux` (matmul, or an aligned atrous
+ * conv) and the output projection `k ↦ s·Pk`. The backward pass of
+ * `recompute` is built from these, with no autodiff inside it.
+ *
+ * @module
+ */
+import { type QuadraticLayer, tf } from "@quadranet/core";
+
+type Plan = {
+  h: { out: number; before: number; after: number };
+  w: { out: number; before: number; after: number };
+  strides: [number, number];
+};
+interface ConvLike {
+  convKind: "conv" | "depthwise";
+  quad: { dilation: [number, number] };
+  projectionPlan(x: tf.Tensor4D): Plan;
+  channels: number;
+  depthMultiplier?: number;
+}
+
+const T = (t: unknown) => t as tf.Tensor;
+
+function flat2(t: tf.Tensor): tf.Tensor2D {
+  return tf.reshape(t, [-1, t.shape[t.rank - 1]]) as tf.Tensor2D;
+}
+
+// padToPlan crops (where a plan is negative), then zero-pads; its transpose
+// slices the padding off, then zero-pads the cropped border back.
+function unpad(g: tf.Tensor4D, plan: Plan, shape: number[]): tf.Tensor4D {
+  const { h, w } = plan;
+  const pad = [
+    Math.max(0, h.before),
+    Math.max(0, h.after),
+    Math.max(0, w.before),
+    Math.max(0, w.after),
+  ];
+  const crop = [
+    Math.max(0, -h.before),
+    Math.max(0, -h.after),
+    Math.max(0, -w.before),
+    Math.max(0, -w.after),
+  ];
+  const [, H, W] = g.shape;
+  let y = tf.slice(g, [0, pad[0], pad[2], 0], [-1, H - pad[0] - pad[1], W - pad[2] - pad[3], -1]);
+  if (crop.some((c) => c > 0)) {
+    y = tf.pad(y, [[0, 0], [crop[0], crop[1]], [crop[2], crop[3]], [0, 0]]);
+  }
+  if (y.shape[1] !== shape[1] || y.shape[2] !== shape[2]) throw new Error("unpad: shape mismatch");
+  return y;
+}
+
+// Transpose of subsampling every s-th row/column: insert s − 1 zeros.
+function zeroInsert(g: tf.Tensor4D, s: [number, number], full: [number, number]): tf.Tensor4D {
+  const [B, oh, ow, C] = g.shape;
+  let a = tf.pad(tf.reshape(g, [B * oh, ow, 1, C]), [[0, 0], [0, 0], [0, s[1] - 1], [0, 0]]);
+  a = tf.pad(tf.reshape(a, [B, oh, 1, ow * s[1] * C]), [[0, 0], [0, 0], [0, s[0] - 1], [0, 0]]);
+  const full4 = tf.reshape(a, [B, oh * s[0], ow * s[1], C]) as tf.Tensor4D;
+  return tf.slice(full4, [0, 0, 0, 0], [-1, full[0], full[1], -1]);
+}
+
+function convValidVjp(
+  x: tf.Tensor4D,
+  f: tf.Tensor4D,
+  kind: "conv" | "depthwise",
+  s: [number, number],
+  gy: tf.Tensor4D,
+): [tf.Tensor4D, tf.Tensor4D] {
+  const e = tf.engine();
+  if (kind === "conv") {
+    const gf = T(e.runKernel("Conv2DBackpropFilter", { x, dy: gy }, {
+      strides: s,
+      pad: "valid",
+      dataFormat: "NHWC",
+      filterShape: f.shape,
+    }));
+    return [tf.conv2dTranspose(gy, f, x.shape, s, "valid"), gf as tf.Tensor4D];
+  }
+  const attrs = { strides: s, pad: "valid", dilations: [1, 1] };
+  const gf = T(
+    e.runKernel("DepthwiseConv2dNativeBackpropFilter", { x, dy: gy }, {
+      ...attrs,
+      filterShape: f.shape,
+    }),
+  );
+  const gx = T(
+    e.runKernel("DepthwiseConv2dNativeBackpropInput", { dy: gy, filter: f }, {
+      ...attrs,
+      inputShape: x.shape,
+    }),
+  );
+  return [gx as tf.Tensor4D, gf as tf.Tensor4D];
+}
+
+/** `[∂L/∂x, ∂L/∂w]` of one projection `x ↦ projectWith(x, w)` for cotangent `gy`. */
+export function projectionVjp(
+  layer: QuadraticLayer,
+  x: tf.Tensor,
+  w: tf.Tensor,
+  gy: tf.Tensor,
+): [tf.Tensor, tf.Tensor] {
+  if (layer.form === "dense") {
+    const x2 = flat2(x);
+    const g2 = flat2(gy);
+    return [
+      tf.reshape(tf.matMul(g2, w as tf.Tensor2D, false, true), x.shape),
+      tf.matMul(x2, g2, true, false),
+    ];
+  }
+  const c = layer as unknown as ConvLike;
+  const x4 = x as tf.Tensor4D;
+  const f = w as tf.Tensor4D;
+  const g = gy as tf.Tensor4D;
+  const plan = c.projectionPlan(x4);
+  const xp = padTo(x4, plan);
+  const d = c.quad.dilation;
+  const s = plan.strides;
+  let gxp: tf.Tensor4D;
+  let gf: tf.Tensor4D;
+  if (d[0] === 1 && d[1] === 1) {
+    [gxp, gf] = convValidVjp(xp, f, c.convKind, s, g);
+  } else {
+    const out: [number, number] = [plan.h.out, plan.w.out];
+    const full: [number, number] = [(out[0] - 1) * s[0] + 1, (out[1] - 1) * s[1] + 1];
+    const g1 = s[0] === 1 && s[1] === 1 ? g : zeroInsert(g, s, full);
+    const [, H, W] = xp.shape;
+    const padH = (d[0] - (H % d[0])) % d[0];
+    const padW = (d[1] - (W % d[1])) % d[1];
+    const sb = tf.spaceToBatchND(xp, d, [[0, padH], [0, padW]]) as tf.Tensor4D;
+    const ysH = sb.shape[1] - f.shape[0] + 1;
+    const ysW = sb.shape[2] - f.shape[1] + 1;
+    const gys = tf.spaceToBatchND(g1, d, [[0, d[0] * ysH - full[0]], [
+      0,
+      d[1] * ysW - full[1],
+    ]]) as tf.Tensor4D;
+    const [gsb, gff] = convValidVjp(sb, f, c.convKind, [1, 1], gys);
+    gxp = tf.batchToSpaceND(gsb, d, [[0, padH], [0, padW]]) as tf.Tensor4D;
+    gf = gff;
+  }
+  return [unpad(gxp, plan, x4.shape), gf];
+}
+
+function padTo(x: tf.Tensor4D, plan: Plan): tf.Tensor4D {
+  const { h, w } = plan;
+  let y = x;
+  const crop = [
+    Math.max(0, -h.before),
+    Math.max(0, -h.after),
+    Math.max(0, -w.before),
+    Math.max(0, -w.after),
+  ];
+  if (crop.some((v) => v > 0)) {
+    const [, H, W] = y.shape;
+    y = tf.slice(y, [0, crop[0], crop[2], 0], [
+      -1,
+      H - crop[0] - crop[1],
+      W - crop[2] - crop[3],
+      -1,
+    ]);
+  }
+  const pad = [
+    Math.max(0, h.before),
+    Math.max(0, h.after),
+    Math.max(0, w.before),
+    Math.max(0, w.after),
+  ];
+  return pad.some((v) => v > 0)
+    ? tf.pad(y, [[0, 0], [pad[0], pad[1]], [pad[2], pad[3]], [0, 0]])
+    : y;
+}
+
+/** `[∂L/∂k, ∂L/∂P]` of `k ↦ outProjectWith(k, P)` for cotangent `g`. */
+export function outProjectionVjp(
+  layer: QuadraticLayer,
+  k: tf.Tensor,
+  p: tf.Tensor,
+  g: tf.Tensor,
+): [tf.Tensor, tf.Tensor] {
+  const s = layer.scale;
+  if (layer.form !== "depthwise") {
+    const k2 = flat2(k);
+    const g2 = flat2(g);
+    const gk = tf.reshape(tf.mul(tf.matMul(g2, p as tf.Tensor2D, false, true), s), k.shape);
+    return [gk, tf.mul(tf.matMul(k2, g2, true, false), s)];
+  }
+  const [C, r, m] = p.shape;
+  const k4 = tf.reshape(k, [-1, C, r, 1]); // [N, C, r, 1]
+  const g4 = tf.reshape(g, [-1, C, 1, m]); // [N, C, 1, m]
+  const gk = tf.reshape(tf.mul(tf.sum(tf.mul(g4, p), 3), s), k.shape); // Σ_m g·P
+  const gp = tf.mul(tf.sum(tf.mul(k4, g4), 0), s); // Σ_n k·g → [C, r, m]
+  return [gk, gp];
+}
