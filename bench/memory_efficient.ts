@@ -49,7 +49,7 @@ function resnetCnn(hw: number): tf.LayersModel {
     })
       .apply(x) as ST;
     y = L.conv2d({ name: `c${i}b`, filters: f, kernelSize: 3, padding: "same" }).apply(y) as ST;
-    const sc = s === 1 && i !== 2
+    const sc = s === 1
       ? x
       : L.conv2d({ name: `c${i}s`, filters: f, kernelSize: 1, strides: s }).apply(x) as ST;
     x = L.reLU({}).apply(L.add({}).apply([sc, y]) as ST) as ST;
@@ -77,7 +77,7 @@ async function measure(base: tf.LayersModel, targets: RegExp, backprop: string, 
           ) as tf.Scalar,
         true,
         vars,
-      ),
+      ) ?? [],
     );
   step(); // warm-up (creates optimizer slots)
   const before = tf.memory().numBytes;
