@@ -22,6 +22,7 @@ export * from "./adapter_method.ts";
 export * from "./quadratic_layer.ts";
 export * from "./quadratic_dense.ts";
 export * from "./quadratic_conv.ts";
+export { alignedConv, type GridPlan, padToPlan, planGrid } from "./atrous.ts";
 export * from "./adapt.ts";
 export * from "./adapter_ops.ts";
 export * from "./fingerprint.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type QuadraticLayer, tf } from "@quadranet/core";
+import { padToPlan, type QuadraticLayer, tf } from "@quadranet/core";
 
 type Plan = {
   h: { out: number; before: number; after: number };
@@ -114,7 +114,7 @@ export function projectionVjp(
   const f = w as tf.Tensor4D;
   const g = gy as tf.Tensor4D;
   const plan = c.projectionPlan(x4);
-  const xp = padTo(x4, plan);
+  const xp = padToPlan(x4, plan);
   const d = c.quad.dilation;
   const s = plan.strides;
   let gxp: tf.Tensor4D;
@@ -140,35 +140,6 @@ export function projectionVjp(
     gf = gff;
   }
   return [unpad(gxp, plan, x4.shape), gf];
-}
-
-function padTo(x: tf.Tensor4D, plan: Plan): tf.Tensor4D {
-  const { h, w } = plan;
-  let y = x;
-  const crop = [
-    Math.max(0, -h.before),
-    Math.max(0, -h.after),
-    Math.max(0, -w.before),
-    Math.max(0, -w.after),
-  ];
-  if (crop.some((v) => v > 0)) {
-    const [, H, W] = y.shape;
-    y = tf.slice(y, [0, crop[0], crop[2], 0], [
-      -1,
-      H - crop[0] - crop[1],
-      W - crop[2] - crop[3],
-      -1,
-    ]);
-  }
-  const pad = [
-    Math.max(0, h.before),
-    Math.max(0, h.after),
-    Math.max(0, w.before),
-    Math.max(0, w.after),
-  ];
-  return pad.some((v) => v > 0)
-    ? tf.pad(y, [[0, 0], [pad[0], pad[1]], [pad[2], pad[3]], [0, 0]])
-    : y;
 }
 
 /** `[∂L/∂k, ∂L/∂P]` of `k ↦ outProjectWith(k, P)` for cotangent `g`. */
