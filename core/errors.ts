@@ -63,3 +63,10 @@ export class CheckpointError extends QuadraNetError {}
 
 /** An adapter checkpoint was loaded onto a base model it was not made from. */
 export class BaseMismatchError extends CheckpointError {}
+
+/** A compute backend could not be initialised; `hint` says what to install. */
+export class BackendUnavailableError extends QuadraNetError {
+  constructor(readonly backend: string, readonly reason: string, readonly hint: string) {
+    super(`Backend "${backend}" is unavailable: ${reason}. ${hint}`);
+  }
+}

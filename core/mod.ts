@@ -14,6 +14,7 @@
 export { tf } from "./tf.ts";
 export * from "./errors.ts";
 export * from "./registry.ts";
+export * from "./backend_select.ts";
 export * from "./plugin_loader.ts";
 export * from "./kernel_method.ts";
 export * from "./backprop.ts";

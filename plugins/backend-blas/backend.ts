@@ -1,0 +1,63 @@
+/**
+ * The `blas` TensorFlow.js backend: tfjs' cpu backend (its storage and every
+ * kernel) with the hot kernels replaced by OpenBLAS through FFI.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "@quadranet/core";
+ * import { registerBlasBackend } from "@quadranet/backend-blas";
+ * registerBlasBackend(); // throws BlasUnavailableError when no BLAS loads
+ * await tf.setBackend("blas");
+ * ```
+ * @module
+ */
+import { tf } from "@quadranet/core";
+import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { type Blas, openBlas } from "./blas_library.ts";
+import {
+  conv2dBackpropFilterKernel,
+  conv2dBackpropInputKernel,
+  conv2dKernel,
+  fusedConv2dKernel,
+} from "./conv_kernels.ts";
+import type { KernelFn } from "./kernel_util.ts";
+import { batchMatMulKernel, fusedMatMulKernel } from "./matmul_kernels.ts";
+
+/** The backend's name in tfjs. */
+export const BLAS_BACKEND = "blas";
+
+/** Kernels this backend replaces (all others are the cpu backend's). */
+export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
+  [tf.BatchMatMul]: batchMatMulKernel,
+  [tf._FusedMatMul]: fusedMatMulKernel,
+  [tf.Conv2D]: conv2dKernel,
+  [tf.FusedConv2D]: fusedConv2dKernel,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInputKernel,
+  [tf.Conv2DBackpropFilter]: conv2dBackpropFilterKernel,
+};
+
+/**
+ * Registers the `blas` backend with tfjs (idempotent). Returns the BLAS
+ * library in use; throws {@link BlasUnavailableError} when none loads.
+ */
+export function registerBlasBackend(): Blas {
+  const blas = openBlas();
+  if (tf.findBackendFactory(BLAS_BACKEND)) return blas;
+  tf.registerBackend(BLAS_BACKEND, () => {
+    const backend = new MathBackendCPU();
+    // Same install hint as the cpu backend would print; this project says
+    // which backend it chose itself.
+    (backend as unknown as { firstUse: boolean }).firstUse = false;
+    return backend;
+  }, 0);
+  tf.copyRegisteredKernels("cpu", BLAS_BACKEND);
+  for (const [name, make] of Object.entries(BLAS_KERNELS)) {
+    tf.unregisterKernel(name, BLAS_BACKEND);
+    tf.registerKernel({
+      kernelName: name,
+      backendName: BLAS_BACKEND,
+      kernelFunc: make(blas) as unknown as tf.KernelFunc,
+    });
+  }
+  return blas;
+}

@@ -1,0 +1,259 @@
+/**
+ * NHWC `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and
+ * `Conv2DBackpropFilter` as im2col + OpenBLAS `sgemm`, chunked over the batch
+ * so the patch matrix stays within {@link CHUNK_FLOATS}. Every stride,
+ * padding and dilation; NCHW falls back to the cpu kernel.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "@quadranet/core";
+ * await tf.setBackend("blas"); // after registerBlasBackend()
+ * tf.conv2d(tf.ones([1, 8, 8, 3]), tf.ones([3, 3, 3, 4]), 1, "same"); // runs conv2dBlas
+ * ```
+ * @module
+ */
+import { tf } from "@quadranet/core";
+import type { Blas } from "./blas_library.ts";
+import { applyEpilogue, epilogueSupported } from "./fused_epilogue.ts";
+import { col2im, type ConvGeometry, im2col, isPointwise, patchSize } from "./im2col.ts";
+import {
+  allFloat32,
+  CHUNK_FLOATS,
+  cpuKernel,
+  type KernelFn,
+  output,
+  scratchBuffer,
+  values,
+} from "./kernel_util.ts";
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: "NHWC" | "NCHW";
+  dilations?: number | [number, number];
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    kH: info.filterHeight,
+    kW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    dilH: info.dilationHeight,
+    dilW: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+function convInfo(
+  xShape: number[],
+  filterShape: number[],
+  a: ConvAttrs,
+  dilations: number | [number, number],
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    dilations,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
+}
+
+/** Images per im2col chunk. */
+function imagesPerChunk(g: ConvGeometry, batch: number): number {
+  return Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (g.outH * g.outW * patchSize(g)))));
+}
+
+/** Forward convolution into a new array `[B, outH, outW, outC]`. */
+export function conv2dForward(
+  blas: Blas,
+  x: Float32Array,
+  w: Float32Array,
+  batch: number,
+  g: ConvGeometry,
+  outC: number,
+): Float32Array {
+  const rowsPerImage = g.outH * g.outW, k = patchSize(g);
+  const out = new Float32Array(batch * rowsPerImage * outC);
+  if (isPointwise(g)) {
+    blas.sgemm(false, false, batch * rowsPerImage, outC, k, 1, x, k, w, outC, 0, out, outC);
+    return out;
+  }
+  const per = imagesPerChunk(g, batch);
+  for (let b0 = 0; b0 < batch; b0 += per) {
+    const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
+    const cols = scratchBuffer(rows * k);
+    im2col(x, g, b0, b1, cols);
+    const o = b0 * rowsPerImage * outC;
+    blas.sgemm(
+      false,
+      false,
+      rows,
+      outC,
+      k,
+      1,
+      cols,
+      k,
+      w,
+      outC,
+      0,
+      out.subarray(o, o + rows * outC),
+      outC,
+    );
+  }
+  return out;
+}
+
+/** The `Conv2D` kernel. */
+export function conv2dKernel(blas: Blas): KernelFn {
+  const fallback = cpuKernel(tf.Conv2D);
+  return (args) => {
+    const { x, filter } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs;
+    if (!allFloat32(x, filter) || attrs.dataFormat === "NCHW") return fallback(args);
+    const info = convInfo(x.shape, filter.shape, attrs, attrs.dilations ?? 1);
+    const data = conv2dForward(
+      blas,
+      values(args.backend, x),
+      values(args.backend, filter),
+      info.batchSize,
+      geometry(info),
+      info.outChannels,
+    );
+    return output(args.backend, info.outShape, data);
+  };
+}
+
+/** The `FusedConv2D` kernel (bias and activation applied after the product). */
+export function fusedConv2dKernel(blas: Blas): KernelFn {
+  const fallback = cpuKernel(tf.FusedConv2D);
+  return (args) => {
+    const { x, filter } = args.inputs;
+    const { bias, preluActivationWeights: prelu } = args.inputs as Partial<
+      Record<string, tf.TensorInfo>
+    >;
+    const attrs = args.attrs as unknown as ConvAttrs & {
+      activation?: string;
+      leakyreluAlpha?: number;
+    };
+    const outC = filter.shape[3];
+    const size = (t?: tf.TensorInfo) => t && t.shape.reduce((a, b) => a * b, 1);
+    if (
+      !allFloat32(x, filter, bias, prelu) || attrs.dataFormat === "NCHW" ||
+      !epilogueSupported(outC, size(bias), attrs.activation, size(prelu))
+    ) return fallback(args);
+    const info = convInfo(x.shape, filter.shape, attrs, attrs.dilations ?? 1);
+    const data = conv2dForward(
+      blas,
+      values(args.backend, x),
+      values(args.backend, filter),
+      info.batchSize,
+      geometry(info),
+      outC,
+    );
+    applyEpilogue(
+      data,
+      outC,
+      bias && values(args.backend, bias),
+      attrs.activation,
+      prelu && values(args.backend, prelu),
+      attrs.leakyreluAlpha ?? 0.2,
+    );
+    return output(args.backend, info.outShape, data);
+  };
+}
+
+/** The `Conv2DBackpropInput` kernel: `dx = col2im(dy · Wᵀ)`. */
+export function conv2dBackpropInputKernel(blas: Blas): KernelFn {
+  const fallback = cpuKernel(tf.Conv2DBackpropInput);
+  return (args) => {
+    const { dy, filter } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    if (!allFloat32(dy, filter) || attrs.dataFormat === "NCHW") return fallback(args);
+    const info = convInfo(attrs.inputShape, filter.shape, attrs, 1);
+    const g = geometry(info), k = patchSize(g), outC = info.outChannels;
+    const batch = info.batchSize, rowsPerImage = g.outH * g.outW;
+    const dyv = values(args.backend, dy), w = values(args.backend, filter);
+    const dx = new Float32Array(batch * g.inH * g.inW * g.inC);
+    if (isPointwise(g)) {
+      blas.sgemm(false, true, batch * rowsPerImage, k, outC, 1, dyv, outC, w, outC, 0, dx, k);
+    } else {
+      const per = imagesPerChunk(g, batch);
+      for (let b0 = 0; b0 < batch; b0 += per) {
+        const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
+        const cols = scratchBuffer(rows * k);
+        const o = b0 * rowsPerImage * outC;
+        blas.sgemm(
+          false,
+          true,
+          rows,
+          k,
+          outC,
+          1,
+          dyv.subarray(o, o + rows * outC),
+          outC,
+          w,
+          outC,
+          0,
+          cols,
+          k,
+        );
+        col2im(cols, g, b0, b1, dx);
+      }
+    }
+    return output(args.backend, [batch, g.inH, g.inW, g.inC], dx);
+  };
+}
+
+/** The `Conv2DBackpropFilter` kernel: `dW = Σ im2col(x)ᵀ · dy` over batch chunks. */
+export function conv2dBackpropFilterKernel(blas: Blas): KernelFn {
+  const fallback = cpuKernel(tf.Conv2DBackpropFilter);
+  return (args) => {
+    const { x, dy } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+    if (!allFloat32(x, dy) || attrs.dataFormat === "NCHW") return fallback(args);
+    const info = convInfo(x.shape, attrs.filterShape, attrs, 1);
+    const g = geometry(info), k = patchSize(g), outC = info.outChannels;
+    const batch = info.batchSize, rowsPerImage = g.outH * g.outW;
+    const xv = values(args.backend, x), dyv = values(args.backend, dy);
+    const dw = new Float32Array(k * outC);
+    if (isPointwise(g)) {
+      blas.sgemm(true, false, k, outC, batch * rowsPerImage, 1, xv, k, dyv, outC, 0, dw, outC);
+    } else {
+      const per = imagesPerChunk(g, batch);
+      for (let b0 = 0; b0 < batch; b0 += per) {
+        const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
+        const cols = scratchBuffer(rows * k);
+        im2col(xv, g, b0, b1, cols);
+        const o = b0 * rowsPerImage * outC;
+        blas.sgemm(
+          true,
+          false,
+          k,
+          outC,
+          rows,
+          1,
+          cols,
+          k,
+          dyv.subarray(o, o + rows * outC),
+          outC,
+          b0 === 0 ? 0 : 1,
+          dw,
+          outC,
+        );
+      }
+    }
+    return output(args.backend, attrs.filterShape, dw);
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Shared plumbing for the BLAS kernels: reading cpu-backend storage, making
+ * outputs, falling back to the original cpu kernel, scratch buffers.
+ *
+ * @example
+ * ```ts
+ * const scratch = scratchBuffer(1024); // reused across calls
+ * ```
+ * @module
+ */
+import { tf } from "@quadranet/core";
+import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+
+/** A cpu-backend kernel function. */
+export type KernelFn = (args: {
+  inputs: Record<string, tf.TensorInfo>;
+  backend: MathBackendCPU;
+  attrs?: tf.NamedAttrMap;
+}) => tf.TensorInfo | tf.TensorInfo[];
+
+/** The values of a float32 tensor held by the cpu backend. */
+export function values(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array {
+  return backend.data.get(t.dataId).values as Float32Array;
+}
+
+/** Whether every given tensor is float32 (the only dtype BLAS handles here). */
+export function allFloat32(...ts: (tf.TensorInfo | undefined)[]): boolean {
+  return ts.every((t) => t === undefined || t.dtype === "float32");
+}
+
+/** Registers a float32 result with the backend. */
+export function output(
+  backend: MathBackendCPU,
+  shape: number[],
+  data: Float32Array,
+): tf.TensorInfo {
+  return backend.makeTensorInfo(shape, "float32", data);
+}
+
+/** The cpu backend's own kernel function for `name`, for fallbacks. */
+export function cpuKernel(name: string): KernelFn {
+  const k = tf.getKernel(name, "cpu");
+  if (!k) throw new Error(`tfjs cpu backend has no kernel ${name}`);
+  return k.kernelFunc as unknown as KernelFn;
+}
+
+let scratch = new Float32Array(0);
+
+/** A scratch buffer of at least `n` floats, reused between calls (contents undefined). */
+export function scratchBuffer(n: number): Float32Array {
+  if (scratch.length < n) scratch = new Float32Array(Math.max(n, scratch.length * 2));
+  return scratch.subarray(0, n);
+}
+
+/** Upper bound on floats in one im2col chunk (16 MiB). */
+export const CHUNK_FLOATS = 1 << 22;

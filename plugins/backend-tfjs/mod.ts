@@ -1,0 +1,28 @@
+/**
+ * TensorFlow.js' own backends as plugins: `tfjs-node-gpu`, `tfjs-node` (both
+ * optional, loaded only where installed), `wasm` and `cpu`. Importing this
+ * module registers them; with `@quadranet/backend-blas` the automatic order
+ * is tfjs-node-gpu, tfjs-node, blas, wasm, cpu.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend } from "@quadranet/core";
+ * import "@quadranet/backend-tfjs";
+ * const chosen = await selectBackend("auto");
+ * ```
+ * @module
+ */
+import { register } from "@quadranet/core";
+import { cpuBackendPlugin } from "./cpu.ts";
+import { tfjsNodeBackendPlugin, tfjsNodeGpuBackendPlugin } from "./tfjs_node.ts";
+import { wasmBackendPlugin } from "./wasm.ts";
+
+export { cpuBackendPlugin } from "./cpu.ts";
+export { wasmBackendPlugin } from "./wasm.ts";
+export * from "./tfjs_node.ts";
+
+for (
+  const p of [tfjsNodeGpuBackendPlugin, tfjsNodeBackendPlugin, wasmBackendPlugin, cpuBackendPlugin]
+) {
+  register("backend", p.name, p);
+}
