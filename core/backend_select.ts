@@ -12,7 +12,7 @@
  * @module
  */
 import { BackendUnavailableError, UnknownPluginError } from "./errors.ts";
-import { lookup, registered } from "./registry.ts";
+import { lookup, register, registered } from "./registry.ts";
 import { tf } from "./tf.ts";
 
 /** A compute backend plugin. */
@@ -39,6 +39,14 @@ export interface SelectedBackend {
   /** Backends tried before it, with the reason each was skipped. */
   skipped: { name: string; reason: string }[];
 }
+
+/** tfjs' own pure-JavaScript cpu backend: always there, slowest (priority 0). */
+export const cpuBackendPlugin: BackendPlugin = {
+  name: "cpu",
+  priority: 0,
+  init: () => Promise.resolve({ tfjsName: "cpu", detail: "tfjs cpu, pure JavaScript" }),
+};
+register("backend", cpuBackendPlugin.name, cpuBackendPlugin);
 
 const announced = new Set<string>();
 

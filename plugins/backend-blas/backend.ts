@@ -20,7 +20,10 @@ import {
   conv2dKernel,
   fusedConv2dKernel,
 } from "./conv_kernels.ts";
+import { padKernel, sliceKernel, tileKernel } from "./copy_kernels.ts";
+import { BINARY_KERNELS, binaryKernel } from "./elementwise_kernels.ts";
 import type { KernelFn } from "./kernel_util.ts";
+import { meanKernel, sumKernel } from "./reduce_kernels.ts";
 import { batchMatMulKernel, fusedMatMulKernel } from "./matmul_kernels.ts";
 
 /** The backend's name in tfjs. */
@@ -34,6 +37,14 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [tf.FusedConv2D]: fusedConv2dKernel,
   [tf.Conv2DBackpropInput]: conv2dBackpropInputKernel,
   [tf.Conv2DBackpropFilter]: conv2dBackpropFilterKernel,
+  // Not BLAS, but what profiling a training step showed dominating once the
+  // products were fast: broadcasts, reductions, slices and pads.
+  ...Object.fromEntries(BINARY_KERNELS.map((n) => [n, () => binaryKernel(n)])),
+  [tf.Sum]: sumKernel,
+  [tf.Mean]: meanKernel,
+  [tf.Slice]: sliceKernel,
+  [tf.PadV2]: padKernel,
+  [tf.Tile]: tileKernel,
 };
 
 /**

@@ -63,13 +63,17 @@ export function im2col(
             continue;
           }
           const xr = xb + iy * inW * inC;
+          if (g.dilW === 1 && ix0 >= 0 && ix0 + kW <= inW) {
+            // The whole kernel row is in bounds and contiguous in x.
+            const span = kW * inC, s = xr + ix0 * inC;
+            for (let c = 0; c < span; c++) cols[o + c] = x[s + c];
+            o += span;
+            continue;
+          }
           for (let kx = 0; kx < kW; kx++, o += inC) {
             const ix = ix0 + kx * g.dilW;
             if (ix < 0 || ix >= inW) {
               cols.fill(0, o, o + inC);
-            } else if (inC >= 16) {
-              const s = xr + ix * inC;
-              cols.set(x.subarray(s, s + inC), o);
             } else {
               const s = xr + ix * inC;
               for (let c = 0; c < inC; c++) cols[o + c] = x[s + c];
@@ -106,6 +110,12 @@ export function col2im(
             continue;
           }
           const xr = xb + iy * inW * inC;
+          if (g.dilW === 1 && ix0 >= 0 && ix0 + kW <= inW) {
+            const span = kW * inC, s = xr + ix0 * inC;
+            for (let c = 0; c < span; c++) dx[s + c] += cols[o + c];
+            o += span;
+            continue;
+          }
           for (let kx = 0; kx < kW; kx++, o += inC) {
             const ix = ix0 + kx * g.dilW;
             if (ix < 0 || ix >= inW) continue;

@@ -13,16 +13,15 @@
  * @module
  */
 import { register } from "@quadranet/core";
-import { cpuBackendPlugin } from "./cpu.ts";
 import { tfjsNodeBackendPlugin, tfjsNodeGpuBackendPlugin } from "./tfjs_node.ts";
 import { wasmBackendPlugin } from "./wasm.ts";
 
-export { cpuBackendPlugin } from "./cpu.ts";
+export { cpuBackendPlugin } from "@quadranet/core";
 export { wasmBackendPlugin } from "./wasm.ts";
 export * from "./tfjs_node.ts";
 
 for (
-  const p of [tfjsNodeGpuBackendPlugin, tfjsNodeBackendPlugin, wasmBackendPlugin, cpuBackendPlugin]
+  const p of [tfjsNodeGpuBackendPlugin, tfjsNodeBackendPlugin, wasmBackendPlugin]
 ) {
   register("backend", p.name, p);
 }

@@ -1,0 +1,149 @@
+/**
+ * Bench: compute backends side by side in one run.
+ *
+ * 1. GEMM through the tfjs op on `blas` vs raw `cblas_sgemm` (goal ≥ 0.9).
+ * 2. Conv2D forward/backward, dilated conv, depthwise conv: blas vs cpu vs wasm.
+ * 3. A training step (forward, backward, Adam) of a quadratic-adapted
+ *    ResNet-18-style network, batch 32 at 32×32 and 64×64: blas vs cpu vs
+ *    wasm vs PyTorch CPU (bench/torch_step.py, when `import torch` works).
+ *
+ *     deno task bench [--quick]
+ * @module
+ */
+import { adapt, selectBackend, tf } from "@quadranet/core";
+import { openBlas } from "@quadranet/backend-blas";
+import "@quadranet/backend-tfjs";
+import { resnet18Style } from "./resnet_style.ts";
+import { cell, ratio, timeMs } from "./timing.ts";
+
+const quick = Deno.args.includes("--quick");
+const WIDTH = quick ? 8 : 32;
+const BATCH = quick ? 4 : 32;
+const BACKENDS = ["blas", "cpu", "wasm"] as const;
+
+async function on<T>(backend: string, f: () => T): Promise<T | string> {
+  try {
+    await selectBackend(backend, { quiet: true });
+    return f();
+  } catch (e) {
+    return `failed: ${(e as Error).message.split("\n")[0].slice(0, 60)}`;
+  }
+}
+
+async function gemmRows(): Promise<void> {
+  const blas = openBlas();
+  console.log(`\n## GEMM: tfjs op on blas vs raw cblas_sgemm (${blas.path})\n`);
+  console.log("| n | raw sgemm ms | tf.matMul (blas) ms | raw/op (goal ≥ 0.9) | GFLOP/s (op) |");
+  console.log("| --- | --- | --- | --- | --- |");
+  await selectBackend("blas", { quiet: true });
+  for (const n of quick ? [128] : [256, 512, 1024]) {
+    const a = new Float32Array(n * n).map(() => Math.random());
+    const c = new Float32Array(n * n);
+    const raw = timeMs(() => blas.sgemm(false, false, n, n, n, 1, a, n, a, n, 0, c, n), 10);
+    const ta = tf.tensor2d(a, [n, n]);
+    const op = timeMs(() => tf.matMul(ta, ta).dispose(), 10);
+    ta.dispose();
+    console.log(
+      `| ${n} | ${cell(raw)} | ${cell(op)} | ${(raw / op).toFixed(2)} | ${
+        (2 * n ** 3 / op / 1e6).toFixed(0)
+      } |`,
+    );
+  }
+}
+
+async function opRows(): Promise<void> {
+  const s = quick ? 8 : 32, c = quick ? 8 : 32;
+  console.log(`\n## Ops, batch ${BATCH}, ${s}×${s}×${c} NHWC (median ms; ratios vs blas)\n`);
+  console.log("| op | blas | cpu | wasm | cpu/blas | wasm/blas |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  const x = tf.randomNormal([BATCH, s, s, c], 0, 1, "float32", 1) as tf.Tensor4D;
+  const w = tf.randomNormal([3, 3, c, c], 0, 1, "float32", 2) as tf.Tensor4D;
+  const dw = tf.randomNormal([3, 3, c, 1], 0, 1, "float32", 3) as tf.Tensor4D;
+  const ops: [string, () => tf.Tensor][] = [
+    ["conv 3×3 forward", () => tf.conv2d(x, w, 1, "same")],
+    ["conv 3×3 backward input", () => tf.conv2dTranspose(x, w, x.shape, 1, "same")],
+    [
+      "conv 3×3 backward filter",
+      () =>
+        tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: x }, {
+          strides: 1,
+          pad: "same",
+          dataFormat: "NHWC",
+          filterShape: [3, 3, c, c],
+        }) as tf.Tensor,
+    ],
+    ["conv 3×3 dilation 2 forward", () => tf.conv2d(x, w, 1, "same", "NHWC", 2)],
+    ["depthwise 3×3 forward", () => tf.depthwiseConv2d(x, dw, 1, "same")],
+  ];
+  for (const [name, f] of ops) {
+    const ms: Record<string, number | string> = {};
+    for (const b of BACKENDS) ms[b] = await on(b, () => timeMs(() => f().dispose(), 5));
+    const num = (v: number | string) => (typeof v === "number" ? v : undefined);
+    console.log(
+      `| ${name} | ${cell(ms.blas)} | ${cell(ms.cpu)} | ${cell(ms.wasm)} | ` +
+        `${ratio(num(ms.cpu), num(ms.blas))} | ${ratio(num(ms.wasm), num(ms.blas))} |`,
+    );
+  }
+  tf.dispose([x, w, dw]);
+}
+
+function trainStep(size: number): () => void {
+  const base = resnet18Style({ size, width: WIDTH, classes: 10 });
+  const model = adapt(base, { rank: 8, targets: ["Conv2D"], exclude: ["stem"] });
+  const x = tf.randomNormal([BATCH, size, size, 3], 0, 1, "float32", 4);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), "int32"), 10);
+  const opt = tf.train.adam(1e-3);
+  return () =>
+    tf.dispose(
+      opt.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+        true,
+      ) ?? [],
+    );
+}
+
+async function torchStep(size: number): Promise<number | string> {
+  const script = new URL("./torch_step.py", import.meta.url).pathname;
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    try {
+      const out = await new Deno.Command(py, {
+        args: [script, String(WIDTH), String(size), String(BATCH), quick ? "2" : "5"],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (out.success) return JSON.parse(new TextDecoder().decode(out.stdout)).ms;
+    } catch { /* try the next interpreter */ }
+  }
+  return "skipped: no python3 with torch (apt-get install python3-torch)";
+}
+
+async function stepRows(): Promise<void> {
+  console.log(
+    `\n## Training step: quadratic-adapted ResNet-18-style (width ${WIDTH}), batch ${BATCH} ` +
+      `(median ms; ratios vs blas)\n`,
+  );
+  console.log("| input | blas | cpu | wasm | PyTorch CPU | cpu/blas | wasm/blas | torch/blas |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const size of quick ? [16] : [32, 64]) {
+    const ms: Record<string, number | string> = {};
+    for (const b of BACKENDS) {
+      ms[b] = await on(b, () => {
+        const step = trainStep(size);
+        return timeMs(step, b === "blas" ? 3 : 1);
+      });
+    }
+    ms.torch = await torchStep(size);
+    const num = (v: number | string) => (typeof v === "number" ? v : undefined);
+    console.log(
+      `| ${size}×${size} | ${cell(ms.blas)} | ${cell(ms.cpu)} | ${cell(ms.wasm)} | ${
+        cell(ms.torch)
+      } | ` +
+        `${ratio(num(ms.cpu), num(ms.blas))} | ${ratio(num(ms.wasm), num(ms.blas))} | ` +
+        `${ratio(num(ms.torch), num(ms.blas))} |`,
+    );
+  }
+}
+
+await gemmRows();
+await opRows();
+await stepRows();

@@ -1,0 +1,57 @@
+/**
+ * A ResNet-18-style CNN (basic blocks [2, 2, 2, 2], BatchNorm, ReLU, global
+ * average pooling) at a chosen width, for benchmarks. The same architecture
+ * is built in PyTorch by `bench/torch_step.py`.
+ *
+ * @example
+ * ```ts
+ * const model = resnet18Style({ size: 32, width: 32, classes: 10 });
+ * ```
+ * @module
+ */
+import { tf } from "@quadranet/core";
+
+type ST = tf.SymbolicTensor;
+const L = tf.layers;
+
+function convBn(
+  x: ST,
+  name: string,
+  filters: number,
+  k: number,
+  strides: number,
+  relu: boolean,
+): ST {
+  let y = L.conv2d({ name, filters, kernelSize: k, strides, padding: "same", useBias: false })
+    .apply(x) as ST;
+  y = L.batchNormalization({ name: `${name}_bn`, epsilon: 1e-5, momentum: 0.9 }).apply(y) as ST;
+  return relu ? L.reLU({ name: `${name}_relu` }).apply(y) as ST : y;
+}
+
+/** ResNet-18 layout with stage widths `width·[1, 2, 4, 8]` and a 3×3 stem. */
+export function resnet18Style(
+  { size, width, classes }: { size: number; width: number; classes: number },
+): tf.LayersModel {
+  const input = tf.input({ shape: [size, size, 3], name: "image" });
+  let x = convBn(input, "stem", width, 3, 1, true);
+  let channels = width;
+  for (let s = 0; s < 4; s++) {
+    const filters = width * 2 ** s;
+    for (let b = 0; b < 2; b++) {
+      const stride = s > 0 && b === 0 ? 2 : 1;
+      const name = `s${s + 1}b${b + 1}`;
+      let y = convBn(x, `${name}_conv1`, filters, 3, stride, true);
+      y = convBn(y, `${name}_conv2`, filters, 3, 1, false);
+      const shortcut = stride !== 1 || channels !== filters
+        ? convBn(x, `${name}_down`, filters, 1, stride, false)
+        : x;
+      x = L.reLU({ name: `${name}_out` }).apply(
+        L.add({ name: `${name}_add` }).apply([y, shortcut]) as ST,
+      ) as ST;
+      channels = filters;
+    }
+  }
+  x = L.globalAveragePooling2d({ name: "pool" }).apply(x) as ST;
+  const out = L.dense({ name: "fc", units: classes }).apply(x) as ST;
+  return tf.model({ inputs: input, outputs: out, name: "resnet18_style" });
+}
