@@ -160,3 +160,51 @@ test("blas training step of a quadratic-adapted CNN equals cpu (loss and gradien
   await parity("adapted CNN step", step);
   adapted.dispose();
 });
+
+test("blas broadcasting Add/Sub/Multiply/RealDiv equal cpu", async () => {
+  const pairs: [number[], number[]][] = [
+    [[2, 3, 4, 5], [2, 3, 4, 5]],
+    [[2, 3, 4, 5], [5]],
+    [[5], [2, 3, 4, 5]],
+    [[1, 1, 1, 5], [2, 3, 4, 5]],
+    [[2, 1, 4, 1], [2, 3, 4, 5]], // falls back (3 strided levels)
+    [[2, 3, 1, 1], [1, 1, 4, 5]],
+    [[2, 3, 4, 5], []],
+    [[3, 1], [1, 4]],
+  ];
+  for (const [sa, sb] of pairs) {
+    const a = rnd(sa), b = tf.add(tf.abs(rnd(sb)), 0.5);
+    await parity(`binary ${sa} ∘ ${sb}`, () => [
+      tf.add(a, b),
+      tf.sub(a, b),
+      tf.mul(a, b),
+      tf.div(a, b),
+    ]);
+  }
+});
+
+test("blas Sum and Mean equal cpu over leading, trailing, middle and scattered axes", async () => {
+  const x = rnd([3, 4, 5, 6]);
+  for (const axis of [[0, 1, 2], [3], [1, 2], [0], [0, 2], [0, 1, 2, 3]]) {
+    for (const keepDims of [false, true]) {
+      await parity(`reduce ${axis} keepDims=${keepDims}`, () => [
+        tf.sum(x, axis, keepDims),
+        tf.mean(x, axis, keepDims),
+      ]);
+    }
+  }
+});
+
+test("blas Slice, PadV2 and Tile equal cpu", async () => {
+  const x = rnd([3, 5, 4, 2]);
+  await parity("slice", () => [
+    tf.slice(x, [1, 1, 0, 0], [2, 3, -1, 2]),
+    tf.slice(x, [0, 2, 1, 1], [-1, 1, 2, 1]),
+    tf.slice(x, [0, 0, 0, 0], [0, 5, 4, 2]),
+  ]);
+  await parity("pad", () => [
+    tf.pad(x, [[0, 0], [1, 2], [3, 0], [0, 0]]),
+    tf.pad(x, [[1, 0], [0, 0], [0, 0], [2, 1]], 1.5),
+  ]);
+  await parity("tile", () => [tf.tile(x, [1, 2, 1, 3]), tf.tile(x, [2, 1, 1, 1])]);
+});

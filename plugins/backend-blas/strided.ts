@@ -27,7 +27,7 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const own = contiguousStrides(shape);
   const off = outShape.length - shape.length;
-  return outShape.map((n, i) => {
+  return outShape.map((_, i) => {
     const j = i - off;
     if (j < 0 || shape[j] === 1) return 0;
     return own[j];
