@@ -141,9 +141,24 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
   /** Extra FLOPs per example of the quadratic term (null if spatial size is unknown). */
   abstract extraFlops(): number | null;
 
+  /**
+   * Whether the adapter has the second projection V. Adapter kinds with one
+   * projection (LoRA's `s·B·A x`) override this and {@link adapterTerm}.
+   */
+  protected get usesSecondProjection(): boolean {
+    return true;
+  }
+
+  /** The term added to the primary output: `s · P k(Ux, Vx)` via the backprop strategy. */
+  protected adapterTerm(x: tf.Tensor, training: boolean): tf.Tensor {
+    const strategy = lookup<BackpropStrategy>("backprop", this.backpropName);
+    return strategy.quadraticTerm(this, x, training);
+  }
+
   /** U, V, P and the kernel's weights: everything the adapter adds. */
   adapterWeights(): tf.LayerVariable[] {
-    return [this.quadU, this.quadV, this.quadP, ...Object.values(this.kernelWeights)];
+    const v = this.usesSecondProjection ? [this.quadV] : [];
+    return [this.quadU, ...v, this.quadP, ...Object.values(this.kernelWeights)];
   }
 
   /** The primary kernel (and bias): the original layer's weights. */
@@ -186,14 +201,16 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
       undefined,
       true,
     );
-    this.quadV = this.addWeight(
-      "quad_v",
-      uvShape,
-      "float32",
-      init(this.seed * 2 + 2),
-      undefined,
-      true,
-    );
+    if (this.usesSecondProjection) {
+      this.quadV = this.addWeight(
+        "quad_v",
+        uvShape,
+        "float32",
+        init(this.seed * 2 + 2),
+        undefined,
+        true,
+      );
+    }
     this.quadP = this.addWeight(
       "quad_p",
       pShape,
@@ -228,10 +245,7 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       let y = this.primary(x);
-      if (this.quadEnabled) {
-        const strategy = lookup<BackpropStrategy>("backprop", this.backpropName);
-        y = tf.add(y, strategy.quadraticTerm(this, x, training));
-      }
+      if (this.quadEnabled) y = tf.add(y, this.adapterTerm(x, training));
       return this.activationLayer ? this.activationLayer.apply(y) as tf.Tensor : y;
     });
   }

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { adapt, adapterLayers, adapterSummary, tf } from "@quadranet/core";
+import { maxAbsDiff } from "../../core/testing/assert_close.ts";
+import { randomizeWeights, sequentialCnn } from "../../core/testing/models.ts";
+import "./mod.ts";
+
+Deno.test("adapt(method: 'lora') keeps outputs equal at init and adds r·(d_in·k² + d_out) params", () => {
+  const base = randomizeWeights(sequentialCnn(), 3);
+  const adapted = adapt(base, { method: "lora", rank: 2 });
+  const x = tf.randomNormal([2, 12, 12, 2], 0, 1, "float32", 5);
+  assert.ok(maxAbsDiff(adapted.predict(x) as tf.Tensor, base.predict(x) as tf.Tensor) <= 1e-6);
+  const layers = adapterLayers(adapted);
+  assert.deepEqual(layers.map((l) => l.getClassName()), [
+    "LoraConv2D",
+    "LoraConv2D",
+    "LoraConv2D",
+    "LoraConv2D",
+    "LoraDense",
+    "LoraDense",
+  ]);
+  const conv1 = adapted.getLayer("conv1") as unknown as { adapterWeights(): tf.LayerVariable[] };
+  assert.deepEqual(conv1.adapterWeights().map((w) => w.shape), [[5, 5, 2, 2], [2, 6]]);
+  // A + B per layer: conv1 100+12, conv2 108+16, conv3 784+12, conv4 48+8, fc1 32+20, head 20+10.
+  assert.equal(adapterSummary(adapted).adapterParams, 1170);
+});
+
+Deno.test("LoRA conv term equals s·B·conv(x, A) with the primary's geometry (dilated conv2)", () => {
+  const base = randomizeWeights(sequentialCnn(), 4);
+  const adapted = adapt(base, { method: "lora", rank: 3, alpha: 6, targets: ["conv2"] });
+  const layer = adapted.getLayer("conv2") as unknown as {
+    quadU: tf.LayerVariable;
+    quadP: tf.LayerVariable;
+    primaryKernel: tf.LayerVariable;
+    primaryBias: tf.LayerVariable;
+    apply(x: tf.Tensor): tf.Tensor;
+  };
+  layer.quadP.write(tf.randomNormal([3, 8], 0, 1, "float32", 9));
+  const x = tf.randomNormal([2, 6, 6, 6], 0, 1, "float32", 8) as tf.Tensor4D;
+  const a = layer.quadU.read() as tf.Tensor4D;
+  const want = tf.relu(
+    tf.conv2d(x, layer.primaryKernel.read() as tf.Tensor4D, 1, "same", "NHWC", 2)
+      .add(layer.primaryBias.read())
+      .add(
+        tf.conv2d(x, a, 1, "same", "NHWC", 2).reshape([-1, 3]).matMul(layer.quadP.read())
+          .mul(2).reshape([2, 6, 6, 8]),
+      ),
+  );
+  assert.ok(maxAbsDiff(layer.apply(x), want) <= 1e-4);
+});
