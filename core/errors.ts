@@ -70,3 +70,16 @@ export class BackendUnavailableError extends QuadraNetError {
     super(`Backend "${backend}" is unavailable: ${reason}. ${hint}`);
   }
 }
+
+/** The loss became NaN or infinite; the run stops, its last good checkpoint kept. */
+export class NonFiniteLossError extends QuadraNetError {
+  constructor(readonly step: number, readonly lastCheckpoint: string | undefined, detail: string) {
+    super(
+      `Loss is not finite (${detail}) at step ${step}; training stopped. ` +
+        (lastCheckpoint
+          ? `The last good checkpoint is ${lastCheckpoint}. `
+          : "No checkpoint was written before it. ") +
+        "Lower the learning rate (--lr), enable gradient clipping (--clip-norm) or add warmup.",
+    );
+  }
+}

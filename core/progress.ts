@@ -1,0 +1,86 @@
+/**
+ * Training progress: a one-line bar redrawn in place on a TTY (stage, epoch,
+ * step, loss, throughput, ETA), plain periodic lines otherwise, nothing
+ * with `quiet`.
+ *
+ * @example
+ * ```ts
+ * const p = new Progress({ quiet: false });
+ * p.update({ label: "quadratic", epoch: 1, epochs: 3, step: 10, steps: 100, loss: 0.7, perSec: 800, etaSec: 12 });
+ * p.done();
+ * ```
+ * @module
+ */
+
+/** One progress report. */
+export interface ProgressInfo {
+  label: string;
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+  perSec: number;
+  etaSec: number;
+}
+
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${s.toFixed(0)}s`;
+}
+
+/** Progress output on stderr. */
+export class Progress {
+  private readonly quiet: boolean;
+  private readonly tty: boolean;
+  private readonly intervalMs: number;
+  private last = 0;
+  private drawn = false;
+  private readonly enc = new TextEncoder();
+
+  constructor(
+    { quiet = false, tty, intervalMs }: { quiet?: boolean; tty?: boolean; intervalMs?: number } =
+      {},
+  ) {
+    this.quiet = quiet;
+    this.tty = tty ?? Deno.stderr.isTerminal();
+    this.intervalMs = intervalMs ?? (this.tty ? 100 : 10_000);
+  }
+
+  private write(s: string): void {
+    Deno.stderr.writeSync(this.enc.encode(s));
+  }
+
+  /** Reports progress (rate-limited). */
+  update(p: ProgressInfo, force = false): void {
+    if (this.quiet) return;
+    const now = performance.now();
+    if (!force && now - this.last < this.intervalMs) return;
+    this.last = now;
+    const text = `${p.label} epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} ` +
+      `loss ${p.loss.toFixed(4)} ${p.perSec.toFixed(0)} ex/s ETA ${fmtTime(p.etaSec)}`;
+    if (this.tty) {
+      const width = 20, filled = Math.round(width * p.step / Math.max(1, p.steps));
+      const bar = "█".repeat(filled) + "░".repeat(width - filled);
+      this.write(`\r\x1b[2K${bar} ${text}`);
+      this.drawn = true;
+    } else {
+      this.write(`${text}\n`);
+    }
+  }
+
+  /** Prints a message on its own line (above the bar on a TTY). */
+  line(message: string): void {
+    if (this.quiet) return;
+    if (this.drawn) this.write("\r\x1b[2K");
+    this.write(`${message}\n`);
+    this.drawn = false;
+  }
+
+  /** Ends the bar's line. */
+  done(): void {
+    if (this.drawn && !this.quiet) this.write("\n");
+    this.drawn = false;
+  }
+}
