@@ -17,17 +17,41 @@ import { resnet18Style } from "./resnet_style.ts";
 import { cell, ratio, timeMs } from "./timing.ts";
 
 const quick = Deno.args.includes("--quick");
+const cellArg = Deno.args.find((a) => a.startsWith("--cell="))?.slice(7);
+/** Seconds one measurement may take before it is reported as "> N s". */
+const CELL_TIMEOUT_S = quick ? 60 : 150;
 const WIDTH = quick ? 8 : 32;
 const BATCH = quick ? 4 : 32;
 const BACKENDS = ["blas", "cpu", "wasm"] as const;
 
-async function on<T>(backend: string, f: () => T): Promise<T | string> {
-  try {
-    await selectBackend(backend, { quiet: true });
-    return f();
-  } catch (e) {
-    return `failed: ${(e as Error).message.split("\n")[0].slice(0, 60)}`;
-  }
+/** Runs one measurement in a child process (so a slow backend can be cut off). */
+async function on(backend: string, cell: string): Promise<number | string> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-ffi",
+      new URL(import.meta.url).pathname,
+      `--cell=${backend}:${cell}`,
+      ...(quick ? ["--quick"] : []),
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), CELL_TIMEOUT_S * 1000);
+  const out = await child.output();
+  clearTimeout(timer);
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (out.success && /^[\d.]+$/.test(text)) return Number(text);
+  if (out.signal === "SIGKILL") return `> ${CELL_TIMEOUT_S} s`;
+  const err = new TextDecoder().decode(out.stderr).split("\n").find((l) => /rror/.test(l)) ?? "";
+  const missing = err.match(/Kernel '(\w+)' not registered/);
+  return missing
+    ? `no ${missing[1]} kernel`
+    : `failed: ${err.replace(/.*?rror:?\s*/, "").slice(0, 50)}`;
 }
 
 async function gemmRows(): Promise<void> {
@@ -51,40 +75,46 @@ async function gemmRows(): Promise<void> {
   }
 }
 
-async function opRows(): Promise<void> {
-  const s = quick ? 8 : 32, c = quick ? 8 : 32;
-  console.log(`\n## Ops, batch ${BATCH}, ${s}×${s}×${c} NHWC (median ms; ratios vs blas)\n`);
-  console.log("| op | blas | cpu | wasm | cpu/blas | wasm/blas |");
-  console.log("| --- | --- | --- | --- | --- | --- |");
-  const x = tf.randomNormal([BATCH, s, s, c], 0, 1, "float32", 1) as tf.Tensor4D;
+const OP_SIZE = quick ? 8 : 32, OP_C = quick ? 8 : 32, OP_BATCH = quick ? 4 : 8;
+
+/** The ops of the op table, built on the current backend. */
+function opCases(): Record<string, () => tf.Tensor> {
+  const s = OP_SIZE, c = OP_C;
+  const x = tf.randomNormal([OP_BATCH, s, s, c], 0, 1, "float32", 1) as tf.Tensor4D;
   const w = tf.randomNormal([3, 3, c, c], 0, 1, "float32", 2) as tf.Tensor4D;
   const dw = tf.randomNormal([3, 3, c, 1], 0, 1, "float32", 3) as tf.Tensor4D;
-  const ops: [string, () => tf.Tensor][] = [
-    ["conv 3×3 forward", () => tf.conv2d(x, w, 1, "same")],
-    ["conv 3×3 backward input", () => tf.conv2dTranspose(x, w, x.shape, 1, "same")],
-    [
-      "conv 3×3 backward filter",
-      () =>
-        tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: x }, {
-          strides: 1,
-          pad: "same",
-          dataFormat: "NHWC",
-          filterShape: [3, 3, c, c],
-        }) as tf.Tensor,
-    ],
-    ["conv 3×3 dilation 2 forward", () => tf.conv2d(x, w, 1, "same", "NHWC", 2)],
-    ["depthwise 3×3 forward", () => tf.depthwiseConv2d(x, dw, 1, "same")],
-  ];
-  for (const [name, f] of ops) {
+  return {
+    "conv 3×3 forward": () => tf.conv2d(x, w, 1, "same"),
+    "conv 3×3 backward input": () => tf.conv2dTranspose(x, w, x.shape, 1, "same"),
+    "conv 3×3 backward filter": () =>
+      tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: x }, {
+        strides: 1,
+        pad: "same",
+        dataFormat: "NHWC",
+        filterShape: [3, 3, c, c],
+      }) as tf.Tensor,
+    "conv 3×3 dilation 2 forward": () => tf.conv2d(x, w, 1, "same", "NHWC", 2),
+    "depthwise 3×3 forward": () => tf.depthwiseConv2d(x, dw, 1, "same"),
+  };
+}
+
+const num = (v: number | string) => (typeof v === "number" ? v : undefined);
+
+async function opRows(): Promise<void> {
+  console.log(
+    `\n## Ops, batch ${OP_BATCH}, ${OP_SIZE}×${OP_SIZE}×${OP_C} NHWC, 3×3 kernels ` +
+      `(median ms; ratios vs blas)\n`,
+  );
+  console.log("| op | blas | cpu | wasm | cpu/blas | wasm/blas |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const name of Object.keys(opCases())) {
     const ms: Record<string, number | string> = {};
-    for (const b of BACKENDS) ms[b] = await on(b, () => timeMs(() => f().dispose(), 5));
-    const num = (v: number | string) => (typeof v === "number" ? v : undefined);
+    for (const b of BACKENDS) ms[b] = await on(b, `op:${name}`);
     console.log(
       `| ${name} | ${cell(ms.blas)} | ${cell(ms.cpu)} | ${cell(ms.wasm)} | ` +
         `${ratio(num(ms.cpu), num(ms.blas))} | ${ratio(num(ms.wasm), num(ms.blas))} |`,
     );
   }
-  tf.dispose([x, w, dw]);
 }
 
 function trainStep(size: number): () => void {
@@ -126,14 +156,8 @@ async function stepRows(): Promise<void> {
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const size of quick ? [16] : [32, 64]) {
     const ms: Record<string, number | string> = {};
-    for (const b of BACKENDS) {
-      ms[b] = await on(b, () => {
-        const step = trainStep(size);
-        return timeMs(step, b === "blas" ? 3 : 1);
-      });
-    }
+    for (const b of BACKENDS) ms[b] = await on(b, `step:${size}`);
     ms.torch = await torchStep(size);
-    const num = (v: number | string) => (typeof v === "number" ? v : undefined);
     console.log(
       `| ${size}×${size} | ${cell(ms.blas)} | ${cell(ms.cpu)} | ${cell(ms.wasm)} | ${
         cell(ms.torch)
@@ -144,6 +168,25 @@ async function stepRows(): Promise<void> {
   }
 }
 
-await gemmRows();
-await opRows();
-await stepRows();
+/** Child-process mode: measure one cell and print its milliseconds. */
+async function runCell(spec: string): Promise<void> {
+  const [backend, kind, ...rest] = spec.split(":");
+  await selectBackend(backend, { quiet: true });
+  const what = rest.join(":");
+  if (kind === "op") {
+    const f = opCases()[what];
+    console.log(timeMs(() => f().dispose(), backend === "blas" ? 5 : 2));
+  } else {
+    const step = trainStep(Number(what));
+    console.log(timeMs(step, backend === "blas" ? 3 : 1));
+  }
+}
+
+if (cellArg) {
+  await runCell(cellArg);
+} else {
+  console.log(`# deno task bench${quick ? " --quick" : ""} (${new Date().toISOString()})`);
+  await gemmRows();
+  await opRows();
+  await stepRows();
+}
