@@ -20,7 +20,13 @@ export type Schedule =
     warmupSteps?: number; /** final lr as a fraction of the base */
     minScale?: number;
   }
-  | { kind: "step"; warmupSteps?: number; milestones: number[]; gamma: number };
+  | {
+    kind: "step";
+    warmupSteps?: number;
+    /** Steps where the rate is multiplied by gamma; values below 1 are fractions of the total. */
+    milestones: number[];
+    gamma: number;
+  };
 
 /** Schedule kinds, for validation and `--help`. */
 export const SCHEDULE_KINDS = ["constant", "cosine", "step"] as const;
@@ -66,6 +72,7 @@ export function learningRate(base: number, s: Schedule, step: number, totalSteps
       return base * (min + (1 - min) * 0.5 * (1 + Math.cos(Math.PI * t)));
     }
     case "step":
-      return base * s.gamma ** s.milestones.filter((m) => step >= m).length;
+      return base *
+        s.gamma ** s.milestones.filter((m) => step >= (m < 1 ? m * totalSteps : m)).length;
   }
 }

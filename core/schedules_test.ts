@@ -19,6 +19,9 @@ Deno.test("learningRate: step decay multiplies by gamma at each milestone", () =
   close(learningRate(1, s, 30, 100), 0.1);
   close(learningRate(1, s, 60, 100), 0.1 * 0.1);
   close(learningRate(1, { kind: "constant", warmupSteps: 4 }, 1, 100), 0.5);
+  const frac: Schedule = { kind: "step", milestones: [0.5], gamma: 0.5 }; // half-way of 200
+  close(learningRate(1, frac, 99, 200), 1);
+  close(learningRate(1, frac, 100, 200), 0.5);
 });
 
 Deno.test("checkSchedule names the allowed kinds", () => {

@@ -58,3 +58,21 @@ export function copyWeightsByName(
     to.getLayer(src.name).setWeights(src.getWeights());
   }
 }
+
+/**
+ * An independent copy of `model`: same architecture, weights and metadata,
+ * every layer trainable as in the original.
+ *
+ * @example
+ * ```ts
+ * const copy = cloneModel(pretrained); // fine-tuning the copy leaves pretrained untouched
+ * ```
+ */
+export function cloneModel(model: tf.LayersModel): tf.LayersModel {
+  const topo = modelTopology(model);
+  const copy = rebuildModel(topo.className, topo.config);
+  copy.setWeights(model.getWeights());
+  const meta = model.getUserDefinedMetadata();
+  if (meta) copy.setUserDefinedMetadata(structuredClone(meta));
+  return copy;
+}

@@ -40,6 +40,8 @@ export interface LoopHooks {
   onLog?(entry: Record<string, unknown>): void | Promise<void>;
   /** After a checkpoint is written. */
   onCheckpoint?(path: string, state: LoopState): void | Promise<void>;
+  /** Extra fields stored in each checkpoint's state (e.g. compute so far). */
+  extra?(examples: number): Record<string, unknown>;
   /** Transforms a training batch (augmentation); `rng` is seeded per step, so resume is exact. */
   augment?(x: tf.Tensor, rng: Rng): tf.Tensor;
 }
@@ -200,7 +202,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   const checkpoint = async () => {
     if (!o.checkpointDir) return;
     state.optimizerT = opt.t;
-    state.extra = { ...state.extra, best, examples };
+    state.extra = { ...state.extra, best, examples, ...o.hooks?.extra?.(examples) };
     const weights = Object.fromEntries(
       weightKeys(o.model).map((k, i) => [k, o.model.weights[i].read()]),
     );

@@ -20,7 +20,9 @@ import {
   conv2dKernel,
   fusedConv2dKernel,
 } from "./conv_kernels.ts";
+import { reluKernel, stepKernel } from "./activation_kernels.ts";
 import { padKernel, sliceKernel, tileKernel } from "./copy_kernels.ts";
+import { maxPoolGradKernel, maxPoolKernel } from "./pool_kernels.ts";
 import { BINARY_KERNELS, binaryKernel } from "./elementwise_kernels.ts";
 import type { KernelFn } from "./kernel_util.ts";
 import { meanKernel, sumKernel } from "./reduce_kernels.ts";
@@ -45,6 +47,10 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [tf.Slice]: sliceKernel,
   [tf.PadV2]: padKernel,
   [tf.Tile]: tileKernel,
+  [tf.Relu]: reluKernel,
+  [tf.Step]: stepKernel,
+  [tf.MaxPool]: maxPoolKernel,
+  [tf.MaxPoolGrad]: maxPoolGradKernel,
 };
 
 /**

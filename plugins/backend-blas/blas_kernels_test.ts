@@ -208,3 +208,31 @@ test("blas Slice, PadV2 and Tile equal cpu", async () => {
   ]);
   await parity("tile", () => [tf.tile(x, [1, 2, 1, 3]), tf.tile(x, [2, 1, 1, 1])]);
 });
+
+test("blas MaxPool and its gradient, Relu and Step equal cpu", async () => {
+  for (
+    const [shape, size, stride, pad] of [
+      [[2, 8, 8, 3], 2, 2, "valid"],
+      [[1, 7, 9, 2], 3, 2, "same"],
+      [[2, 5, 5, 4], 3, 1, "same"],
+    ] as const
+  ) {
+    const x = rnd([...shape]) as tf.Tensor4D;
+    const dyShape = tf.maxPool(x, size, stride, pad).shape;
+    const dy = rnd(dyShape);
+    const g = tf.grad((a: tf.Tensor) =>
+      tf.maxPool(a as tf.Tensor4D, size, stride, pad).mul(dy).sum()
+    );
+    await parity(
+      `maxPool ${shape} ${size}/${stride} ${pad}`,
+      () => [tf.maxPool(x, size, stride, pad), g(x)],
+    );
+  }
+  const x = tf.tensor1d([-2, -0, 0, 0.5, 3, NaN]);
+  const r = rnd([4, 5]);
+  await parity("relu/step", () => [tf.relu(r), tf.step(r, 0.3)]);
+  await tf.setBackend(BLAS_BACKEND);
+  assert.deepEqual(Array.from(tf.relu(x).dataSync()), [0, -0, 0, 0.5, 3, NaN]); // as tfjs cpu
+  assert.deepEqual(Array.from(tf.step(x, 0.25).dataSync()), [0.25, 0.25, 0.25, 1, 1, NaN]);
+  await tf.setBackend("cpu");
+});

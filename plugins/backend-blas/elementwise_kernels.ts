@@ -20,33 +20,31 @@ type Loop = (
   a: Float32Array,
   b: Float32Array,
   out: Float32Array,
-  n0: number,
-  n1: number,
-  a0: number,
-  a1: number,
-  b0: number,
-  b1: number,
+  n: number[],
+  sa: number[],
+  sb: number[],
 ) => void;
 
 // One specialised loop per operator, so the expression inlines (a shared
-// loop taking the operator as a callback would be megamorphic).
+// loop taking the operator as a callback would be megamorphic). Three
+// strided levels cover every NHWC broadcast after collapsing.
 function makeLoop(expr: string): Loop {
   return new Function(
     "a",
     "b",
     "out",
-    "n0",
-    "n1",
-    "a0",
-    "a1",
-    "b0",
-    "b1",
-    `let o = 0;
+    "n",
+    "sa",
+    "sb",
+    `const [n0, n1, n2] = n, [a0, a1, a2] = sa, [b0, b1, b2] = sb;
+     let o = 0;
      for (let i = 0; i < n0; i++) {
-       let ia = i * a0, ib = i * b0;
-       for (let j = 0; j < n1; j++, ia += a1, ib += b1) {
-         const x = a[ia], y = b[ib];
-         out[o++] = ${expr};
+       for (let j = 0; j < n1; j++) {
+         let ia = i * a0 + j * a1, ib = i * b0 + j * b1;
+         for (let k = 0; k < n2; k++, ia += a2, ib += b2) {
+           const x = a[ia], y = b[ib];
+           out[o++] = ${expr};
+         }
        }
      }`,
   ) as Loop;
@@ -71,20 +69,17 @@ export function binaryKernel(name: string): KernelFn {
       broadcastStrides(a.shape, outShape),
       broadcastStrides(b.shape, outShape),
     ]);
-    if (c.shape.length > 2) return fallback(args);
-    const [sa, sb] = c.strides;
-    const two = c.shape.length === 2;
+    if (c.shape.length > 3) return fallback(args);
+    const pad = 3 - c.shape.length;
+    const lift = (xs: number[], fill: number) => [...Array(pad).fill(fill), ...xs];
     const out = new Float32Array(outShape.reduce((x, y) => x * y, 1));
     loop(
       values(args.backend, a),
       values(args.backend, b),
       out,
-      two ? c.shape[0] : 1,
-      two ? c.shape[1] : c.shape[0],
-      two ? sa[0] : 0,
-      two ? sa[1] : sa[0],
-      two ? sb[0] : 0,
-      two ? sb[1] : sb[0],
+      lift(c.shape, 1),
+      lift(c.strides[0], 0),
+      lift(c.strides[1], 0),
     );
     return output(args.backend, outShape, out);
   };

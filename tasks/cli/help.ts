@@ -1,0 +1,55 @@
+/**
+ * `deno task train --help`: usage, the generic options, the registered
+ * tasks, the selected task's options and the registered plugins by kind.
+ *
+ * @example
+ * ```ts
+ * console.log(helpText(lookup("task", "digits-shift")));
+ * ```
+ * @module
+ */
+import { registered, type TaskDefinition, type TaskOption } from "@quadranet/core";
+import { lookup } from "@quadranet/core";
+import { GENERIC_OPTIONS, kebab } from "./options.ts";
+
+function line(o: TaskOption): string {
+  const flag = `--${kebab(o.name)}${
+    o.type === "boolean" ? "" : o.type === "list" ? " A,B" : " VALUE"
+  }`;
+  const def = o.default === undefined || (Array.isArray(o.default) && o.default.length === 0) ||
+      o.default === false
+    ? ""
+    : ` (default: ${Array.isArray(o.default) ? o.default.join(",") : o.default})`;
+  const choices = o.choices ? ` [${o.choices.join(", ")}]` : "";
+  return `  ${flag.padEnd(30)} ${o.help}${choices}${def}`;
+}
+
+/** The help text for `task`. */
+export function helpText(task: TaskDefinition): string {
+  const tasks = registered("task").map((n) => {
+    const t = lookup<TaskDefinition>("task", n);
+    return `  ${n.padEnd(30)} ${t.description}`;
+  });
+  const plugins = (["backend", "method", "kernel", "backprop"] as const).map((k) =>
+    `  ${k.padEnd(30)} ${registered(k).join(", ")}`
+  );
+  return [
+    "Usage: deno task train [--task NAME] [--config FILE] [--backend NAME] [--plugin SPEC]",
+    "                       [--resume ID] [--quick] [--quiet] [task options]",
+    "",
+    "Options:",
+    ...GENERIC_OPTIONS.map(line),
+    "",
+    "Tasks:",
+    ...tasks,
+    "",
+    `Options of task "${task.name}":`,
+    ...task.options.map(line),
+    "",
+    "Registered plugins:",
+    ...plugins,
+    "",
+    "Config files are JSON or TS (default export) with the option names above in camelCase;",
+    "flags override them. Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.",
+  ].join("\n");
+}

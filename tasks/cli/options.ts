@@ -1,0 +1,204 @@
+/**
+ * `deno task train` options: the generic flags, each task's own flags, and
+ * their validation. Flags are kebab-case forms of config names
+ * (`--batch-size` ↔ `batchSize`); precedence is defaults < config file < flags.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseTrainArgs(["--task", "digits-shift", "--quick"], task);
+ * parsed.config.quick; // true
+ * ```
+ * @module
+ */
+import { ConfigError, type TaskDefinition, type TaskOption } from "@quadranet/core";
+import { parseArgs } from "node:util";
+
+/** Options every task accepts. */
+export const GENERIC_OPTIONS: TaskOption[] = [
+  {
+    name: "task",
+    type: "string",
+    default: "digits-shift",
+    help: "task to run (see the list below)",
+  },
+  {
+    name: "config",
+    type: "string",
+    default: undefined,
+    help: "JSON or TS config file; flags override it",
+  },
+  {
+    name: "backend",
+    type: "string",
+    default: "auto",
+    help: "compute backend (auto picks the fastest that loads)",
+  },
+  {
+    name: "plugin",
+    type: "list",
+    default: [],
+    help: "plugin module to load (path or specifier; repeatable)",
+  },
+  {
+    name: "resume",
+    type: "string",
+    default: undefined,
+    help: "resume run or comparison ID where it stopped",
+  },
+  { name: "runsDir", type: "string", default: "runs", help: "where run records go" },
+  {
+    name: "quick",
+    type: "boolean",
+    default: false,
+    help: "tiny sizes for a fast check (what tests use)",
+  },
+  { name: "quiet", type: "boolean", default: false, help: "no progress output" },
+  { name: "help", type: "boolean", default: false, help: "show this help" },
+];
+
+/** `batchSize` → `batch-size`. */
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Config keys that are not task options but may appear in a config file. */
+const FILE_ONLY = new Set(["plugins"]);
+
+/** Validates and converts one option value (from a flag string or a config file). */
+export function coerce(opt: TaskOption, raw: unknown, source: string): unknown {
+  const where = `${source} ${source === "flag" ? `--${kebab(opt.name)}` : `"${opt.name}"`}`;
+  const fail = (what: string) => {
+    throw new ConfigError(opt.name, `Invalid ${where}: ${what}`);
+  };
+  switch (opt.type) {
+    case "boolean":
+      if (typeof raw === "boolean") return raw;
+      if (raw === "true" || raw === "false") return raw === "true";
+      return fail(`expected true or false, got ${JSON.stringify(raw)}`);
+    case "number": {
+      const n = typeof raw === "number"
+        ? raw
+        : typeof raw === "string" && raw.trim()
+        ? Number(raw)
+        : NaN;
+      if (!Number.isFinite(n)) return fail(`expected a number, got ${JSON.stringify(raw)}`);
+      if (opt.integer && !Number.isInteger(n)) return fail(`expected an integer, got ${n}`);
+      if (opt.min !== undefined && n < opt.min) return fail(`${n} is below the minimum ${opt.min}`);
+      if (opt.max !== undefined && n > opt.max) return fail(`${n} is above the maximum ${opt.max}`);
+      return n;
+    }
+    case "string":
+      if (typeof raw !== "string") return fail(`expected a string, got ${JSON.stringify(raw)}`);
+      if (opt.choices && !opt.choices.includes(raw)) {
+        return fail(`"${raw}" is not one of: ${opt.choices.join(", ")}`);
+      }
+      return raw;
+    case "list": {
+      const items = Array.isArray(raw)
+        ? raw.flatMap((r) => String(r).split(","))
+        : typeof raw === "string"
+        ? raw.split(",")
+        : fail(`expected a comma-separated list, got ${JSON.stringify(raw)}`) as never;
+      const list = items.map((s) => s.trim()).filter(Boolean);
+      for (const item of list) {
+        if (opt.choices && !opt.choices.includes(item)) {
+          fail(`"${item}" is not one of: ${opt.choices.join(", ")}`);
+        }
+      }
+      return list;
+    }
+  }
+}
+
+/** Pre-parse: only the flags needed before the task is known. */
+export function preParse(
+  args: string[],
+): { task?: string; config?: string; plugins: string[]; help: boolean } {
+  const { values } = parseArgs({
+    args,
+    strict: false,
+    options: {
+      task: { type: "string" },
+      config: { type: "string" },
+      plugin: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  return {
+    task: typeof values.task === "string" ? values.task : undefined,
+    config: typeof values.config === "string" ? values.config : undefined,
+    plugins: ((values.plugin as string[] | undefined) ?? []).filter((p) => typeof p === "string")
+      .flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean),
+    help: values.help === true,
+  };
+}
+
+/** All options of `task` (generic first). */
+export function allOptions(task: TaskDefinition): TaskOption[] {
+  return [...GENERIC_OPTIONS, ...task.options];
+}
+
+/**
+ * Resolves the full config: option defaults, then `fileConfig`, then flags.
+ * Unknown flags or config keys fail naming the allowed ones.
+ */
+export function resolveConfig(
+  args: string[],
+  task: TaskDefinition,
+  fileConfig: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const options = allOptions(task);
+  const byFlag = new Map(options.map((o) => [kebab(o.name), o]));
+  const spec = Object.fromEntries(options.map((o) => [
+    kebab(o.name),
+    o.type === "boolean"
+      ? { type: "boolean" as const }
+      : o.type === "list"
+      ? { type: "string" as const, multiple: true }
+      : { type: "string" as const },
+  ]));
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args,
+      options: { ...spec, h: { type: "boolean" } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0];
+    throw new ConfigError(
+      "flags",
+      `${msg}. Options of task "${task.name}": ${
+        [...byFlag.keys()].map((f) => `--${f}`).join(", ")
+      }`,
+    );
+  }
+  const config: Record<string, unknown> = {};
+  for (const o of options) if (o.default !== undefined) config[o.name] = structuredClone(o.default);
+  for (const [key, raw] of Object.entries(fileConfig)) {
+    if (FILE_ONLY.has(key)) {
+      config[key] = raw;
+      continue;
+    }
+    const opt = options.find((o) => o.name === key);
+    if (!opt) {
+      throw new ConfigError(
+        key,
+        `Unknown config key "${key}" for task "${task.name}"; allowed: ${
+          [...options.map((o) => o.name), ...FILE_ONLY].join(", ")
+        }`,
+      );
+    }
+    config[key] = coerce(opt, raw, "config");
+  }
+  for (const [flag, raw] of Object.entries(values)) {
+    if (flag === "h") {
+      config.help = true;
+      continue;
+    }
+    const opt = byFlag.get(flag)!;
+    config[opt.name] = coerce(opt, raw, "flag");
+  }
+  return config;
+}

@@ -1,0 +1,231 @@
+/**
+ * The digits-shift comparison end to end: data and shift, cached
+ * pre-training, each arm as its own recorded run (resumable), the table in
+ * every run's `summary.json` and in `runs/<comparison-id>/report.md`.
+ *
+ * @example
+ * ```ts
+ * const result = await runComparison(ctx, config, "digits-shift-solarize-1", false);
+ * ```
+ * @module
+ */
+import {
+  adapterLayers,
+  adapterSummary,
+  ConfigError,
+  type Dataset,
+  evaluate,
+  lookup,
+  RunRecord,
+  type RunSummary,
+  runTraining,
+  type TaskContext,
+  type TaskResult,
+  tf,
+} from "@quadranet/core";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type Digits, gatherDigits, loadDigits, splitDigits } from "./data.ts";
+import { ARMS, type ArmSettings } from "./methods.ts";
+import { pretrained } from "./pretrain.ts";
+import { type ComparisonRow, formatReport, formatTable, withSavings } from "./report.ts";
+import { applyShift } from "./shifts.ts";
+import { loopSettings } from "./settings.ts";
+
+function dataset(d: Digits, images = d.images): Dataset {
+  return { x: tf.tensor4d(images, [d.labels.length, 28, 28, 1]), y: d.labels };
+}
+
+function armSettings(c: Record<string, unknown>): ArmSettings {
+  lookup("kernel", c.kernel as string); // unknown names fail here, listing the registered ones
+  lookup("backprop", c.backprop as string);
+  return {
+    seed: c.seed as number,
+    width: c.width as number,
+    epochs: c.epochs as number,
+    scratchEpochs: c.scratchEpochs as number,
+    lr: c.lr as number,
+    rank: c.rank as number,
+    alpha: c.alpha as number | undefined,
+    kernel: c.kernel as string,
+    backprop: c.backprop as string,
+    targets: c.targets as string[],
+  };
+}
+
+/** Runs (or resumes) comparison `id` with resolved `config`. */
+export async function runComparison(
+  ctx: TaskContext,
+  config: Record<string, unknown>,
+  id: string,
+  resume: boolean,
+): Promise<TaskResult> {
+  const arms = ARMS.filter((a) => (config.methods as string[]).includes(a.name));
+  if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
+  const settings = armSettings(config);
+  const loop = loopSettings(config);
+  const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
+    ? await RunRecord.open(ctx.runsDir, id)
+    : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
+      task: "digits-shift",
+      method: "comparison",
+      backend: ctx.backend.name,
+    });
+  await record.update({ status: "running", shift: config.shift, error: undefined });
+
+  const digits = loadDigits();
+  const split = splitDigits(digits.labels.length, {
+    pretrain: config.pretrainSize as number,
+    train: config.trainSize as number,
+    test: config.testSize as number,
+  }, config.seed as number);
+  const clean = {
+    train: gatherDigits(digits, split.pretrain),
+    test: gatherDigits(digits, split.test),
+  };
+  const shiftedTrain = gatherDigits(digits, split.train);
+  const shift = config.shift as string, seed = config.seed as number;
+  const pre = { train: dataset(clean.train), test: dataset(clean.test) };
+  const target = {
+    train: dataset(shiftedTrain, applyShift(shift, shiftedTrain.images, seed)),
+    test: dataset(clean.test, applyShift(shift, clean.test.images, seed + 1)),
+  };
+  try {
+    const base = await pretrained({ ...ctx, backend: ctx.backend.name }, {
+      seed,
+      width: settings.width,
+      pretrainSize: config.pretrainSize as number,
+      pretrainEpochs: config.pretrainEpochs as number,
+      loop,
+    }, pre);
+    if (!base.model) {
+      await record.update({ status: "interrupted" });
+      return { status: "interrupted", recordDir: record.dir };
+    }
+    const rows: Omit<ComparisonRow, "relativeCompute" | "savingsPercent">[] = [];
+    const summaries: { runId: string; summary: RunSummary }[] = [];
+    for (const arm of arms) {
+      const runId = `${id}-${arm.name}`;
+      const built = arm.build(base.model, settings);
+      let summary: RunSummary;
+      if (!built) {
+        summary = await zeroShot(ctx, runId, config, base.model, target.test);
+      } else {
+        ctx.log(`${arm.name}: ${arm.description}`);
+        const adapted = adapterLayers(built.model).length ? adapterSummary(built.model) : undefined;
+        const out = await runTraining({
+          ...loop,
+          model: built.model,
+          train: target.train,
+          eval: target.test,
+          stages: built.stages,
+          seed,
+          runsDir: ctx.runsDir,
+          runId,
+          task: "digits-shift",
+          method: arm.name,
+          backend: ctx.backend.name,
+          config: { ...config, comparisonId: id, method: arm.name },
+          resume: existsSync(join(ctx.runsDir, runId, "summary.json")),
+          progress: ctx.progress,
+          signal: ctx.signal,
+          label: arm.name,
+          summaryExtra: {
+            comparisonId: id,
+            shift,
+            fromPretrained: arm.fromPretrained,
+            stages: built.stages,
+            ...(adapted ? { adapter: { ...adapted, layers: undefined } } : {}),
+          },
+        });
+        summary = out.summary;
+        built.model.dispose();
+        if (out.result?.status === "interrupted") {
+          await record.update({ status: "interrupted" });
+          ctx.log(`interrupted; resume with: deno task train --resume ${id}`);
+          return { status: "interrupted", recordDir: record.dir };
+        }
+      }
+      summaries.push({ runId, summary });
+      rows.push({
+        method: arm.name,
+        runId,
+        top1: summary.final?.top1 ?? 0,
+        top5: summary.final?.top5 ?? 0,
+        trainableParams: (summary.params as { trainable: number } | undefined)?.trainable ?? 0,
+        computeSeconds: summary.compute?.cpuSeconds ?? 0,
+        wallSeconds: summary.compute?.wallSeconds ?? 0,
+        trainingFlops: summary.compute?.trainingFlops ?? 0,
+      });
+    }
+    const table = withSavings(rows);
+    const pretrain = {
+      runId: base.summary.runId,
+      computeSeconds: base.summary.compute?.cpuSeconds ?? 0,
+      cleanTop1: base.summary.final?.top1 ?? 0,
+    };
+    for (const { runId } of summaries) {
+      const rec = await RunRecord.open(ctx.runsDir, runId);
+      await rec.update({
+        comparison: {
+          id,
+          row: table.find((r) => r.runId === runId),
+          table,
+          sunkPretrain: pretrain,
+        },
+      });
+    }
+    const report = formatReport({
+      id,
+      shift,
+      backend: ctx.backend.name,
+      rows: table,
+      pretrain,
+      config,
+    });
+    await Deno.writeTextFile(join(record.dir, "report.md.tmp"), report);
+    await Deno.rename(join(record.dir, "report.md.tmp"), join(record.dir, "report.md"));
+    await record.update({ status: "completed", rows: table, sunkPretrain: pretrain });
+    console.log(`\n${formatTable(table)}\n`);
+    ctx.log(`report: ${join(record.dir, "report.md")}`);
+    return { status: "completed", recordDir: record.dir };
+  } catch (e) {
+    await record.update({ status: "failed", error: (e as Error).message });
+    throw e;
+  } finally {
+    tf.dispose([pre.train.x, pre.test.x, target.train.x, target.test.x]);
+  }
+}
+
+/** Zero-shot: the pre-trained network evaluated on the shifted test set, as a run record. */
+async function zeroShot(
+  ctx: TaskContext,
+  runId: string,
+  config: Record<string, unknown>,
+  model: tf.LayersModel,
+  test: Dataset,
+): Promise<RunSummary> {
+  if (existsSync(join(ctx.runsDir, runId, "summary.json"))) {
+    const rec = await RunRecord.open(ctx.runsDir, runId);
+    if (rec.summary.status === "completed") return rec.summary;
+    await Deno.remove(rec.dir, { recursive: true });
+  }
+  const rec = await RunRecord.create(ctx.runsDir, runId, { ...config, method: "zero-shot" }, {
+    task: "digits-shift",
+    method: "zero-shot",
+    backend: ctx.backend.name,
+  });
+  const m = evaluate(model, test, 256);
+  const final = { top1: m.top1, top5: m.top5, loss: m.loss };
+  await rec.log({ step: 0, eval: true, top1: m.top1, top5: m.top5, evalLoss: m.loss });
+  await rec.update({
+    status: "completed",
+    final,
+    best: final,
+    params: { trainable: 0, total: model.countParams() },
+    compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
+    shift: config.shift,
+    fromPretrained: true,
+  });
+  return rec.summary;
+}

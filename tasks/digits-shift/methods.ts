@@ -1,0 +1,126 @@
+/**
+ * The arms of the digits-shift comparison: how each builds its model from
+ * the pre-trained network (or from scratch) and which stages it trains.
+ * Every arm shares the split, seed, loop, optimizer and schedule; adapters
+ * share targets and rank.
+ *
+ * @example
+ * ```ts
+ * const arm = ARMS.find((a) => a.name === "quadratic")!;
+ * const { model, stages } = arm.build(pretrained, settings);
+ * ```
+ * @module
+ */
+import { adapt, cloneModel, type Stage, type tf } from "@quadranet/core";
+import { digitsCnn } from "./model.ts";
+
+/** What the arms need from the resolved config. */
+export interface ArmSettings {
+  seed: number;
+  width: number;
+  epochs: number;
+  scratchEpochs: number;
+  lr: number;
+  rank: number;
+  alpha?: number;
+  kernel: string;
+  backprop: string;
+  targets: string[];
+}
+
+/** One method of the comparison. */
+export interface Arm {
+  name: string;
+  description: string;
+  /** Whether it starts from the pre-trained network (its compute excludes pre-training). */
+  fromPretrained: boolean;
+  /** Null for zero-shot: evaluated, not trained. */
+  build(
+    pretrained: tf.LayersModel,
+    s: ArmSettings,
+  ): { model: tf.LayersModel; stages: Stage[] } | null;
+}
+
+const ALL = ["primary", "quadratic", "head", "norm"] as Stage["train"];
+
+/** The six arms, in report order. */
+export const ARMS: Arm[] = [
+  {
+    name: "zero-shot",
+    description: "pre-trained network as is",
+    fromPretrained: true,
+    build: () => null,
+  },
+  {
+    name: "linear",
+    description: "fine-tune all weights of the first-order network",
+    fromPretrained: true,
+    build: (p, s) => ({
+      model: cloneModel(p),
+      stages: [{ name: "finetune", train: ["primary", "head", "norm"], epochs: s.epochs }],
+    }),
+  },
+  {
+    name: "lora",
+    description: "LoRA (first-order adapter) + head",
+    fromPretrained: true,
+    build: (p, s) => ({
+      model: adapt(p, {
+        method: "lora",
+        rank: s.rank,
+        alpha: s.alpha,
+        targets: s.targets,
+        seed: s.seed,
+      }),
+      stages: [{ name: "lora", train: ["quadratic", "head"], epochs: s.epochs }],
+    }),
+  },
+  {
+    name: "quadratic",
+    description: "quadratic adaptation (ours): quadratic term + head, then joint",
+    fromPretrained: true,
+    build: (p, s) => ({
+      model: adapt(p, {
+        rank: s.rank,
+        alpha: s.alpha,
+        kernel: s.kernel,
+        backprop: s.backprop,
+        targets: s.targets,
+        seed: s.seed,
+      }),
+      stages: [
+        { name: "quadratic", train: ["quadratic", "head"], epochs: Math.ceil(s.epochs / 2) },
+        { name: "joint", train: ALL, epochs: Math.floor(s.epochs / 2), lr: s.lr / 3 },
+      ],
+    }),
+  },
+  {
+    name: "quadratic-scratch",
+    description: "the same quadratic network trained from scratch",
+    fromPretrained: false,
+    build: (_p, s) => ({
+      model: adapt(digitsCnn({ seed: s.seed + 1000, width: s.width }), {
+        rank: s.rank,
+        alpha: s.alpha,
+        kernel: s.kernel,
+        backprop: s.backprop,
+        targets: s.targets,
+        seed: s.seed,
+        trainPrimary: true,
+      }),
+      stages: [{ name: "scratch", train: ALL, epochs: s.scratchEpochs }],
+    }),
+  },
+  {
+    name: "first-order-scratch",
+    description: "the first-order network trained from scratch",
+    fromPretrained: false,
+    build: (_p, s) => ({
+      model: digitsCnn({ seed: s.seed + 1000, width: s.width }),
+      stages: [{ name: "scratch", train: ["primary", "head", "norm"], epochs: s.scratchEpochs }],
+    }),
+  },
+];
+
+/** Arm names, in report order. */
+export const ARM_NAMES = ARMS.map((a) => a.name);

@@ -1,0 +1,43 @@
+/**
+ * The first-order CNN of the digits-shift comparison: three 3×3 conv blocks
+ * (conv → BatchNorm → ReLU, pooling between), global average pooling and a
+ * Dense `head` with logits. Seeded initialisers make every run repeatable.
+ *
+ * @example
+ * ```ts
+ * const model = digitsCnn({ seed: 1, width: 16 });
+ * ```
+ * @module
+ */
+import { tf } from "@quadranet/core";
+
+type ST = tf.SymbolicTensor;
+const L = tf.layers;
+
+/** The conv layers adapted by default (all three). */
+export const DEFAULT_TARGETS = ["conv1", "conv2", "conv3"];
+
+/** conv(w)–pool–conv(2w)–pool–conv(4w)–GAP–dense(10). */
+export function digitsCnn({ seed, width = 16 }: { seed: number; width?: number }): tf.LayersModel {
+  let s = seed * 101;
+  const init = () => tf.initializers.heNormal({ seed: ++s });
+  const input = tf.input({ shape: [28, 28, 1], name: "image" });
+  let x: ST = input;
+  [width, 2 * width, 4 * width].forEach((filters, i) => {
+    const n = i + 1;
+    x = L.conv2d({
+      name: `conv${n}`,
+      filters,
+      kernelSize: 3,
+      padding: "same",
+      useBias: false,
+      kernelInitializer: init(),
+    }).apply(x) as ST;
+    x = L.batchNormalization({ name: `bn${n}` }).apply(x) as ST;
+    x = L.reLU({ name: `relu${n}` }).apply(x) as ST;
+    if (n < 3) x = L.maxPooling2d({ name: `pool${n}`, poolSize: 2 }).apply(x) as ST;
+  });
+  x = L.globalAveragePooling2d({ name: "gap" }).apply(x) as ST;
+  const out = L.dense({ name: "head", units: 10, kernelInitializer: init() }).apply(x) as ST;
+  return tf.model({ inputs: input, outputs: out, name: "digits_cnn" });
+}

@@ -1,0 +1,87 @@
+/**
+ * Pre-training the first-order network on clean digits, cached as a run
+ * under `runs/` (id from a hash of what determines it) and reused; its
+ * compute is reported separately as sunk cost. An interrupted pre-training
+ * resumes from its checkpoint.
+ *
+ * @example
+ * ```ts
+ * const { model, summary } = await pretrained(ctx, settings, data);
+ * ```
+ * @module
+ */
+import {
+  type Dataset,
+  loadModel,
+  type Progress,
+  type RunSummary,
+  runTraining,
+  saveModel,
+  type tf,
+} from "@quadranet/core";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { digitsCnn } from "./model.ts";
+import type { LoopSettings } from "./settings.ts";
+
+/** What determines the pre-trained weights (hashed into the cache id). */
+export interface PretrainKey {
+  seed: number;
+  width: number;
+  pretrainSize: number;
+  pretrainEpochs: number;
+  loop: LoopSettings;
+}
+
+async function hash(v: unknown): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(v)));
+  return Array.from(new Uint8Array(d).slice(0, 5), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The cached (or freshly trained) pre-trained network and its run summary. */
+export async function pretrained(
+  o: {
+    runsDir: string;
+    backend: string;
+    progress: Progress;
+    signal: { interrupted: boolean };
+    log(line: string): void;
+  },
+  key: PretrainKey,
+  data: { train: Dataset; test: Dataset },
+): Promise<{ model?: tf.LayersModel; summary: RunSummary }> {
+  const runId = `digits-pretrain-${await hash(key)}`;
+  const dir = join(o.runsDir, runId);
+  const modelDir = join(dir, "model");
+  if (existsSync(join(modelDir, "model.json")) && existsSync(join(dir, "summary.json"))) {
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json"))) as RunSummary;
+    if (summary.status === "completed") {
+      o.log(`pre-trained network: cached run ${runId}`);
+      return { model: await loadModel(join(modelDir, "model.json")), summary };
+    }
+  }
+  o.log(`pre-training the first-order network on clean digits (run ${runId})`);
+  const model = digitsCnn({ seed: key.seed, width: key.width });
+  const { summary, result } = await runTraining({
+    ...key.loop,
+    model,
+    train: data.train,
+    eval: data.test,
+    stages: [{ name: "pretrain", train: ["primary", "head", "norm"], epochs: key.pretrainEpochs }],
+    seed: key.seed,
+    runsDir: o.runsDir,
+    runId,
+    task: "digits-shift",
+    method: "pretrain",
+    backend: o.backend,
+    config: { ...key, domain: "clean" },
+    resume: existsSync(join(dir, "summary.json")),
+    progress: o.progress,
+    signal: o.signal,
+    label: "pretrain",
+  });
+  if (result?.status === "interrupted") return { summary };
+  // The model is written before the summary says "completed" is trusted by the cache check above.
+  await saveModel(model, modelDir);
+  return { model, summary };
+}

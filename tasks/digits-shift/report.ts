@@ -1,0 +1,87 @@
+/**
+ * The comparison table: method, top-1, trainable parameters, compute
+ * (process CPU seconds), compute relative to the from-scratch quadratic
+ * network and the savings `1 − C / C_scratch` (METHOD.md §3), as text for
+ * the terminal and as `report.md`.
+ *
+ * @example
+ * ```ts
+ * console.log(formatTable(rows));
+ * ```
+ * @module
+ */
+
+/** One row of the comparison. */
+export interface ComparisonRow {
+  method: string;
+  runId?: string;
+  top1: number;
+  top5: number;
+  trainableParams: number;
+  computeSeconds: number;
+  wallSeconds: number;
+  trainingFlops: number;
+  /** Compute / compute of quadratic-scratch (null when that arm did not run). */
+  relativeCompute: number | null;
+  /** 1 − relativeCompute, in percent. */
+  savingsPercent: number | null;
+}
+
+/** Fills `relativeCompute` and `savingsPercent` against `quadratic-scratch`. */
+export function withSavings(rows: Omit<ComparisonRow, "relativeCompute" | "savingsPercent">[]) {
+  const scratch = rows.find((r) => r.method === "quadratic-scratch")?.computeSeconds;
+  return rows.map((r) => {
+    const rel = scratch ? r.computeSeconds / scratch : null;
+    return { ...r, relativeCompute: rel, savingsPercent: rel === null ? null : 100 * (1 - rel) };
+  });
+}
+
+function fmtParams(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/** A Markdown table of the rows. */
+export function formatTable(rows: ComparisonRow[]): string {
+  const head =
+    "| method | top-1 | trainable params | compute (CPU s) | vs quadratic-scratch | savings |";
+  const sep = "| --- | ---: | ---: | ---: | ---: | ---: |";
+  const body = rows.map((r) =>
+    `| ${r.method} | ${(100 * r.top1).toFixed(2)}% | ${fmtParams(r.trainableParams)} | ` +
+    `${r.computeSeconds.toFixed(1)} | ` +
+    `${r.relativeCompute === null ? "–" : `${r.relativeCompute.toFixed(2)}x`} | ` +
+    `${r.savingsPercent === null ? "–" : `${r.savingsPercent.toFixed(1)}%`} |`
+  );
+  return [head, sep, ...body].join("\n");
+}
+
+/** The comparison's `report.md`. */
+export function formatReport(
+  o: {
+    id: string;
+    shift: string;
+    backend: string;
+    rows: ComparisonRow[];
+    pretrain: { runId: string; computeSeconds: number; cleanTop1: number };
+    config: Record<string, unknown>;
+  },
+): string {
+  return [
+    `# digits-shift comparison ${o.id}`,
+    "",
+    `Shift: **${o.shift}**. Backend: **${o.backend}**. Split: ${o.config.pretrainSize} clean digits ` +
+    `for pre-training, ${o.config.trainSize} shifted for adaptation, ${o.config.testSize} shifted ` +
+    `for test (disjoint, seed ${o.config.seed}).`,
+    "",
+    formatTable(o.rows),
+    "",
+    `Compute is process CPU seconds of each run (all cores). Pre-training the first-order ` +
+    `network (run ${o.pretrain.runId}) cost ${
+      o.pretrain.computeSeconds.toFixed(1)
+    } CPU s and reached ` +
+    `${
+      (100 * o.pretrain.cleanTop1).toFixed(2)
+    }% top-1 on the clean test digits; it is sunk cost, ` +
+    `not counted in the arms that start from it.`,
+    "",
+  ].join("\n");
+}
