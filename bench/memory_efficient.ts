@@ -7,8 +7,13 @@
  *     deno task bench
  * @module
  */
-import { adapt, tf } from "@quadranet/core";
+import { adapt, selectBackend, tf } from "@quadranet/core";
+import "@quadranet/backend-blas";
+import "@quadranet/backend-tfjs";
 import "@quadranet/memory-efficient";
+
+const quick = Deno.args.includes("--quick");
+await selectBackend("auto", { quiet: true, training: true });
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
@@ -83,22 +88,29 @@ async function measure(base: tf.LayersModel, targets: RegExp, backprop: string, 
   const before = tf.memory().numBytes;
   const info = await tf.profile(step);
   const t0 = performance.now();
-  const reps = 1;
+  const reps = quick ? 1 : 3;
   for (let i = 0; i < reps; i++) step();
   return { peak: info.peakBytes - before, ms: (performance.now() - t0) / reps };
 }
 
-const cases: [string, tf.LayersModel, RegExp, number][] = [
-  [
-    "ConvNeXt-style, 2 blocks, C=16, 14x14, adapted 7x7 depthwise mixers",
-    convNextStack(2, 16, 14),
-    /_dw$/,
-    4,
-  ],
-  ["ResNet-style CNN, 16x16, adapted 3x3 convs", resnetCnn(16), /^c\d[ab]$/, 4],
-];
+const cases: [string, tf.LayersModel, RegExp, number][] = quick
+  ? [
+    ["ConvNeXt-style, 2 blocks, C=16, 14x14", convNextStack(2, 16, 14), /_dw$/, 4],
+    ["ResNet-style CNN, 16x16", resnetCnn(16), /^c\d[ab]$/, 4],
+  ]
+  : [
+    [
+      "ConvNeXt-style, 4 blocks, C=64, 28x28, adapted 7x7 depthwise mixers",
+      convNextStack(4, 64, 28),
+      /_dw$/,
+      16,
+    ],
+    ["ResNet-style CNN, 32x32, adapted 3x3 convs", resnetCnn(32), /^c\d[ab]$/, 32],
+  ];
 
-console.log(`backend: ${tf.getBackend()}`);
+console.log(
+  `\n## Memory-efficient backprop: one training step, autodiff vs recompute (backend ${tf.getBackend()})\n`,
+);
 console.log(
   "| model | autodiff peak MiB | recompute peak MiB | memory ratio | autodiff ms | recompute ms | time ratio |",
 );

@@ -29,6 +29,8 @@ export interface BackendPlugin {
   init(): Promise<{ tfjsName: string; detail?: string }>;
   /** Whether automatic selection should print why it skipped this one. */
   readonly announceSkip?: boolean;
+  /** Why it cannot train (missing gradient kernels), if it cannot; inference only then. */
+  readonly cannotTrain?: string;
 }
 
 /** What {@link selectBackend} chose. */
@@ -65,12 +67,24 @@ async function activate(p: BackendPlugin): Promise<{ tfjsName: string; detail?: 
  */
 export async function selectBackend(
   name = "auto",
-  { quiet = false, log = console.error }: { quiet?: boolean; log?: (s: string) => void } = {},
+  { quiet = false, log = console.error, training = false }: {
+    quiet?: boolean;
+    log?: (s: string) => void;
+    /** Only backends that can train (have every gradient kernel). */
+    training?: boolean;
+  } = {},
 ): Promise<SelectedBackend> {
   if (name !== "auto") {
     const known = registered("backend");
     if (!known.includes(name)) throw new UnknownPluginError("backend", name, [...known, "auto"]);
     const p = lookup<BackendPlugin>("backend", name);
+    if (training && p.cannotTrain) {
+      throw new BackendUnavailableError(
+        p.name,
+        `it cannot train: ${p.cannotTrain}`,
+        "Use blas or cpu.",
+      );
+    }
     const r = await activate(p);
     if (!quiet) log(`backend: ${p.name}${r.detail ? ` (${r.detail})` : ""}`);
     return { name: p.name, ...r, skipped: [] };
@@ -80,6 +94,10 @@ export async function selectBackend(
     .sort((a, b) => b.priority - a.priority);
   const skipped: SelectedBackend["skipped"] = [];
   for (const p of plugins) {
+    if (training && p.cannotTrain) {
+      skipped.push({ name: p.name, reason: `cannot train: ${p.cannotTrain}` });
+      continue;
+    }
     try {
       const r = await activate(p);
       if (!quiet) log(`backend: ${p.name}${r.detail ? ` (${r.detail})` : ""} [auto]`);

@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  BackendUnavailableError,
   ConfigError,
   isRegistered,
   loadPlugins,
@@ -62,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     const config = resolveConfig(args, task, fileConfig);
     const quiet = config.quiet === true;
     const log = (line: string) => quiet || console.error(line);
-    const backend = await selectBackend(config.backend as string, { quiet, log });
+    const backend = await selectBackend(config.backend as string, { quiet, log, training: true });
     const signal = { interrupted: false };
     const onSigint = () => {
       if (signal.interrupted) Deno.exit(EXIT.interrupted); // second Ctrl-C: stop now
@@ -87,7 +88,8 @@ export async function main(args: string[]): Promise<number> {
     }
   } catch (e) {
     if (
-      e instanceof ConfigError || e instanceof UnknownPluginError || e instanceof PluginLoadError
+      e instanceof ConfigError || e instanceof UnknownPluginError || e instanceof PluginLoadError ||
+      e instanceof BackendUnavailableError
     ) {
       console.error(`error: ${e.message}\nRun \`deno task train --help\` for the options.`);
       return EXIT.usage;

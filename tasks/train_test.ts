@@ -63,6 +63,7 @@ Deno.test("train rejects unknown flags and bad values, naming what is allowed (e
     [["--shift", "blur"], /"blur" is not one of: solarize, gamma, elastic/],
     [["--methods", "lora,dora"], /"dora" is not one of: zero-shot/],
     [["--backend", "tpu"], /Unknown backend "tpu".*blas/],
+    [["--backend", "wasm"], /"wasm" is unavailable: it cannot train.*Conv2DBackpropFilter/],
     [["--task", "imagenet-99"], /Unknown task "imagenet-99".*digits-shift/],
     [["--kernel", "cubic", "--methods", "quadratic"], /Unknown kernel "cubic".*poly.*rbf/],
     [["--resume", "no-such-run"], /No run "no-such-run"/],
@@ -176,4 +177,28 @@ Deno.test("Ctrl-C checkpoints, marks the run interrupted (exit 130), and --resum
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(summary("ctrlc-quadratic").status, "completed");
   assert.deepEqual(summary("ctrlc-quadratic").final, summary("whole-quadratic").final);
+});
+
+Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable from the CLI", async () => {
+  const r = await train([
+    ...QUICK,
+    "--plugin",
+    "examples/cubic_kernel.ts",
+    "--kernel",
+    "cubic",
+    "--backprop",
+    "recompute",
+    "--methods",
+    "quadratic",
+    "--run-id",
+    "cubic",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = summary("cubic-quadratic");
+  assert.equal(s.status, "completed");
+  const config = JSON.parse(Deno.readTextFileSync(join(runsDir, "cubic-quadratic", "config.json")));
+  assert.equal(config.kernel, "cubic");
+  assert.equal(config.backprop, "recompute");
+  assert.deepEqual(config.plugin, ["examples/cubic_kernel.ts"]);
+  assert.ok(s.adapter.adapterParams > 0);
 });

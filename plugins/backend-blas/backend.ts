@@ -21,6 +21,11 @@ import {
   fusedConv2dKernel,
 } from "./conv_kernels.ts";
 import { reluKernel, stepKernel } from "./activation_kernels.ts";
+import {
+  depthwiseBackpropFilterKernel,
+  depthwiseBackpropInputKernel,
+  depthwiseKernel,
+} from "./depthwise_kernels.ts";
 import { padKernel, sliceKernel, tileKernel } from "./copy_kernels.ts";
 import { maxPoolGradKernel, maxPoolKernel } from "./pool_kernels.ts";
 import { BINARY_KERNELS, binaryKernel } from "./elementwise_kernels.ts";
@@ -51,6 +56,9 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [tf.Step]: stepKernel,
   [tf.MaxPool]: maxPoolKernel,
   [tf.MaxPoolGrad]: maxPoolGradKernel,
+  [tf.DepthwiseConv2dNative]: depthwiseKernel,
+  [tf.DepthwiseConv2dNativeBackpropInput]: depthwiseBackpropInputKernel,
+  [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseBackpropFilterKernel,
 };
 
 /**

@@ -236,3 +236,25 @@ test("blas MaxPool and its gradient, Relu and Step equal cpu", async () => {
   assert.deepEqual(Array.from(tf.step(x, 0.25).dataSync()), [0.25, 0.25, 0.25, 1, 1, NaN]);
   await tf.setBackend("cpu");
 });
+
+test("blas depthwise conv and both gradients equal cpu (multiplier 1 and 2, strides, padding)", async () => {
+  for (
+    const [xs, ws, s, p] of [
+      [[2, 9, 8, 3], [3, 3, 3, 1], 1, "same"],
+      [[1, 10, 11, 4], [5, 5, 4, 2], 2, "same"],
+      [[2, 7, 7, 2], [2, 2, 2, 3], 3, "valid"],
+    ] as const
+  ) {
+    const x = rnd([...xs]) as tf.Tensor4D, w = rnd([...ws]) as tf.Tensor4D;
+    const dy = rnd(tf.depthwiseConv2d(x, w, s, p).shape);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, p).mul(dy).sum()
+    );
+    await parity(
+      `depthwise ${xs} ${ws} s${s} ${p}`,
+      () => [tf.depthwiseConv2d(x, w, s, p), ...g([x, w])],
+    );
+  }
+  const x = rnd([1, 11, 11, 2]) as tf.Tensor4D, w = rnd([3, 3, 2, 1]) as tf.Tensor4D;
+  await parity("depthwise dilation 3", () => [tf.depthwiseConv2d(x, w, 1, "same", "NHWC", 3)]);
+});

@@ -25,6 +25,7 @@ function wasmDir(): string {
 export const wasmBackendPlugin: BackendPlugin = {
   name: "wasm",
   priority: 10,
+  cannotTrain: "tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel",
   async init() {
     try {
       const wasm = await import("@tensorflow/tfjs-backend-wasm");

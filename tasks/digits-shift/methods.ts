@@ -72,7 +72,7 @@ export const ARMS: Arm[] = [
         targets: s.targets,
         seed: s.seed,
       }),
-      stages: [{ name: "lora", train: ["quadratic", "head"], epochs: s.epochs }],
+      stages: [{ name: "lora", train: ["quadratic", "head", "norm"], epochs: s.epochs }],
     }),
   },
   {
@@ -88,10 +88,7 @@ export const ARMS: Arm[] = [
         targets: s.targets,
         seed: s.seed,
       }),
-      stages: [
-        { name: "quadratic", train: ["quadratic", "head"], epochs: Math.ceil(s.epochs / 2) },
-        { name: "joint", train: ALL, epochs: Math.floor(s.epochs / 2), lr: s.lr / 3 },
-      ],
+      stages: [{ name: "quadratic", train: ["quadratic", "head", "norm"], epochs: s.epochs }],
     }),
   },
   {

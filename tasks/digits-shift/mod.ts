@@ -29,8 +29,8 @@ import { SHIFT_NAMES } from "./shifts.ts";
 /** Full-size defaults, and what `--quick` uses instead where no value was given. */
 const SIZES: Record<string, [number, number]> = {
   epochs: [4, 1],
-  scratchEpochs: [8, 1],
-  pretrainEpochs: [4, 1],
+  scratchEpochs: [6, 1],
+  pretrainEpochs: [3, 1],
   pretrainSize: [4000, 600],
   trainSize: [3000, 400],
   testSize: [3000, 400],

@@ -33,7 +33,9 @@ export function digitsCnn({ seed, width = 16 }: { seed: number; width?: number }
       useBias: false,
       kernelInitializer: init(),
     }).apply(x) as ST;
-    x = L.batchNormalization({ name: `bn${n}` }).apply(x) as ST;
+    // momentum 0.9 (PyTorch's 0.1): tfjs' default 0.99 leaves the moving statistics far from
+    // the data after a few hundred steps, and evaluation uses them.
+    x = L.batchNormalization({ name: `bn${n}`, momentum: 0.9 }).apply(x) as ST;
     x = L.reLU({ name: `relu${n}` }).apply(x) as ST;
     if (n < 3) x = L.maxPooling2d({ name: `pool${n}`, poolSize: 2 }).apply(x) as ST;
   });

@@ -1,0 +1,32 @@
+/**
+ * Number formatting shared by server pages and islands.
+ *
+ * @example
+ * ```ts
+ * pct(0.9234); // "92.34%"
+ * params(12_300); // "12.3k"
+ * ```
+ * @module
+ */
+
+/** A fraction as a percentage with two decimals. */
+export function pct(v: number | undefined | null): string {
+  return typeof v === "number" && Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : "–";
+}
+
+/** A parameter count, compact. */
+export function params(n: number | undefined | null): string {
+  if (typeof n !== "number") return "–";
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/** Seconds with one decimal. */
+export function secs(n: number | undefined | null): string {
+  return typeof n === "number" && Number.isFinite(n) ? n.toFixed(1) : "–";
+}
+
+/** FLOPs in engineering notation (GFLOP, TFLOP). */
+export function flops(n: number | undefined | null): string {
+  if (typeof n !== "number" || !Number.isFinite(n)) return "–";
+  return n >= 1e12 ? `${(n / 1e12).toFixed(2)} TFLOP` : `${(n / 1e9).toFixed(2)} GFLOP`;
+}

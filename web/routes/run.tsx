@@ -1,0 +1,128 @@
+/**
+ * Route `/runs/<id>/`: one run — status, summary, compute accounting,
+ * adapter summary, loss and accuracy curves, config; a comparison record
+ * shows its table instead of curves. A broken record says what is wrong.
+ *
+ * @example
+ * ```tsx
+ * <RunPage run={run} base="../../" />
+ * ```
+ * @module
+ */
+import { ComparisonView } from "../components/comparison_table.tsx";
+import { Island } from "../lib/island.tsx";
+import { curves } from "../lib/curves.ts";
+import { flops, params, pct, secs } from "../lib/format.ts";
+import type { RunView } from "../lib/records.ts";
+
+function Facts({ items }: { items: [string, string][] }) {
+  return (
+    <dl class="facts">
+      {items.map(([k, v]) => (
+        <>
+          <dt>{k}</dt>
+          <dd data-fact={k}>{v}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+/** The run page body. */
+export function RunPage({ run, base }: { run: RunView; base: string }) {
+  const s = run.summary;
+  const c = curves(run.metrics);
+  const adapter = s.adapter as
+    | { adapterParams?: number; extraFlopsPerExample?: number | null; trainableParams?: number }
+    | undefined;
+  return (
+    <>
+      <h1>{run.id}</h1>
+      {run.error && <p class="error">This record is broken: {run.error}.</p>}
+      {s.status === "running" && <p class="notice">In progress (reload for updates).</p>}
+      {run.badLines > 0 && (
+        <p class="error">{run.badLines} line(s) of metrics.jsonl could not be read.</p>
+      )}
+      <Facts
+        items={[
+          ["task", String(s.task ?? "–")],
+          ["method", String(s.method ?? "–")],
+          ["backend", String(s.backend ?? "–")],
+          ["status", String(s.status ?? "–")],
+          ["final top-1", pct(s.final?.top1)],
+          ["final top-5", pct(s.final?.top5)],
+          ["best top-1", pct(s.best?.top1)],
+          [
+            "trainable / total params",
+            `${params(s.params?.trainable)} / ${params(s.params?.total)}`,
+          ],
+        ]}
+      />
+      {s.compute && (
+        <>
+          <h2>Compute</h2>
+          <Facts
+            items={[
+              ["wall seconds", secs(s.compute.wallSeconds)],
+              ["process CPU seconds", secs(s.compute.cpuSeconds)],
+              ["estimated training FLOPs", flops(s.compute.trainingFlops)],
+            ]}
+          />
+        </>
+      )}
+      {adapter && (
+        <>
+          <h2>Adapter</h2>
+          <Facts
+            items={[
+              ["adapter params", params(adapter.adapterParams)],
+              [
+                "extra FLOPs per example",
+                adapter.extraFlopsPerExample == null ? "–" : flops(adapter.extraFlopsPerExample),
+              ],
+            ]}
+          />
+        </>
+      )}
+      {run.isComparison && <ComparisonView run={run} base={base} />}
+      {c.loss.length > 0 && (
+        <Island
+          name="InteractivePlot"
+          props={{
+            title: "training loss",
+            series: [{ name: "loss", points: c.loss }],
+            xLabel: "step",
+          }}
+        />
+      )}
+      {c.top1.length > 0 && (
+        <Island
+          name="InteractivePlot"
+          props={{
+            title: "top-1 (%) on the test set",
+            series: [{ name: "top-1", points: c.top1 }],
+            xLabel: "step",
+          }}
+        />
+      )}
+      {s.comparisonId && (
+        <p>
+          Part of comparison{" "}
+          <a href={`${base}runs/${s.comparisonId}/`}>{String(s.comparisonId)}</a>.
+        </p>
+      )}
+      {run.config && (
+        <details>
+          <summary>config.json</summary>
+          <pre>{JSON.stringify(run.config, null, 2)}</pre>
+        </details>
+      )}
+      {!run.error && (
+        <details>
+          <summary>summary.json</summary>
+          <pre>{JSON.stringify(s, null, 2)}</pre>
+        </details>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { renderRoute } from "./lib/site.tsx";
+
+const RUNS = new URL("./testdata/runs/", import.meta.url).pathname;
+
+/** Visible text of a page (tags dropped, entities decoded, whitespace collapsed). */
+function text(html: string): string {
+  return html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ")
+    .replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'").replace(/\s+/g, " ");
+}
+
+async function get(path: string, query = "") {
+  const page = await renderRoute(path, new URLSearchParams(query), RUNS);
+  assert.ok(page, `route ${path} exists`);
+  return { status: page.status, html: page.html, text: text(page.html) };
+}
+
+Deno.test("overview shows the latest comparison's table with its numbers and the accuracy-vs-compute plot", async () => {
+  const p = await get("/");
+  assert.equal(p.status, 200);
+  assert.match(p.text, /quadratic 91\.25% 12\.3k 40\.0 0\.25x 75\.0%/);
+  assert.match(p.text, /quadratic-scratch 80\.00% 30\.0k 160\.0 1\.00x 0\.0%/);
+  assert.match(p.text, /zero-shot 25\.00% 0 0\.0 0\.00x 100\.0%/);
+  assert.match(p.html, /<svg class="plot"[^>]*aria-label="top-1 \(%\) versus compute \(CPU s\)"/);
+  assert.match(p.html, /<title>quadratic: \(40, 91\.3\)<\/title>/); // the point at 40 CPU s, 91.25 %
+  assert.match(p.text, /In progress: live-run/);
+  assert.match(p.html, /data-island="SortableTable"/);
+});
+
+Deno.test("overview with no runs says how to produce one", async () => {
+  const empty = await Deno.makeTempDir();
+  const page = await renderRoute("/", new URLSearchParams(), empty);
+  assert.match(text(page!.html), /No runs yet\. Produce one with deno task train/);
+  const missing = await renderRoute("/", new URLSearchParams(), `${empty}/nope`);
+  assert.match(text(missing!.html), /No runs yet/);
+});
+
+Deno.test("runs page lists every run, broken ones as broken, filtered by the query", async () => {
+  const all = await get("/runs/");
+  assert.match(all.text, /7 of 7 runs/);
+  assert.match(all.text, /torn-summary .*broken: summary\.json is malformed JSON/);
+  assert.match(all.text, /no-summary .*broken: no summary\.json/);
+  assert.match(
+    all.text,
+    /cmp-a-quadratic digits-shift quadratic blas completed 91\.25% 12\.3k 40\.0/,
+  );
+  const lora = await get("/runs/", "method=lora");
+  assert.match(lora.text, /1 of 7 runs/);
+  assert.match(lora.text, /live-run digits-shift lora blas running/);
+  assert.doesNotMatch(lora.text, /cmp-a-quadratic /);
+});
+
+Deno.test("run page shows summary, compute, adapter, curves and config", async () => {
+  const p = await get("/runs/cmp-a-quadratic/");
+  assert.match(p.text, /final top-1 91\.25%/);
+  assert.match(p.text, /trainable \/ total params 12\.3k \/ 50\.0k/);
+  assert.match(p.text, /process CPU seconds 40\.0/);
+  assert.match(p.text, /estimated training FLOPs 2\.50 TFLOP/);
+  assert.match(p.text, /adapter params 4\.3k/);
+  assert.match(p.html, /aria-label="training loss"/);
+  assert.match(p.html, /<title>loss: \(20, 1\.25\)<\/title>/);
+  assert.match(p.html, /<title>top-1: \(50, 91\.3\)<\/title>/);
+  assert.match(p.text, /Part of comparison cmp-a/);
+});
+
+Deno.test("a run in progress and broken records render as such", async () => {
+  const live = await get("/runs/live-run/");
+  assert.match(live.text, /In progress/);
+  assert.match(live.text, /1 line\(s\) of metrics\.jsonl could not be read/);
+  const torn = await get("/runs/torn-summary/");
+  assert.equal(torn.status, 200);
+  assert.match(torn.text, /This record is broken: summary\.json is malformed JSON/);
+});
+
+Deno.test("compare page overlays the arms' curves", async () => {
+  const p = await get("/compare/cmp-a/");
+  assert.match(p.text, /cmp-a-quadratic quadratic 91\.25% 12\.3k 40\.0 completed/);
+  assert.match(p.html, /data-series="quadratic"/);
+  assert.match(p.html, /data-series="quadratic-scratch"/);
+  const adhoc = await get("/compare/", "runs=cmp-a-quadratic,live-run");
+  assert.match(adhoc.text, /live-run lora .* running/);
+  assert.equal(
+    await renderRoute("/compare/cmp-a-quadratic/", new URLSearchParams(), RUNS),
+    undefined,
+  );
+});
+
+Deno.test("unknown routes and unsafe ids are no route", async () => {
+  for (const p of ["/runs/../secret/", "/runs/nope/", "/admin/", "/runs/a/b/"]) {
+    assert.equal(await renderRoute(p, new URLSearchParams(), RUNS), undefined, p);
+  }
+});

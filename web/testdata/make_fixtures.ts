@@ -1,0 +1,123 @@
+/**
+ * Writes the fixture run records the web tests read (`web/testdata/runs/`):
+ * a completed comparison with two arms, a run in progress, a truncated
+ * summary, a folder without a summary and a metrics file with a torn line.
+ * The numbers are hand-picked so tests can assert exactly what pages show.
+ *
+ *     deno run --allow-write web/testdata/make_fixtures.ts
+ *
+ * @module
+ */
+const root = new URL("./runs/", import.meta.url).pathname;
+await Deno.remove(root, { recursive: true }).catch(() => {});
+
+async function write(id: string, files: Record<string, string>) {
+  await Deno.mkdir(`${root}${id}/checkpoints`, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${root}${id}/${name}`, text);
+  }
+}
+const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
+const head = (task: string, method: string, status: string, updatedAt: string) => ({
+  task,
+  method,
+  backend: "blas",
+  status,
+  startedAt: "2026-11-20T10:00:00.000Z",
+  updatedAt,
+  versions: { deno: "2.5.6", tfjs: "4.22.0" },
+  machine: { cores: 2 },
+});
+
+const rows = [
+  {
+    method: "zero-shot",
+    runId: "cmp-a-zero-shot",
+    top1: 0.25,
+    top5: 0.8,
+    trainableParams: 0,
+    computeSeconds: 0,
+    wallSeconds: 0,
+    trainingFlops: 0,
+    relativeCompute: 0,
+    savingsPercent: 100,
+  },
+  {
+    method: "quadratic",
+    runId: "cmp-a-quadratic",
+    top1: 0.9125,
+    top5: 0.99,
+    trainableParams: 12345,
+    computeSeconds: 40,
+    wallSeconds: 25,
+    trainingFlops: 2.5e12,
+    relativeCompute: 0.25,
+    savingsPercent: 75,
+  },
+  {
+    method: "quadratic-scratch",
+    runId: "cmp-a-quadratic-scratch",
+    top1: 0.8,
+    top5: 0.97,
+    trainableParams: 30000,
+    computeSeconds: 160,
+    wallSeconds: 90,
+    trainingFlops: 9e12,
+    relativeCompute: 1,
+    savingsPercent: 0,
+  },
+];
+await write("cmp-a", {
+  "summary.json": json({
+    runId: "cmp-a",
+    ...head("digits-shift", "comparison", "completed", "2026-11-20T11:00:00.000Z"),
+    shift: "solarize",
+    rows,
+  }),
+  "config.json": json({ kind: "comparison", shift: "solarize", seed: 1 }),
+  "metrics.jsonl": "",
+  "report.md": "# digits-shift comparison cmp-a\n",
+});
+for (const r of rows) {
+  const metrics = r.method === "zero-shot" ? [{ step: 0, eval: true, top1: r.top1 }] : [
+    { step: 10, loss: 2.0, lr: 0.003 },
+    { step: 20, loss: 1.25, lr: 0.003 },
+    { step: 25, eval: true, top1: r.top1 - 0.1, top5: 0.9, evalLoss: 1.1 },
+    { step: 30, loss: 0.5, lr: 0.001 },
+    { step: 50, eval: true, top1: r.top1, top5: r.top5, evalLoss: 0.4 },
+  ];
+  await write(r.runId, {
+    "summary.json": json({
+      runId: r.runId,
+      ...head("digits-shift", r.method, "completed", "2026-11-20T10:30:00.000Z"),
+      final: { top1: r.top1, top5: r.top5, loss: 0.4 },
+      best: { top1: r.top1, top5: r.top5, loss: 0.4 },
+      params: { trainable: r.trainableParams, total: 50000 },
+      compute: {
+        wallSeconds: r.wallSeconds,
+        cpuSeconds: r.computeSeconds,
+        trainingFlops: r.trainingFlops,
+      },
+      comparisonId: "cmp-a",
+      ...(r.method === "quadratic"
+        ? { adapter: { adapterParams: 4321, extraFlopsPerExample: 2.5e9 } }
+        : {}),
+    }),
+    "config.json": json({ method: r.method, rank: 4, comparisonId: "cmp-a" }),
+    "metrics.jsonl": metrics.map((m) => JSON.stringify(m)).join("\n") + "\n",
+  });
+}
+await write("live-run", {
+  "summary.json": json({
+    runId: "live-run",
+    ...head("digits-shift", "lora", "running", "2026-11-21T09:00:00.000Z"),
+  }),
+  "config.json": json({ method: "lora" }),
+  "metrics.jsonl": '{"step":10,"loss":1.5}\n{"step":20,"lo',
+});
+await write("torn-summary", {
+  "summary.json": '{"runId":"torn-summary","task":"digits-shift","status":"comp',
+  "metrics.jsonl": "",
+});
+await write("no-summary", { "config.json": json({ method: "linear" }) });
+console.log(`fixtures written to ${root}`);
