@@ -88,7 +88,7 @@ async function measure(base: tf.LayersModel, targets: RegExp, backprop: string, 
   const before = tf.memory().numBytes;
   const info = await tf.profile(step);
   const t0 = performance.now();
-  const reps = quick ? 1 : 3;
+  const reps = quick ? 1 : 2;
   for (let i = 0; i < reps; i++) step();
   return { peak: info.peakBytes - before, ms: (performance.now() - t0) / reps };
 }
@@ -100,12 +100,12 @@ const cases: [string, tf.LayersModel, RegExp, number][] = quick
   ]
   : [
     [
-      "ConvNeXt-style, 4 blocks, C=64, 28x28, adapted 7x7 depthwise mixers",
-      convNextStack(4, 64, 28),
+      "ConvNeXt-style, 2 blocks, C=32, 14x14, adapted 7x7 depthwise mixers",
+      convNextStack(2, 32, 14),
       /_dw$/,
-      16,
+      8,
     ],
-    ["ResNet-style CNN, 32x32, adapted 3x3 convs", resnetCnn(32), /^c\d[ab]$/, 32],
+    ["ResNet-style CNN, 32x32, adapted 3x3 convs", resnetCnn(32), /^c\d[ab]$/, 16],
   ];
 
 console.log(

@@ -30,6 +30,7 @@ import "@quadranet/backend-blas";
 import "@quadranet/kernels";
 import "@quadranet/memory-efficient";
 import "@quadranet/lora";
+import "@quadranet/backbones";
 import "./digits-shift/mod.ts";
 import { readConfigFile } from "./cli/config_file.ts";
 import { helpText } from "./cli/help.ts";

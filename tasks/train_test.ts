@@ -202,3 +202,24 @@ Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable
   assert.deepEqual(config.plugin, ["examples/cubic_kernel.ts"]);
   assert.ok(s.adapter.adapterParams > 0);
 });
+
+Deno.test("--backbone runs the comparison on a registered backbone with its default targets", async () => {
+  const r = await train([
+    ...QUICK,
+    "--backbone",
+    "resnet18_w4",
+    "--methods",
+    "zero-shot,quadratic",
+    "--run-id",
+    "bb",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = summary("bb-quadratic");
+  assert.equal(s.status, "completed");
+  assert.ok(s.adapter.adapterParams > 0 && s.params.trainable > s.adapter.adapterParams);
+  const config = JSON.parse(Deno.readTextFileSync(join(runsDir, "bb-quadratic", "config.json")));
+  assert.equal(config.backbone, "resnet18_w4");
+  const bad = await train([...QUICK, "--backbone", "resnet19"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Unknown backbone "resnet19".*resnet18/);
+});

@@ -64,17 +64,20 @@ export const recompute: BackpropStrategy = {
       );
       return {
         value,
-        gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) => {
-          const [xs, us, vs, ps] = saved;
-          const pu = layer.projectWith(xs, us); // recomputed
-          const pv = layer.projectWith(xs, vs);
-          const k = kernel.apply(pu, pv, ctx);
-          const [gk, gp] = outProjectionVjp(layer, k, ps, g); // g_k = s·Pᵀg, ∂L/∂P = s·g·kᵀ
-          const { du, dv } = kernel.partials!(pu, pv, ctx);
-          const [gxU, gU] = projectionVjp(layer, xs, us, tf.mul(gk, du)); // g_u = g_k ⊙ ∂k/∂u
-          const [gxV, gV] = projectionVjp(layer, xs, vs, tf.mul(gk, dv));
-          return [tf.add(gxU, gxV), gU, gV, gp];
-        },
+        // tfjs calls gradFunc outside any per-node scope, so without this tidy the
+        // recomputed projections would live until the whole backward pass ends.
+        gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) =>
+          tf.tidy(() => {
+            const [xs, us, vs, ps] = saved;
+            const pu = layer.projectWith(xs, us); // recomputed
+            const pv = layer.projectWith(xs, vs);
+            const k = kernel.apply(pu, pv, ctx);
+            const [gk, gp] = outProjectionVjp(layer, k, ps, g); // g_k = s·Pᵀg, ∂L/∂P = s·g·kᵀ
+            const { du, dv } = kernel.partials!(pu, pv, ctx);
+            const [gxU, gU] = projectionVjp(layer, xs, us, tf.mul(gk, du)); // g_u = g_k ⊙ ∂k/∂u
+            const [gxV, gV] = projectionVjp(layer, xs, vs, tf.mul(gk, dv));
+            return [tf.add(gxU, gxV), gU, gV, gp];
+          }),
       };
     });
     return term(x, layer.quadU.read(), layer.quadV.read(), layer.quadP.read());

@@ -30,7 +30,7 @@ export function helpText(task: TaskDefinition): string {
     const t = lookup<TaskDefinition>("task", n);
     return `  ${n.padEnd(30)} ${t.description}`;
   });
-  const plugins = (["backend", "method", "kernel", "backprop"] as const).map((k) =>
+  const plugins = (["backend", "method", "kernel", "backprop", "backbone"] as const).map((k) =>
     `  ${k.padEnd(30)} ${registered(k).join(", ")}`
   );
   return [

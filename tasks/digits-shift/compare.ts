@@ -27,13 +27,19 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Digits, gatherDigits, loadDigits, splitDigits } from "./data.ts";
 import { ARMS, type ArmSettings } from "./methods.ts";
+import { architecture } from "./model.ts";
 import { pretrained } from "./pretrain.ts";
 import { type ComparisonRow, formatReport, formatTable, withSavings } from "./report.ts";
 import { applyShift } from "./shifts.ts";
 import { loopSettings } from "./settings.ts";
 
-function dataset(d: Digits, images = d.images): Dataset {
-  return { x: tf.tensor4d(images, [d.labels.length, 28, 28, 1]), y: d.labels };
+function dataset(d: Digits, size: number, images = d.images): Dataset {
+  const x = tf.tidy(() => {
+    const t = tf.tensor4d(images, [d.labels.length, 28, 28, 1]);
+    const p = (size - 28) / 2; // backbones run at 32×32: a zero border, as in LeNet's input
+    return p > 0 ? tf.pad(t, [[0, 0], [p, p], [p, p], [0, 0]]) : t;
+  });
+  return { x, y: d.labels };
 }
 
 function armSettings(c: Record<string, unknown>): ArmSettings {
@@ -41,7 +47,7 @@ function armSettings(c: Record<string, unknown>): ArmSettings {
   lookup("backprop", c.backprop as string);
   return {
     seed: c.seed as number,
-    width: c.width as number,
+    arch: architecture(c.backbone as string, c.width as number),
     epochs: c.epochs as number,
     scratchEpochs: c.scratchEpochs as number,
     lr: c.lr as number,
@@ -49,7 +55,7 @@ function armSettings(c: Record<string, unknown>): ArmSettings {
     alpha: c.alpha as number | undefined,
     kernel: c.kernel as string,
     backprop: c.backprop as string,
-    targets: c.targets as string[],
+    targets: (c.targets as string[] | undefined) ?? null,
   };
 }
 
@@ -85,19 +91,26 @@ export async function runComparison(
   };
   const shiftedTrain = gatherDigits(digits, split.train);
   const shift = config.shift as string, seed = config.seed as number;
-  const pre = { train: dataset(clean.train), test: dataset(clean.test) };
+  const size = settings.arch.size;
+  const pre = { train: dataset(clean.train, size), test: dataset(clean.test, size) };
   const target = {
-    train: dataset(shiftedTrain, applyShift(shift, shiftedTrain.images, seed)),
-    test: dataset(clean.test, applyShift(shift, clean.test.images, seed + 1)),
+    train: dataset(shiftedTrain, size, applyShift(shift, shiftedTrain.images, seed)),
+    test: dataset(clean.test, size, applyShift(shift, clean.test.images, seed + 1)),
   };
   try {
-    const base = await pretrained({ ...ctx, backend: ctx.backend.name }, {
-      seed,
-      width: settings.width,
-      pretrainSize: config.pretrainSize as number,
-      pretrainEpochs: config.pretrainEpochs as number,
-      loop,
-    }, pre);
+    const base = await pretrained(
+      { ...ctx, backend: ctx.backend.name },
+      {
+        arch: `${settings.arch.name}@2`,
+        seed,
+        width: config.width as number,
+        pretrainSize: config.pretrainSize as number,
+        pretrainEpochs: config.pretrainEpochs as number,
+        loop,
+      },
+      pre,
+      settings.arch,
+    );
     if (!base.model) {
       await record.update({ status: "interrupted" });
       return { status: "interrupted", recordDir: record.dir };
@@ -119,6 +132,7 @@ export async function runComparison(
           train: target.train,
           eval: target.test,
           stages: built.stages,
+          head: settings.arch.head,
           seed,
           runsDir: ctx.runsDir,
           runId,

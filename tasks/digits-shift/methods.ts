@@ -12,12 +12,12 @@
  * @module
  */
 import { adapt, cloneModel, type Stage, type tf } from "@quadranet/core";
-import { digitsCnn } from "./model.ts";
+import type { Architecture } from "./model.ts";
 
 /** What the arms need from the resolved config. */
 export interface ArmSettings {
   seed: number;
-  width: number;
+  arch: Architecture;
   epochs: number;
   scratchEpochs: number;
   lr: number;
@@ -25,7 +25,12 @@ export interface ArmSettings {
   alpha?: number;
   kernel: string;
   backprop: string;
-  targets: string[];
+  /** Adapter targets (null: the architecture's defaults). */
+  targets: string[] | null;
+}
+
+function targetsOf(s: ArmSettings, model: tf.LayersModel): string[] {
+  return s.targets ?? s.arch.targets(model);
 }
 
 /** One method of the comparison. */
@@ -62,14 +67,14 @@ export const ARMS: Arm[] = [
   },
   {
     name: "lora",
-    description: "LoRA (first-order adapter) + head",
+    description: "LoRA (first-order adapter), norms and head",
     fromPretrained: true,
     build: (p, s) => ({
       model: adapt(p, {
         method: "lora",
         rank: s.rank,
         alpha: s.alpha,
-        targets: s.targets,
+        targets: targetsOf(s, p),
         seed: s.seed,
       }),
       stages: [{ name: "lora", train: ["quadratic", "head", "norm"], epochs: s.epochs }],
@@ -77,7 +82,7 @@ export const ARMS: Arm[] = [
   },
   {
     name: "quadratic",
-    description: "quadratic adaptation (ours): quadratic term + head, then joint",
+    description: "quadratic adaptation (ours): quadratic term, norms and head",
     fromPretrained: true,
     build: (p, s) => ({
       model: adapt(p, {
@@ -85,7 +90,7 @@ export const ARMS: Arm[] = [
         alpha: s.alpha,
         kernel: s.kernel,
         backprop: s.backprop,
-        targets: s.targets,
+        targets: targetsOf(s, p),
         seed: s.seed,
       }),
       stages: [{ name: "quadratic", train: ["quadratic", "head", "norm"], epochs: s.epochs }],
@@ -95,25 +100,28 @@ export const ARMS: Arm[] = [
     name: "quadratic-scratch",
     description: "the same quadratic network trained from scratch",
     fromPretrained: false,
-    build: (_p, s) => ({
-      model: adapt(digitsCnn({ seed: s.seed + 1000, width: s.width }), {
-        rank: s.rank,
-        alpha: s.alpha,
-        kernel: s.kernel,
-        backprop: s.backprop,
-        targets: s.targets,
-        seed: s.seed,
-        trainPrimary: true,
-      }),
-      stages: [{ name: "scratch", train: ALL, epochs: s.scratchEpochs }],
-    }),
+    build: (_p, s) => {
+      const fresh = s.arch.build(s.seed + 1000);
+      return {
+        model: adapt(fresh, {
+          rank: s.rank,
+          alpha: s.alpha,
+          kernel: s.kernel,
+          backprop: s.backprop,
+          targets: targetsOf(s, fresh),
+          seed: s.seed,
+          trainPrimary: true,
+        }),
+        stages: [{ name: "scratch", train: ALL, epochs: s.scratchEpochs }],
+      };
+    },
   },
   {
     name: "first-order-scratch",
     description: "the first-order network trained from scratch",
     fromPretrained: false,
     build: (_p, s) => ({
-      model: digitsCnn({ seed: s.seed + 1000, width: s.width }),
+      model: s.arch.build(s.seed + 1000),
       stages: [{ name: "scratch", train: ["primary", "head", "norm"], epochs: s.scratchEpochs }],
     }),
   },

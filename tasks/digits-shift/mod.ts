@@ -138,7 +138,21 @@ export const DIGITS_SHIFT_OPTIONS: TaskOption[] = [
     default: "autodiff",
     help: "backprop strategy (autodiff, recompute)",
   },
-  { name: "targets", type: "list", default: DEFAULT_TARGETS, help: "layers to adapt" },
+  {
+    name: "backbone",
+    type: "string",
+    default: "digits_cnn",
+    help:
+      "first-order network: digits_cnn, or a registered backbone (e.g. resnet18_w8; digits padded to 32×32)",
+  },
+  {
+    name: "targets",
+    type: "list",
+    default: undefined,
+    help: `layers to adapt (default: the network's own: ${
+      DEFAULT_TARGETS.join(",")
+    } for digits_cnn)`,
+  },
   {
     name: "checkpointEvery",
     type: "number",

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { tf } from "@quadranet/core";
+import { lookup, tf } from "@quadranet/core";
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
@@ -42,4 +42,63 @@ export function digitsCnn({ seed, width = 16 }: { seed: number; width?: number }
   x = L.globalAveragePooling2d({ name: "gap" }).apply(x) as ST;
   const out = L.dense({ name: "head", units: 10, kernelInitializer: init() }).apply(x) as ST;
   return tf.model({ inputs: input, outputs: out, name: "digits_cnn" });
+}
+
+/** The network family of a run: the digits CNN or a registered backbone (at 32×32). */
+export interface Architecture {
+  /** "digits_cnn" or a backbone name. */
+  name: string;
+  /** Input side (28 for the digits CNN; digits are zero-padded to 32 for backbones). */
+  size: number;
+  /** A freshly initialised first-order network, deterministic in `seed`. */
+  build(seed: number): tf.LayersModel;
+  /** Default adapter targets for a built network. */
+  targets(model: tf.LayersModel): string[];
+  /** The classifier layer(s). */
+  head: string[];
+}
+
+/** Re-draws every kernel from He-normal with seeded draws (backbones' own initialisers are unseeded). */
+export function reseedKernels(model: tf.LayersModel, seed: number): tf.LayersModel {
+  model.weights.forEach((w, i) => {
+    if (!/(kernel|depthwise_kernel)$/.test(w.originalName)) return;
+    const shape = w.shape as number[];
+    const fanIn = shape.length === 4
+      ? shape[0] * shape[1] * (/depthwise/.test(w.originalName) ? 1 : shape[2])
+      : shape[0];
+    const init = tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed * 7717 + i);
+    w.write(init);
+    init.dispose();
+  });
+  return model;
+}
+
+/** The architecture named `name` (`digits_cnn` or a registered backbone). */
+export function architecture(name: string, width: number): Architecture {
+  if (name === "digits_cnn") {
+    return {
+      name,
+      size: 28,
+      build: (seed) => digitsCnn({ seed, width }),
+      targets: () => DEFAULT_TARGETS,
+      head: ["head"],
+    };
+  }
+  const def = lookup<{
+    build(
+      o: { numClasses: number; inputShape: [number, number, number]; featuresOnly: boolean },
+    ): tf.LayersModel;
+    config: { classifier: string; defaultTargets(m: tf.LayersModel): string[] };
+  }>("backbone", name);
+  return {
+    name,
+    size: 32,
+    build: (seed) =>
+      reseedKernels(
+        def.build({ numClasses: 10, inputShape: [32, 32, 1], featuresOnly: false }),
+        seed,
+      ),
+    targets: (m) => def.config.defaultTargets(m),
+    head: [def.config.classifier],
+  };
 }

@@ -21,11 +21,13 @@ import {
 } from "@quadranet/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { digitsCnn } from "./model.ts";
+import type { Architecture } from "./model.ts";
 import type { LoopSettings } from "./settings.ts";
 
 /** What determines the pre-trained weights (hashed into the cache id). */
 export interface PretrainKey {
+  /** Bumped when the architecture or its initialisation changes, invalidating caches. */
+  arch: string;
   seed: number;
   width: number;
   pretrainSize: number;
@@ -49,6 +51,7 @@ export async function pretrained(
   },
   key: PretrainKey,
   data: { train: Dataset; test: Dataset },
+  arch: Architecture,
 ): Promise<{ model?: tf.LayersModel; summary: RunSummary }> {
   const runId = `digits-pretrain-${await hash(key)}`;
   const dir = join(o.runsDir, runId);
@@ -60,14 +63,15 @@ export async function pretrained(
       return { model: await loadModel(join(modelDir, "model.json")), summary };
     }
   }
-  o.log(`pre-training the first-order network on clean digits (run ${runId})`);
-  const model = digitsCnn({ seed: key.seed, width: key.width });
+  o.log(`pre-training the first-order ${arch.name} on clean digits (run ${runId})`);
+  const model = arch.build(key.seed);
   const { summary, result } = await runTraining({
     ...key.loop,
     model,
     train: data.train,
     eval: data.test,
     stages: [{ name: "pretrain", train: ["primary", "head", "norm"], epochs: key.pretrainEpochs }],
+    head: arch.head,
     seed: key.seed,
     runsDir: o.runsDir,
     runId,

@@ -1,0 +1,174 @@
+/**
+ * The backbone registry, timm-like: `createBackbone(name, options)` builds a
+ * `tf.LayersModel` by name, optionally with pre-trained weights from a
+ * PyTorch `.safetensors` state dict or a tfjs-layers `model.json`, and each
+ * backbone carries its pretrained config (input size, mean/std,
+ * interpolation, crop ratio, classifier layer, default adapter targets).
+ *
+ * @example
+ * ```ts
+ * import { adapt } from "@quadranet/core";
+ * import { createBackbone, backboneConfig } from "@quadranet/backbones";
+ * const model = await createBackbone("resnet18", { numClasses: 10, pretrained: "resnet18.safetensors", strict: false });
+ * const adapted = adapt(model, { rank: 8, targets: backboneConfig("resnet18").defaultTargets(model) });
+ * ```
+ * @module
+ */
+import { ConfigError, loadModel, lookup, register, registered, tf } from "@quadranet/core";
+import { convnext, convnextTargets } from "./convnext.ts";
+import { resnet, resnetTargets } from "./resnet.ts";
+import { type LoadReport, loadTorchWeights } from "./torch_weights.ts";
+
+/** How a backbone expects its input and where its parts are. */
+export interface PretrainedConfig {
+  inputSize: [number, number, number];
+  mean: [number, number, number];
+  std: [number, number, number];
+  interpolation: "bilinear" | "bicubic";
+  cropRatio: number;
+  /** The classifier layer (the head to retrain). */
+  classifier: string;
+  /** Layers `adapt()` targets by default. */
+  defaultTargets(model: tf.LayersModel): string[];
+}
+
+/** Options of {@link createBackbone}. */
+export interface BackboneOptions {
+  numClasses?: number;
+  inputShape?: [number, number, number];
+  /** A `.safetensors` PyTorch state dict or a tfjs-layers `model.json`. */
+  pretrained?: string;
+  /** Fail on missing/unexpected/mis-shaped keys (default) or load what fits and report. */
+  strict?: boolean;
+  /** Multi-scale feature maps (strides 4, 8, 16, 32) instead of logits. */
+  featuresOnly?: boolean;
+}
+
+/** A registered backbone. */
+export interface BackboneDefinition {
+  name: string;
+  config: PretrainedConfig;
+  build(
+    o: Required<Pick<BackboneOptions, "numClasses" | "inputShape">> & { featuresOnly: boolean },
+  ): tf.LayersModel;
+}
+
+const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;
+
+function resnetDef(
+  name: string,
+  depth: 18 | 34 | 50,
+  width: number,
+  size = 224,
+): BackboneDefinition {
+  return {
+    name,
+    config: {
+      inputSize: [size, size, 3],
+      ...IMAGENET,
+      mean: [...IMAGENET.mean],
+      std: [...IMAGENET.std],
+      interpolation: "bilinear",
+      cropRatio: 0.875,
+      classifier: "fc",
+      defaultTargets: resnetTargets,
+    },
+    build: (o) => resnet({ depth, width, ...o }),
+  };
+}
+
+function convnextDef(
+  name: string,
+  depths: number[],
+  dims: number[],
+  size = 224,
+): BackboneDefinition {
+  return {
+    name,
+    config: {
+      inputSize: [size, size, 3],
+      mean: [...IMAGENET.mean],
+      std: [...IMAGENET.std],
+      interpolation: "bicubic",
+      cropRatio: 0.875,
+      classifier: "classifier_2",
+      defaultTargets: (m) => convnextTargets(m),
+    },
+    build: (o) => convnext({ depths, dims, ...o }),
+  };
+}
+
+/** The built-in backbones. */
+export const BACKBONES: BackboneDefinition[] = [
+  resnetDef("resnet18", 18, 64),
+  resnetDef("resnet34", 34, 64),
+  resnetDef("resnet50", 50, 64),
+  convnextDef("convnext_tiny", [3, 3, 9, 3], [96, 192, 384, 768]),
+  convnextDef("convnext_small", [3, 3, 27, 3], [96, 192, 384, 768]),
+  convnextDef("convnext_base", [3, 3, 27, 3], [128, 256, 512, 1024]),
+  // Small widths for tests and CPU runs.
+  resnetDef("resnet18_w8", 18, 8, 32),
+  resnetDef("resnet18_w4", 18, 4, 32),
+  convnextDef("convnext_micro", [1, 1, 2, 1], [16, 32, 64, 128], 32),
+  convnextDef("convnext_nano_test", [1, 1, 1, 1], [8, 16, 32, 64], 32),
+];
+
+for (const b of BACKBONES) register("backbone", b.name, b);
+
+/** The pretrained config of backbone `name`. */
+export function backboneConfig(name: string): PretrainedConfig {
+  return lookup<BackboneDefinition>("backbone", name).config;
+}
+
+/** What {@link createBackbone} loaded, when `pretrained` was given. */
+export const lastLoadReport: { value?: LoadReport } = {};
+
+/** Builds backbone `name` (see {@link BackboneOptions}). */
+export async function createBackbone(
+  name: string,
+  o: BackboneOptions = {},
+): Promise<tf.LayersModel> {
+  const def = lookup<BackboneDefinition>("backbone", name);
+  const numClasses = o.numClasses ?? 1000;
+  if (!(Number.isInteger(numClasses) && numClasses >= 1)) {
+    throw new ConfigError("numClasses", `numClasses must be an integer >= 1, got ${numClasses}`);
+  }
+  const model = def.build({
+    numClasses,
+    inputShape: o.inputShape ?? def.config.inputSize,
+    featuresOnly: o.featuresOnly ?? false,
+  });
+  lastLoadReport.value = undefined;
+  if (o.pretrained?.endsWith(".safetensors")) {
+    lastLoadReport.value = await loadTorchWeights(model, o.pretrained, {
+      strict: o.strict ?? true,
+    });
+  } else if (o.pretrained?.endsWith(".json")) {
+    const src = await loadModel(o.pretrained);
+    const missing = model.layers.filter((l) =>
+      l.weights.length && !src.layers.some((s) => s.name === l.name)
+    )
+      .map((l) => l.name);
+    if (missing.length && (o.strict ?? true)) {
+      throw new ConfigError(
+        "pretrained",
+        `${o.pretrained} lacks layers ${missing.slice(0, 10).join(", ")}`,
+      );
+    }
+    for (const l of model.layers) {
+      const s = src.layers.find((x) => x.name === l.name);
+      if (s && l.weights.length) l.setWeights(s.getWeights());
+    }
+  } else if (o.pretrained) {
+    throw new ConfigError(
+      "pretrained",
+      `pretrained must be a .safetensors or model.json path, got ${o.pretrained}`,
+    );
+  }
+  return model;
+}
+
+/** Names of the registered backbones. */
+export function backboneNames(): string[] {
+  return registered("backbone");
+}

@@ -1,0 +1,19 @@
+/**
+ * Backbones with PyTorch-world pre-trained weights: ResNet-18/34/50 and
+ * ConvNeXt-T/S/B (plus small widths) in torchvision's layout, `.safetensors`
+ * state dicts (torchvision, timm, official ConvNeXt naming; F32/F16/BF16).
+ * Importing this module registers them as kind `"backbone"`.
+ *
+ * @example
+ * ```ts
+ * import { createBackbone } from "@quadranet/backbones";
+ * const m = await createBackbone("convnext_tiny", { numClasses: 100, pretrained: "convnext_tiny.safetensors" });
+ * ```
+ * @module
+ */
+export * from "./backbones.ts";
+export { convnext, convnextTargets } from "./convnext.ts";
+export { LayerScale } from "./layer_scale.ts";
+export { resnet, resnetTargets } from "./resnet.ts";
+export * from "./safetensors.ts";
+export * from "./torch_weights.ts";
