@@ -16,6 +16,8 @@
  */
 import { ConfigError, loadModel, lookup, register, registered, tf } from "@quadranet/core";
 import { convnext, convnextTargets } from "./convnext.ts";
+import { mobilenetV2, mobilenetV2Targets } from "./mobilenetv2.ts";
+import { quadranetV1 } from "./quadranet_v1.ts";
 import { resnet, resnetTargets } from "./resnet.ts";
 import { type LoadReport, loadTorchWeights } from "./torch_weights.ts";
 
@@ -98,6 +100,58 @@ function convnextDef(
   };
 }
 
+function mobilenetDef(
+  name: string,
+  widthMult: number,
+  size = 224,
+  setting?: [number, number, number, number][],
+): BackboneDefinition {
+  return {
+    name,
+    config: {
+      inputSize: [size, size, 3],
+      mean: [...IMAGENET.mean],
+      std: [...IMAGENET.std],
+      interpolation: "bilinear",
+      cropRatio: 0.875,
+      classifier: "classifier_1",
+      defaultTargets: mobilenetV2Targets,
+    },
+    build: (o) => mobilenetV2({ widthMult, setting, ...o }),
+  };
+}
+
+function quadranetDef(
+  name: string,
+  depths: number[],
+  dims: number[],
+  size = 224,
+): BackboneDefinition {
+  return {
+    name,
+    config: {
+      inputSize: [size, size, 3],
+      mean: [...IMAGENET.mean],
+      std: [...IMAGENET.std],
+      interpolation: "bicubic",
+      cropRatio: 0.875,
+      classifier: "head",
+      // Already high-order: trained from scratch, not adapted; the MLPs are the natural targets.
+      defaultTargets: (m) => m.layers.filter((l) => /_fc[12]$/.test(l.name)).map((l) => l.name),
+    },
+    build: (o) => quadranetV1({ depths, dims, ...o }),
+  };
+}
+
+/** The small MobileNetV2 of the test fixtures (stride 32 at 32×32). */
+export const MOBILENETV2_TEST_SETTING: [number, number, number, number][] = [
+  [1, 8, 1, 1],
+  [6, 8, 2, 2],
+  [6, 16, 1, 2],
+  [6, 16, 1, 2],
+  [6, 24, 1, 2],
+];
+
 /** The built-in backbones. */
 export const BACKBONES: BackboneDefinition[] = [
   resnetDef("resnet18", 18, 64),
@@ -106,11 +160,16 @@ export const BACKBONES: BackboneDefinition[] = [
   convnextDef("convnext_tiny", [3, 3, 9, 3], [96, 192, 384, 768]),
   convnextDef("convnext_small", [3, 3, 27, 3], [96, 192, 384, 768]),
   convnextDef("convnext_base", [3, 3, 27, 3], [128, 256, 512, 1024]),
+  mobilenetDef("mobilenetv2_100", 1),
+  quadranetDef("quadranet_tiny", [2, 2, 18, 2], [64, 128, 256, 512]),
+  quadranetDef("quadranet_small", [2, 3, 18, 2], [96, 192, 384, 768]),
   // Small widths for tests and CPU runs.
   resnetDef("resnet18_w8", 18, 8, 32),
   resnetDef("resnet18_w4", 18, 4, 32),
   convnextDef("convnext_micro", [1, 1, 2, 1], [16, 32, 64, 128], 32),
   convnextDef("convnext_nano_test", [1, 1, 1, 1], [8, 16, 32, 64], 32),
+  mobilenetDef("mobilenetv2_test", 1, 32, MOBILENETV2_TEST_SETTING),
+  quadranetDef("quadranet_test", [1, 1, 1, 1], [8, 16, 32, 64], 32),
 ];
 
 for (const b of BACKBONES) register("backbone", b.name, b);

@@ -148,3 +148,46 @@ Deno.test("adapt() with the default targets keeps a loaded backbone's outputs an
     "training changed it",
   );
 });
+
+Deno.test("torchvision MobileNetV2 (small setting) matches PyTorch's logits within 1e-4", async () => {
+  const model = await createBackbone("mobilenetv2_test", {
+    numClasses: 10,
+    pretrained: `${DATA}mobilenetv2_test.safetensors`,
+  });
+  const err = relErr(model.predict(x) as tf.Tensor, io.mobilenetv2_test_logits);
+  assert.ok(err <= 1e-4, `relative error ${err}`);
+  const targets = backboneConfig("mobilenetv2_test").defaultTargets(model);
+  // 6 depthwise convs and the 5 expansion convs of the t = 6 blocks
+  assert.equal(
+    targets.filter((t) => model.getLayer(t).getClassName() === "DepthwiseConv2D").length,
+    6,
+  );
+  assert.equal(targets.length, 11);
+  const f = await createBackbone("mobilenetv2_test", {
+    featuresOnly: true,
+    inputShape: [64, 64, 3],
+  });
+  assert.deepEqual(f.outputs.map((o) => o.shape.slice(1, 3)), [[16, 16], [8, 8], [4, 4], [2, 2]]);
+});
+
+Deno.test("QuadraNet V1 block mixer computes DW_a(x) ⊙ DW_b(x) + DW_c(x)", async () => {
+  const model = await createBackbone("quadranet_test", { numClasses: 10 });
+  for (const w of model.weights) {
+    w.write(tf.randomNormal(w.shape as number[], 0, 0.3, "float32", w.originalName.length));
+  }
+  const name = "stage1_0";
+  const probe = tf.model({
+    inputs: model.inputs,
+    outputs: [
+      model.getLayer(`${name}_norm1`).output as tf.SymbolicTensor,
+      model.getLayer(`${name}_mix`).output as tf.SymbolicTensor,
+    ],
+  });
+  const [n, mix] = probe.predict(x) as tf.Tensor[];
+  const k = (s: string) => model.getLayer(`${name}_dw_${s}`).getWeights();
+  const conv = (s: string) =>
+    tf.depthwiseConv2d(n as tf.Tensor4D, k(s)[0] as tf.Tensor4D, 1, "same").add(k(s)[1]);
+  const want = conv("a").mul(conv("b")).add(conv("c"));
+  assert.ok(tf.max(tf.abs(tf.sub(mix, want))).dataSync()[0] <= 1e-4);
+  assert.equal(backboneConfig("quadranet_tiny").classifier, "head");
+});

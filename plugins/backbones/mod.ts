@@ -14,6 +14,8 @@
 export * from "./backbones.ts";
 export { convnext, convnextTargets } from "./convnext.ts";
 export { LayerScale } from "./layer_scale.ts";
+export { makeDivisible, mobilenetV2, mobilenetV2Targets } from "./mobilenetv2.ts";
+export { quadranetV1 } from "./quadranet_v1.ts";
 export { resnet, resnetTargets } from "./resnet.ts";
 export * from "./safetensors.ts";
 export * from "./torch_weights.ts";

@@ -135,6 +135,14 @@ def main():
     half = {k: v.to(torch.float16).to(torch.float32) for k, v in sd.items()}
     cnx.load_state_dict(half)
     io["convnext_nano_f16_logits"] = cnx(x).flatten().tolist()
+    mnv2 = torchvision.models.MobileNetV2(
+        num_classes=10,
+        inverted_residual_setting=[[1, 8, 1, 1], [6, 8, 2, 2], [6, 16, 1, 2], [6, 16, 1, 2], [6, 24, 1, 2]],
+    )
+    randomize_bn(mnv2, gen)
+    mnv2.eval()
+    save_safetensors(os.path.join(HERE, "mobilenetv2_test.safetensors"), mnv2.state_dict())
+    io["mobilenetv2_test_logits"] = mnv2(x).flatten().tolist()
     io["versions"] = {"torch": torch.__version__, "torchvision": torchvision.__version__}
     with open(os.path.join(HERE, "reference_io.json"), "w") as f:
         json.dump(io, f)
