@@ -53,7 +53,8 @@ export function LinePlot(p: LinePlotProps) {
   const visible = p.series.filter((s) => !p.hidden?.includes(s.name));
   const all = visible.flatMap((s) => s.points);
   const xs = all.map((q) => q[0]), ys = all.map((q) => q[1]);
-  const x0 = Math.min(...xs, 0), x1 = Math.max(...xs, 1);
+  const x0 = Math.min(...xs, 0), xMax = Math.max(...xs, 1);
+  const x1 = p.scatter ? xMax + 0.05 * (xMax - x0) : xMax; // room for the right-most point
   let y0 = Math.min(...ys), y1 = Math.max(...ys);
   if (!Number.isFinite(y0)) [y0, y1] = [0, 1];
   if (y0 === y1) [y0, y1] = [y0 - 0.5, y1 + 0.5];
@@ -68,7 +69,7 @@ export function LinePlot(p: LinePlotProps) {
       aria-label={p.title}
       onMouseLeave={() => p.onHover?.(null)}
     >
-      <text x={M.l} y={14} class="plot-title">{p.title}</text>
+      <text x={W / 2} y={14} text-anchor="middle" class="plot-title">{p.title}</text>
       {ticks(y0, y1).map((t) => (
         <g>
           <line x1={M.l} x2={W - M.r} y1={sy(t)} y2={sy(t)} class="grid" />
