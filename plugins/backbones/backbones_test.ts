@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adapt, tf, trainLoop } from "@quadranet/core";
+import { adapt, saveModel, tf, trainLoop } from "@quadranet/core";
 import {
   backboneConfig,
   createBackbone,
@@ -190,4 +190,24 @@ Deno.test("QuadraNet V1 block mixer computes DW_a(x) ⊙ DW_b(x) + DW_c(x)", asy
   const want = conv("a").mul(conv("b")).add(conv("c"));
   assert.ok(tf.max(tf.abs(tf.sub(mix, want))).dataSync()[0] <= 1e-4);
   assert.equal(backboneConfig("quadranet_tiny").classifier, "head");
+});
+
+Deno.test("pretrained also takes a tfjs-layers model.json of the same backbone", async () => {
+  const src = await createBackbone("resnet18_w4", {
+    numClasses: 10,
+    pretrained: `${DATA}resnet18_w4.safetensors`,
+  });
+  const dir = await Deno.makeTempDir();
+  await saveModel(src, dir);
+  const copy = await createBackbone("resnet18_w4", {
+    numClasses: 10,
+    pretrained: `${dir}/model.json`,
+  });
+  const err = relErr(copy.predict(x) as tf.Tensor, io.resnet18_w4_logits);
+  assert.ok(err <= 1e-4, `relative error ${err}`);
+  await assert.rejects(
+    () => createBackbone("convnext_nano_test", { numClasses: 10, pretrained: `${dir}/model.json` }),
+    /lacks layers features_0_0/,
+  );
+  await Deno.remove(dir, { recursive: true });
 });

@@ -61,6 +61,38 @@ function taps(c: tf.backend_util.Conv2DInfo, visit: (xo: number, oo: number, wo:
   }
 }
 
+/** Depth multiplier 1 (the common case) without per-tap callbacks: the hot loop of ConvNeXt mixers. */
+function forwardMultiplier1(
+  x: Float32Array,
+  w: Float32Array,
+  out: Float32Array,
+  c: tf.backend_util.Conv2DInfo,
+) {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
+  const kH = c.filterHeight, kW = c.filterWidth, sH = c.strideHeight, sW = c.strideWidth;
+  const dH = c.dilationHeight, dW = c.dilationWidth, top = c.padInfo.top, left = c.padInfo.left;
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const orow = (b * OH + oy) * OW * C;
+      for (let ky = 0; ky < kH; ky++) {
+        const iy = oy * sH - top + ky * dH;
+        if (iy < 0 || iy >= H) continue;
+        const xrow = (b * H + iy) * W * C;
+        for (let kx = 0; kx < kW; kx++) {
+          const wo = (ky * kW + kx) * C;
+          // output columns whose tap kx lands inside the row
+          const lo = Math.max(0, Math.ceil((left - kx * dW) / sW));
+          const hi = Math.min(OW, Math.floor((W - 1 + left - kx * dW) / sW) + 1);
+          for (let ox = lo; ox < hi; ox++) {
+            const xo = xrow + (ox * sW - left + kx * dW) * C, oo = orow + ox * C;
+            for (let ch = 0; ch < C; ch++) out[oo + ch] += x[xo + ch] * w[wo + ch];
+          }
+        }
+      }
+    }
+  }
+}
+
 /** The `DepthwiseConv2dNative` kernel. */
 export function depthwiseKernel(): KernelFn {
   const fallback = cpuKernel(tf.DepthwiseConv2dNative);
@@ -72,10 +104,12 @@ export function depthwiseKernel(): KernelFn {
     const xv = values(args.backend, x), w = values(args.backend, filter);
     const C = c.inChannels, m = c.outChannels / C;
     const out = new Float32Array(c.outShape.reduce((p, q) => p * q, 1));
+    if (m === 1) {
+      forwardMultiplier1(xv, w, out, c);
+      return output(args.backend, c.outShape, out);
+    }
     taps(c, (xo, oo, wo) => {
-      if (m === 1) {
-        for (let ch = 0; ch < C; ch++) out[oo + ch] += xv[xo + ch] * w[wo + ch];
-      } else {
+      {
         for (let ch = 0; ch < C; ch++) {
           const xval = xv[xo + ch];
           for (let q = 0; q < m; q++) out[oo + ch * m + q] += xval * w[wo + ch * m + q];
