@@ -100,8 +100,8 @@ const cases: [string, tf.LayersModel, RegExp, number][] = quick
   ]
   : [
     [
-      "ConvNeXt-style, 2 blocks, C=32, 14x14, adapted 7x7 depthwise mixers",
-      convNextStack(2, 32, 14),
+      "ConvNeXt-style, 4 blocks, C=32, 14x14, adapted 7x7 depthwise mixers",
+      convNextStack(4, 32, 14),
       /_dw$/,
       8,
     ],

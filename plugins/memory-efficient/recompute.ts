@@ -71,11 +71,14 @@ export const recompute: BackpropStrategy = {
             const [xs, us, vs, ps] = saved;
             const pu = layer.projectWith(xs, us); // recomputed
             const pv = layer.projectWith(xs, vs);
-            const k = kernel.apply(pu, pv, ctx);
-            const [gk, gp] = outProjectionVjp(layer, k, ps, g); // g_k = s·Pᵀg, ∂L/∂P = s·g·kᵀ
-            const { du, dv } = kernel.partials!(pu, pv, ctx);
-            const [gxU, gU] = projectionVjp(layer, xs, us, tf.mul(gk, du)); // g_u = g_k ⊙ ∂k/∂u
-            const [gxV, gV] = projectionVjp(layer, xs, vs, tf.mul(gk, dv));
+            // Inner scopes free each intermediate as soon as it is used, keeping the
+            // working set of one layer's backward small (it is the new peak).
+            const [gk, gp] = tf.tidy(() =>
+              outProjectionVjp(layer, kernel.apply(pu, pv, ctx), ps, g)
+            );
+            const { du, dv } = kernel.partials!(pu, pv, ctx); // g_u = g_k ⊙ ∂k/∂u, g_v likewise
+            const [gxU, gU] = tf.tidy(() => projectionVjp(layer, xs, us, tf.mul(gk, du)));
+            const [gxV, gV] = tf.tidy(() => projectionVjp(layer, xs, vs, tf.mul(gk, dv)));
             return [tf.add(gxU, gxV), gU, gV, gp];
           }),
       };
