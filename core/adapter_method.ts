@@ -26,6 +26,11 @@ export interface AdapterLayer extends tf.layers.Layer {
   primaryWeights(): tf.LayerVariable[];
   setPrimaryWeights(weights: tf.Tensor[]): void;
   extraFlops(): number | null;
+  /**
+   * Primary weights with the adapter folded in, for linear adapters (LoRA:
+   * `W + s·A·B`); absent when the adapter cannot be merged.
+   */
+  mergedPrimaryWeights?(): tf.Tensor[];
 }
 
 /** Maps base layer class names to the adapted layer class names of a method. */

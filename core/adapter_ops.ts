@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { tf } from "./tf.ts";
+import { tf } from "./tf.ts";
 import { MergeUnsupportedError } from "./errors.ts";
 import { adapterLayers, adapterMetadata } from "./adapt.ts";
 import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
@@ -151,16 +151,35 @@ export function unload(model: tf.LayersModel): tf.LayersModel {
 }
 
 /**
- * Always throws: a quadratic term `s · P k(Ux, Vx)` is not linear in `x`, so
- * unlike LoRA's `BA` it cannot be folded into the linear weights `W`.
+ * A first-order model with linear adapters (LoRA) folded into their layers'
+ * weights: `W' = W + s·A·B`, computing what the adapted model computes. A
+ * quadratic term `s · P k(Ux, Vx)` is not linear in `x`, so it cannot be
+ * merged: models with one throw {@link MergeUnsupportedError}.
+ *
+ * @example
+ * ```ts
+ * const plain = merge(adapt(model, { method: "lora", rank: 8 })); // after training
+ * ```
  */
-export function merge(model: tf.LayersModel): never {
-  const n = adapterLayers(model).length;
-  const method = adapterMetadata(model)?.config.method ?? "quadratic";
-  throw new MergeUnsupportedError(
-    `Cannot merge the ${n} ${method} adapter layer(s) into linear weights: the quadratic term ` +
-      `s·P·k(Ux, Vx) is a function of x of degree 2, and no linear W' gives W'x = Wx + s·P·k(Ux, Vx). ` +
-      `Keep the adapted model for inference (adapterSummary() reports its extra FLOPs), or use ` +
-      `unload() for the first-order model without the quadratic terms.`,
-  );
+export function merge(model: tf.LayersModel): tf.LayersModel {
+  const layers = adapterLayers(model);
+  const blocking = layers.filter((l) => typeof l.mergedPrimaryWeights !== "function");
+  if (blocking.length > 0) {
+    const method = adapterMetadata(model)?.config.method ?? "quadratic";
+    throw new MergeUnsupportedError(
+      `Cannot merge the ${blocking.length} ${method} adapter layer(s) into linear weights: the quadratic term ` +
+        `s·P·k(Ux, Vx) is a function of x of degree 2, and no linear W' gives W'x = Wx + s·P·k(Ux, Vx). ` +
+        `Keep the adapted model for inference (adapterSummary() reports its extra FLOPs), or use ` +
+        `unload() for the first-order model without the quadratic terms.`,
+    );
+  }
+  const plain = unload(model);
+  for (const l of layers) {
+    const merged = l.quadEnabled
+      ? l.mergedPrimaryWeights!()
+      : l.primaryWeights().map((w) => w.read());
+    plain.getLayer(l.name).setWeights(merged);
+    if (l.quadEnabled) tf.dispose(merged);
+  }
+  return plain;
 }

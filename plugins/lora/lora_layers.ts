@@ -30,6 +30,20 @@ export class LoraDense extends QuadraticDense {
     return this.outProject(this.projectWith(x, this.quadU.read()));
   }
 
+  /** `W + s·A·B`. */
+  mergedPrimaryWeights(): tf.Tensor[] {
+    const w = tf.tidy(() =>
+      tf.add(
+        this.primaryKernel.read(),
+        tf.mul(
+          tf.matMul(this.quadU.read() as tf.Tensor2D, this.quadP.read() as tf.Tensor2D),
+          this.scale,
+        ),
+      )
+    );
+    return this.primaryBias ? [w, this.primaryBias.read().clone()] : [w];
+  }
+
   override extraFlops(): number | null {
     const out = this.outputShape as Shape;
     let positions = 1;
@@ -67,6 +81,18 @@ export class LoraConv2D extends QuadraticConv2D {
 
   protected override adapterTerm(x: tf.Tensor): tf.Tensor {
     return this.outProject(this.projectWith(x, this.quadU.read()));
+  }
+
+  /** `W + s·A·B`, A's `[kh, kw, c_in, r]` contracted with B's `[r, c_out]`. */
+  mergedPrimaryWeights(): tf.Tensor[] {
+    const w = tf.tidy(() => {
+      const k = this.primaryKernel.read();
+      const [kh, kw, cin, cout] = k.shape as number[];
+      const a = tf.reshape(this.quadU.read(), [kh * kw * cin, this.rank]) as tf.Tensor2D;
+      const delta = tf.reshape(tf.matMul(a, this.quadP.read() as tf.Tensor2D), [kh, kw, cin, cout]);
+      return tf.add(k, tf.mul(delta, this.scale));
+    });
+    return this.primaryBias ? [w, this.primaryBias.read().clone()] : [w];
   }
 
   override extraFlops(): number | null {

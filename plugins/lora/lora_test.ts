@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adapt, adapterLayers, adapterSummary, tf } from "@quadranet/core";
+import { adapt, adapterLayers, adapterSummary, merge, tf } from "@quadranet/core";
 import { maxAbsDiff } from "../../core/testing/assert_close.ts";
 import { randomizeWeights, sequentialCnn } from "../../core/testing/models.ts";
 import "./mod.ts";
@@ -46,4 +46,27 @@ Deno.test("LoRA conv term equals s·B·conv(x, A) with the primary's geometry (d
       ),
   );
   assert.ok(maxAbsDiff(layer.apply(x), want) <= 1e-4);
+});
+
+Deno.test("merge() folds trained LoRA into the weights: the plain model computes the same", () => {
+  const base = randomizeWeights(sequentialCnn(), 5);
+  const adapted = adapt(base, { method: "lora", rank: 2, alpha: 3 });
+  for (const l of adapterLayers(adapted)) {
+    for (const w of l.adapterWeights()) {
+      w.write(tf.randomNormal(w.shape as number[], 0, 0.2, "float32", w.shape.length + 11));
+    }
+  }
+  const merged = merge(adapted);
+  assert.equal(adapterLayers(merged).length, 0);
+  assert.deepEqual(
+    merged.layers.map((l) => l.getClassName()),
+    base.layers.map((l) => l.getClassName()),
+  );
+  const x = tf.randomNormal([3, 12, 12, 2], 0, 1, "float32", 6);
+  const got = merged.predict(x) as tf.Tensor, want = adapted.predict(x) as tf.Tensor;
+  assert.ok(maxAbsDiff(got, want) <= 1e-5, `differs by ${maxAbsDiff(got, want)}`);
+  assert.ok(
+    maxAbsDiff(want, base.predict(x) as tf.Tensor) > 1e-3,
+    "the adapter did change the outputs",
+  );
 });

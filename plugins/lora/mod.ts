@@ -18,7 +18,7 @@ export { LoraConv2D, LoraDense } from "./lora_layers.ts";
 export const loraMethod: AdapterMethod = {
   name: "lora",
   layers: { Dense: "LoraDense", Conv2D: "LoraConv2D" },
-  mergeable: false,
+  mergeable: true,
 };
 
 register("method", loraMethod.name, loraMethod);
