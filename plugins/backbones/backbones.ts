@@ -57,47 +57,44 @@ export interface BackboneDefinition {
 
 const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;
 
-function resnetDef(
-  name: string,
-  depth: 18 | 34 | 50,
-  width: number,
-  size = 224,
-): BackboneDefinition {
+/** An ImageNet-style pretrained config at `size`² with crop ratio 0.875. */
+function imagenetConfig(
+  size: number,
+  interpolation: PretrainedConfig["interpolation"],
+  classifier: string,
+  defaultTargets: PretrainedConfig["defaultTargets"],
+): PretrainedConfig {
   return {
-    name,
-    config: {
-      inputSize: [size, size, 3],
-      ...IMAGENET,
-      mean: [...IMAGENET.mean],
-      std: [...IMAGENET.std],
-      interpolation: "bilinear",
-      cropRatio: 0.875,
-      classifier: "fc",
-      defaultTargets: resnetTargets,
-    },
-    build: (o) => resnet({ depth, width, ...o }),
+    inputSize: [size, size, 3],
+    mean: [...IMAGENET.mean],
+    std: [...IMAGENET.std],
+    interpolation,
+    cropRatio: 0.875,
+    classifier,
+    defaultTargets,
   };
 }
 
-function convnextDef(
-  name: string,
-  depths: number[],
-  dims: number[],
-  size = 224,
-): BackboneDefinition {
-  return {
+type Build = BackboneDefinition["build"];
+
+function def(name: string, config: PretrainedConfig, build: Build): BackboneDefinition {
+  return { name, config, build };
+}
+
+function resnetDef(name: string, depth: 18 | 34 | 50, width: number, size = 224) {
+  return def(
     name,
-    config: {
-      inputSize: [size, size, 3],
-      mean: [...IMAGENET.mean],
-      std: [...IMAGENET.std],
-      interpolation: "bicubic",
-      cropRatio: 0.875,
-      classifier: "classifier_2",
-      defaultTargets: (m) => convnextTargets(m),
-    },
-    build: (o) => convnext({ depths, dims, ...o }),
-  };
+    imagenetConfig(size, "bilinear", "fc", resnetTargets),
+    (o) => resnet({ depth, width, ...o }),
+  );
+}
+
+function convnextDef(name: string, depths: number[], dims: number[], size = 224) {
+  return def(
+    name,
+    imagenetConfig(size, "bicubic", "classifier_2", (m) => convnextTargets(m)),
+    (o) => convnext({ depths, dims, ...o }),
+  );
 }
 
 function mobilenetDef(
@@ -105,42 +102,23 @@ function mobilenetDef(
   widthMult: number,
   size = 224,
   setting?: [number, number, number, number][],
-): BackboneDefinition {
-  return {
+) {
+  return def(
     name,
-    config: {
-      inputSize: [size, size, 3],
-      mean: [...IMAGENET.mean],
-      std: [...IMAGENET.std],
-      interpolation: "bilinear",
-      cropRatio: 0.875,
-      classifier: "classifier_1",
-      defaultTargets: mobilenetV2Targets,
-    },
-    build: (o) => mobilenetV2({ widthMult, setting, ...o }),
-  };
+    imagenetConfig(size, "bilinear", "classifier_1", mobilenetV2Targets),
+    (o) => mobilenetV2({ widthMult, setting, ...o }),
+  );
 }
 
-function quadranetDef(
-  name: string,
-  depths: number[],
-  dims: number[],
-  size = 224,
-): BackboneDefinition {
-  return {
+function quadranetDef(name: string, depths: number[], dims: number[], size = 224) {
+  // Already high-order: trained from scratch, not adapted; the MLPs are the natural targets.
+  const mlps = (m: tf.LayersModel) =>
+    m.layers.filter((l) => /_fc[12]$/.test(l.name)).map((l) => l.name);
+  return def(
     name,
-    config: {
-      inputSize: [size, size, 3],
-      mean: [...IMAGENET.mean],
-      std: [...IMAGENET.std],
-      interpolation: "bicubic",
-      cropRatio: 0.875,
-      classifier: "head",
-      // Already high-order: trained from scratch, not adapted; the MLPs are the natural targets.
-      defaultTargets: (m) => m.layers.filter((l) => /_fc[12]$/.test(l.name)).map((l) => l.name),
-    },
-    build: (o) => quadranetV1({ depths, dims, ...o }),
-  };
+    imagenetConfig(size, "bicubic", "head", mlps),
+    (o) => quadranetV1({ depths, dims, ...o }),
+  );
 }
 
 /** The small MobileNetV2 of the test fixtures (stride 32 at 32×32). */

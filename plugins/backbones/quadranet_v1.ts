@@ -13,67 +13,49 @@
  * @module
  */
 import { tf } from "@quadranet/core";
+import {
+  convnextStyle,
+  type ConvnextStyleOptions,
+  layerNorm,
+  type StageNames,
+} from "./convnext_style.ts";
 import { LayerScale } from "./layer_scale.ts";
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
 
 /** Options of {@link quadranetV1}. */
-export interface QuadranetV1Options {
-  depths: number[];
-  dims: number[];
-  numClasses: number;
-  inputShape: [number, number, number];
-  featuresOnly?: boolean;
-}
-
-function ln(x: ST, name: string): ST {
-  return L.layerNormalization({ name, epsilon: 1e-6 }).apply(x) as ST;
-}
+export type QuadranetV1Options = ConvnextStyleOptions;
 
 function dw(x: ST, name: string): ST {
   return L.depthwiseConv2d({ name, kernelSize: 7, padding: "same" }).apply(x) as ST;
 }
 
 function block(x: ST, name: string, dim: number): ST {
-  const n = ln(x, `${name}_norm1`);
-  const q = L.multiply({ name: `${name}_mix_product` }).apply([
-    dw(n, `${name}_dw_a`),
-    dw(n, `${name}_dw_b`),
-  ]) as ST;
+  const n = layerNorm(x, `${name}_norm1`);
+  const q = L.multiply({ name: `${name}_mix_product` })
+    .apply([dw(n, `${name}_dw_a`), dw(n, `${name}_dw_b`)]) as ST;
   let y = L.add({ name: `${name}_mix` }).apply([q, dw(n, `${name}_dw_c`)]) as ST;
   y = new LayerScale({ name: `${name}_gamma1` }).apply(y) as ST;
   x = L.add({ name: `${name}_add1` }).apply([x, y]) as ST;
-  y = ln(x, `${name}_norm2`);
+  y = layerNorm(x, `${name}_norm2`);
   y = L.dense({ name: `${name}_fc1`, units: 4 * dim, activation: "gelu" as "relu" }).apply(y) as ST;
   y = L.dense({ name: `${name}_fc2`, units: dim }).apply(y) as ST;
   y = new LayerScale({ name: `${name}_gamma2` }).apply(y) as ST;
   return L.add({ name: `${name}_add2` }).apply([x, y]) as ST;
 }
 
+const NAMES: StageNames = {
+  stemConv: "stem_conv",
+  stemNorm: "stem_norm",
+  downNorm: (s) => `down${s}_norm`,
+  downConv: (s) => `down${s}_conv`,
+  block: (s, i) => `stage${s}_${i}`,
+  headNorm: "head_norm",
+  head: "head",
+};
+
 /** A QuadraNet V1 network. */
 export function quadranetV1(o: QuadranetV1Options): tf.LayersModel {
-  const input = tf.input({ shape: o.inputShape, name: "image" });
-  let x = L.conv2d({ name: "stem_conv", filters: o.dims[0], kernelSize: 4, strides: 4 }).apply(
-    input,
-  ) as ST;
-  x = ln(x, "stem_norm");
-  const features: ST[] = [];
-  o.depths.forEach((n, s) => {
-    if (s > 0) {
-      x = ln(x, `down${s}_norm`);
-      x = L.conv2d({ name: `down${s}_conv`, filters: o.dims[s], kernelSize: 2, strides: 2 }).apply(
-        x,
-      ) as ST;
-    }
-    for (let i = 0; i < n; i++) x = block(x, `stage${s}_${i}`, o.dims[s]);
-    features.push(x);
-  });
-  if (o.featuresOnly) {
-    return tf.model({ inputs: input, outputs: features, name: "quadranet_features" });
-  }
-  x = L.globalAveragePooling2d({ name: "avgpool" }).apply(x) as ST;
-  x = ln(x, "head_norm");
-  const out = L.dense({ name: "head", units: o.numClasses }).apply(x) as ST;
-  return tf.model({ inputs: input, outputs: out, name: "quadranet_v1" });
+  return convnextStyle(o, NAMES, block, "quadranet_v1");
 }

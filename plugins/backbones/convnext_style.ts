@@ -1,0 +1,71 @@
+/**
+ * The macro layout shared by ConvNeXt and QuadraNet V1: a 4×4/4 patchify
+ * stem with LayerNorm, stages of blocks joined by LayerNorm + 2×2/2 conv
+ * downsampling, then global pooling, LayerNorm and the classifier. The
+ * block and the layer names are the caller's.
+ *
+ * @example
+ * ```ts
+ * const m = convnextStyle(options, names, (x, name, dim) => myBlock(x, name, dim), "my_net");
+ * ```
+ * @module
+ */
+import { tf } from "@quadranet/core";
+
+type ST = tf.SymbolicTensor;
+const L = tf.layers;
+
+/** Depths, widths, classes, input; `featuresOnly` returns the four stage outputs. */
+export interface ConvnextStyleOptions {
+  depths: number[];
+  dims: number[];
+  numClasses: number;
+  inputShape: [number, number, number];
+  featuresOnly?: boolean;
+}
+
+/** Layer names of the shared parts. */
+export interface StageNames {
+  stemConv: string;
+  stemNorm: string;
+  downNorm(stage: number): string;
+  downConv(stage: number): string;
+  block(stage: number, index: number): string;
+  headNorm: string;
+  head: string;
+}
+
+/** LayerNorm over channels with ConvNeXt's epsilon. */
+export function layerNorm(x: ST, name: string): ST {
+  return L.layerNormalization({ name, epsilon: 1e-6 }).apply(x) as ST;
+}
+
+/** Builds the network around `block`. */
+export function convnextStyle(
+  o: ConvnextStyleOptions,
+  names: StageNames,
+  block: (x: ST, name: string, dim: number) => ST,
+  modelName: string,
+): tf.LayersModel {
+  const input = tf.input({ shape: o.inputShape, name: "image" });
+  let x = L.conv2d({ name: names.stemConv, filters: o.dims[0], kernelSize: 4, strides: 4 })
+    .apply(input) as ST;
+  x = layerNorm(x, names.stemNorm);
+  const features: ST[] = [];
+  o.depths.forEach((n, s) => {
+    if (s > 0) {
+      x = layerNorm(x, names.downNorm(s));
+      x = L.conv2d({ name: names.downConv(s), filters: o.dims[s], kernelSize: 2, strides: 2 })
+        .apply(x) as ST;
+    }
+    for (let i = 0; i < n; i++) x = block(x, names.block(s, i), o.dims[s]);
+    features.push(x);
+  });
+  if (o.featuresOnly) {
+    return tf.model({ inputs: input, outputs: features, name: `${modelName}_features` });
+  }
+  x = L.globalAveragePooling2d({ name: "avgpool" }).apply(x) as ST;
+  x = layerNorm(x, names.headNorm);
+  const out = L.dense({ name: names.head, units: o.numClasses }).apply(x) as ST;
+  return tf.model({ inputs: input, outputs: out, name: modelName });
+}
