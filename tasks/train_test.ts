@@ -223,3 +223,17 @@ Deno.test("--backbone runs the comparison on a registered backbone with its defa
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Unknown backbone "resnet19".*resnet18/);
 });
+
+Deno.test("a TS config file sets options and flags override it", async () => {
+  const file = join(runsDir, "run_config.ts");
+  await Deno.writeTextFile(
+    file,
+    `export default { shift: "gamma", methods: ["zero-shot"], seed: 1, runId: "from-ts" };\n`,
+  );
+  const r = await train(["--config", file, ...QUICK, "--shift", "elastic"]);
+  assert.equal(r.code, 0, r.stderr);
+  const config = JSON.parse(Deno.readTextFileSync(join(runsDir, "from-ts", "config.json")));
+  assert.equal(config.shift, "elastic"); // the flag wins over the file
+  assert.deepEqual(config.methods, ["zero-shot"]);
+  assert.equal(summary("from-ts-zero-shot").status, "completed");
+});
