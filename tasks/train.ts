@@ -65,6 +65,12 @@ export async function main(args: string[]): Promise<number> {
     const quiet = config.quiet === true;
     const log = (line: string) => quiet || console.error(line);
     const backend = await selectBackend(config.backend as string, { quiet, log, training: true });
+    if (backend.name === "cpu" && !config.quick && !config.resume) {
+      log(
+        "note: on tfjs' pure-JavaScript cpu backend a full run is roughly 20x slower than on blas; " +
+          "install OpenBLAS (apt-get install libopenblas0) or try --quick first",
+      );
+    }
     const signal = { interrupted: false };
     const onSigint = () => {
       if (signal.interrupted) Deno.exit(EXIT.interrupted); // second Ctrl-C: stop now
