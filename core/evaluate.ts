@@ -26,14 +26,15 @@ export interface EvalMetrics {
 
 /**
  * Counts of examples whose label is the arg-max (`top1`) or among the `k`
- * largest logits (`topk`); ties count against (the label must beat the
- * k-th largest value strictly or equal it within the first k of a stable sort).
+ * largest logits (`topk`). Ties rank the lower class index first, as arg-max
+ * does; a NaN logit for the label never counts as a hit.
  */
 export function topKCounts(logits: Float32Array, classes: number, labels: Int32Array, k: number) {
   let top1 = 0, topk = 0;
   for (let i = 0; i < labels.length; i++) {
     const row = logits.subarray(i * classes, (i + 1) * classes);
     const own = row[labels[i]];
+    if (Number.isNaN(own)) continue;
     let higher = 0;
     for (let c = 0; c < classes; c++) {
       if (row[c] > own || (row[c] === own && c < labels[i])) higher++;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { topKCounts } from "./evaluate.ts";
 
-Deno.test("topKCounts on a hand-worked fixture (ties count against the label)", () => {
+Deno.test("topKCounts on a hand-worked fixture (ties go to the lower class index; NaN never hits)", () => {
   // 3 examples × 4 classes.
   const logits = new Float32Array([
     0.1,
@@ -20,4 +20,6 @@ Deno.test("topKCounts on a hand-worked fixture (ties count against the label)", 
   const labels = new Int32Array([1, 2, 1]);
   assert.deepEqual(topKCounts(logits, 4, labels, 2), { top1: 1, topk: 2 });
   assert.deepEqual(topKCounts(logits, 4, labels, 3), { top1: 1, topk: 3 });
+  const nan = new Float32Array([NaN, 0, 0, 0]);
+  assert.deepEqual(topKCounts(nan, 4, new Int32Array([0]), 4), { top1: 0, topk: 0 });
 });

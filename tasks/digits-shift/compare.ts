@@ -116,7 +116,7 @@ export async function runComparison(
       return { status: "interrupted", recordDir: record.dir };
     }
     const rows: Omit<ComparisonRow, "relativeCompute" | "savingsPercent">[] = [];
-    const summaries: { runId: string; summary: RunSummary }[] = [];
+    const runIds: string[] = [];
     for (const arm of arms) {
       const runId = `${id}-${arm.name}`;
       const built = arm.build(base.model, settings);
@@ -160,7 +160,7 @@ export async function runComparison(
           return { status: "interrupted", recordDir: record.dir };
         }
       }
-      summaries.push({ runId, summary });
+      runIds.push(runId);
       rows.push({
         method: arm.name,
         runId,
@@ -178,7 +178,7 @@ export async function runComparison(
       computeSeconds: base.summary.compute?.cpuSeconds ?? 0,
       cleanTop1: base.summary.final?.top1 ?? 0,
     };
-    for (const { runId } of summaries) {
+    for (const runId of runIds) {
       const rec = await RunRecord.open(ctx.runsDir, runId);
       await rec.update({
         comparison: {
