@@ -14,7 +14,7 @@
  */
 import { tf } from "@quadranet/core";
 import type { Blas } from "./blas_library.ts";
-import { applyEpilogue, epilogueSupported } from "./fused_epilogue.ts";
+import { fusedEpilogue } from "./fused_epilogue.ts";
 import { col2im, type ConvGeometry, im2col, isPointwise, patchSize } from "./im2col.ts";
 import {
   allFloat32,
@@ -70,9 +70,22 @@ function convInfo(
   );
 }
 
-/** Images per im2col chunk. */
-function imagesPerChunk(g: ConvGeometry, batch: number): number {
-  return Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (g.outH * g.outW * patchSize(g)))));
+/**
+ * Calls `fn` for consecutive image ranges `[b0, b1)` small enough that their
+ * patch matrix (`rows × patchSize`) fits {@link CHUNK_FLOATS}, with a scratch
+ * buffer of that size (contents undefined).
+ */
+function forEachChunk(
+  g: ConvGeometry,
+  batch: number,
+  fn: (b0: number, b1: number, rows: number, cols: Float32Array) => void,
+): void {
+  const rowsPerImage = g.outH * g.outW, k = patchSize(g);
+  const per = Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (rowsPerImage * k))));
+  for (let b0 = 0; b0 < batch; b0 += per) {
+    const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
+    fn(b0, b1, rows, scratchBuffer(rows * k));
+  }
 }
 
 /** Forward convolution into a new array `[B, outH, outW, outC]`. */
@@ -90,10 +103,7 @@ export function conv2dForward(
     blas.sgemm(false, false, batch * rowsPerImage, outC, k, 1, x, k, w, outC, 0, out, outC);
     return out;
   }
-  const per = imagesPerChunk(g, batch);
-  for (let b0 = 0; b0 < batch; b0 += per) {
-    const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
-    const cols = scratchBuffer(rows * k);
+  forEachChunk(g, batch, (b0, b1, rows, cols) => {
     im2col(x, g, b0, b1, cols);
     const o = b0 * rowsPerImage * outC;
     blas.sgemm(
@@ -111,7 +121,7 @@ export function conv2dForward(
       out.subarray(o, o + rows * outC),
       outC,
     );
-  }
+  });
   return out;
 }
 
@@ -140,19 +150,13 @@ export function fusedConv2dKernel(blas: Blas): KernelFn {
   const fallback = cpuKernel(tf.FusedConv2D);
   return (args) => {
     const { x, filter } = args.inputs;
-    const { bias, preluActivationWeights: prelu } = args.inputs as Partial<
-      Record<string, tf.TensorInfo>
-    >;
     const attrs = args.attrs as unknown as ConvAttrs & {
       activation?: string;
       leakyreluAlpha?: number;
     };
     const outC = filter.shape[3];
-    const size = (t?: tf.TensorInfo) => t && t.shape.reduce((a, b) => a * b, 1);
-    if (
-      !allFloat32(x, filter, bias, prelu) || attrs.dataFormat === "NCHW" ||
-      !epilogueSupported(outC, size(bias), attrs.activation, size(prelu))
-    ) return fallback(args);
+    const epilogue = fusedEpilogue(args.backend, args.inputs, attrs, outC);
+    if (!epilogue || !allFloat32(x, filter) || attrs.dataFormat === "NCHW") return fallback(args);
     const info = convInfo(x.shape, filter.shape, attrs, attrs.dilations ?? 1);
     const data = conv2dForward(
       blas,
@@ -162,14 +166,7 @@ export function fusedConv2dKernel(blas: Blas): KernelFn {
       geometry(info),
       outC,
     );
-    applyEpilogue(
-      data,
-      outC,
-      bias && values(args.backend, bias),
-      attrs.activation,
-      prelu && values(args.backend, prelu),
-      attrs.leakyreluAlpha ?? 0.2,
-    );
+    epilogue(data);
     return output(args.backend, info.outShape, data);
   };
 }
@@ -189,10 +186,7 @@ export function conv2dBackpropInputKernel(blas: Blas): KernelFn {
     if (isPointwise(g)) {
       blas.sgemm(false, true, batch * rowsPerImage, k, outC, 1, dyv, outC, w, outC, 0, dx, k);
     } else {
-      const per = imagesPerChunk(g, batch);
-      for (let b0 = 0; b0 < batch; b0 += per) {
-        const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
-        const cols = scratchBuffer(rows * k);
+      forEachChunk(g, batch, (b0, b1, rows, cols) => {
         const o = b0 * rowsPerImage * outC;
         blas.sgemm(
           false,
@@ -210,7 +204,7 @@ export function conv2dBackpropInputKernel(blas: Blas): KernelFn {
           k,
         );
         col2im(cols, g, b0, b1, dx);
-      }
+      });
     }
     return output(args.backend, [batch, g.inH, g.inW, g.inC], dx);
   };
@@ -231,10 +225,7 @@ export function conv2dBackpropFilterKernel(blas: Blas): KernelFn {
     if (isPointwise(g)) {
       blas.sgemm(true, false, k, outC, batch * rowsPerImage, 1, xv, k, dyv, outC, 0, dw, outC);
     } else {
-      const per = imagesPerChunk(g, batch);
-      for (let b0 = 0; b0 < batch; b0 += per) {
-        const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
-        const cols = scratchBuffer(rows * k);
+      forEachChunk(g, batch, (b0, b1, rows, cols) => {
         im2col(xv, g, b0, b1, cols);
         const o = b0 * rowsPerImage * outC;
         blas.sgemm(
@@ -252,7 +243,7 @@ export function conv2dBackpropFilterKernel(blas: Blas): KernelFn {
           dw,
           outC,
         );
-      }
+      });
     }
     return output(args.backend, attrs.filterShape, dw);
   };

@@ -11,6 +11,9 @@
  * ```
  * @module
  */
+import type { tf } from "@quadranet/core";
+import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { allFloat32, values } from "./kernel_util.ts";
 
 const ACTIVATIONS = new Set(["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu", "prelu"]);
 
@@ -80,4 +83,32 @@ export function applyEpilogue(
     }
   }
   return false;
+}
+
+/**
+ * The bias and activation of a fused kernel call (`_FusedMatMul`,
+ * `FusedConv2D`) over `channels` output channels, as a function applying
+ * them in place; undefined when they are not handled here (fall back).
+ */
+export function fusedEpilogue(
+  backend: MathBackendCPU,
+  inputs: Partial<Record<string, tf.TensorInfo>>,
+  attrs: { activation?: string; leakyreluAlpha?: number },
+  channels: number,
+): ((out: Float32Array) => void) | undefined {
+  const { bias, preluActivationWeights: prelu } = inputs;
+  const size = (t?: tf.TensorInfo) => t && t.shape.reduce((a, b) => a * b, 1);
+  if (
+    !allFloat32(bias, prelu) ||
+    !epilogueSupported(channels, size(bias), attrs.activation, size(prelu))
+  ) return undefined;
+  return (out) =>
+    applyEpilogue(
+      out,
+      channels,
+      bias && values(backend, bias),
+      attrs.activation,
+      prelu && values(backend, prelu),
+      attrs.leakyreluAlpha ?? 0.2,
+    );
 }

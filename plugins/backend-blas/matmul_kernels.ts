@@ -13,7 +13,7 @@
 import { tf } from "@quadranet/core";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { Blas } from "./blas_library.ts";
-import { applyEpilogue, epilogueSupported } from "./fused_epilogue.ts";
+import { fusedEpilogue } from "./fused_epilogue.ts";
 import { allFloat32, cpuKernel, type KernelFn, output, values } from "./kernel_util.ts";
 
 interface MatMulAttrs {
@@ -114,28 +114,15 @@ export function fusedMatMulKernel(blas: Blas): KernelFn {
   const fallback = cpuKernel(tf._FusedMatMul);
   return (args) => {
     const { a, b } = args.inputs;
-    const { bias, preluActivationWeights: prelu } = args.inputs as Partial<
-      Record<string, tf.TensorInfo>
-    >;
     const attrs = args.attrs as unknown as MatMulAttrs & {
       activation?: string;
       leakyreluAlpha?: number;
     };
     const n = attrs.transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-    const size = (t?: tf.TensorInfo) => t && product(t.shape);
-    if (
-      !allFloat32(a, b, bias, prelu) ||
-      !epilogueSupported(n, size(bias), attrs.activation, size(prelu))
-    ) return fallback(args);
+    const epilogue = fusedEpilogue(args.backend, args.inputs, attrs, n);
+    if (!epilogue || !allFloat32(a, b)) return fallback(args);
     const { shape, data } = matmul(blas, args.backend, a, b, attrs);
-    applyEpilogue(
-      data,
-      n,
-      bias && values(args.backend, bias),
-      attrs.activation,
-      prelu && values(args.backend, prelu),
-      attrs.leakyreluAlpha ?? 0.2,
-    );
+    epilogue(data);
     return output(args.backend, shape, data);
   };
 }
