@@ -10,8 +10,8 @@
  * ```
  * @module
  */
-import type { Dataset } from "../evaluate.ts";
-import { Rng } from "../rng.ts";
+import type { Dataset } from "../train/evaluate.ts";
+import { Rng } from "../train/rng.ts";
 import { tf } from "../tf.ts";
 
 /** `n` training and `n/2` test examples of 3 classes. */

@@ -1,0 +1,114 @@
+/**
+ * `adapt(model, config)`: a new model in which the target layers carry a
+ * quadratic term initialised to zero, so that right after adapting it
+ * computes exactly what `model` computes. The input model is untouched.
+ *
+ * @example
+ * ```ts
+ * import { adapt, adapterSummary, formatAdapterSummary, tf } from "@quadranet/core";
+ * const base = await tf.loadLayersModel("file:///abs/path/model.json");
+ * const adapted = adapt(base, { rank: 4, targets: "Conv2D", modulesToSave: ["head"] });
+ * console.log(formatAdapterSummary(adapterSummary(adapted)));
+ * ```
+ * @module
+ */
+import type { tf } from "../tf.ts";
+import { type AdaptConfig, configToJson, resolveAdaptConfig } from "./config.ts";
+import { lookup } from "../plugins/registry.ts";
+import { type AdapterLayer, type AdapterMethod, isAdapterLayer } from "./adapter_method.ts";
+import { selectModules, selectTargets } from "./targets.ts";
+import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
+import { weightsFingerprint } from "../io/fingerprint.ts";
+import "./quadratic_dense.ts";
+import "./quadratic_conv.ts";
+import "./kernel_method.ts";
+import "./backprop.ts";
+
+/** What {@link adapt} records in the adapted model's user-defined metadata. */
+export interface AdapterMetadata {
+  formatVersion: 1;
+  config: Record<string, unknown>;
+  adaptedLayers: string[];
+  modulesToSave: string[];
+  /** {@link weightsFingerprint} of the input model. */
+  baseFingerprint: string;
+  /** Fingerprint of each BatchNormalization layer's weights at adapt time. */
+  batchNormFingerprints: Record<string, string>;
+}
+
+/** The adapter metadata of a model made by {@link adapt} (also after save/load). */
+export function adapterMetadata(model: tf.LayersModel): AdapterMetadata | undefined {
+  const meta = model.getUserDefinedMetadata() as { quadranet?: AdapterMetadata } | undefined;
+  return meta?.quadranet;
+}
+
+/** The adapted layers of a model, in model order. */
+export function adapterLayers(model: tf.LayersModel): AdapterLayer[] {
+  return model.layers.filter(isAdapterLayer);
+}
+
+/**
+ * Returns a new model whose target layers are replaced by adapted layers
+ * carrying the pre-trained weights. See {@link AdaptConfig} for the options.
+ */
+export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.LayersModel {
+  const cfg = resolveAdaptConfig(config);
+  const method = lookup<AdapterMethod>("method", cfg.method);
+  const infos = model.layers.map((l) => ({ name: l.name, className: l.getClassName() }));
+  const targets = new Set(
+    selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers)),
+  );
+  const modules = new Set(selectModules(infos, cfg.modulesToSave));
+
+  const topo = modelTopology(model);
+  topo.layers.forEach((entry, index) => {
+    const name = entry.config.name;
+    const trainable = cfg.trainPrimary ? entry.config.trainable !== false : modules.has(name);
+    if (!targets.has(name)) {
+      entry.config.trainable = trainable;
+      return;
+    }
+    const { batchInputShape, dtype } = entry.config;
+    const base = { className: entry.className, config: entry.config };
+    entry.className = method.layers[entry.className];
+    entry.config = {
+      name,
+      trainable: true,
+      ...(batchInputShape ? { batchInputShape } : {}),
+      ...(dtype ? { dtype } : {}),
+      base,
+      rank: cfg.rank,
+      alpha: cfg.alpha,
+      kernel: cfg.kernel,
+      kernelOptions: cfg.kernelOptions,
+      quadKernelSize: cfg.quadKernelSize,
+      dilation: cfg.dilation,
+      trainPrimary: cfg.trainPrimary || modules.has(name),
+      quadEnabled: true,
+      seed: cfg.seed * 100_003 + index,
+      backprop: cfg.backprop,
+    };
+  });
+
+  const adapted = rebuildModel(topo.className, topo.config);
+  copyWeightsByName(model, adapted, targets);
+  for (const name of targets) {
+    (adapted.getLayer(name) as AdapterLayer).setPrimaryWeights(model.getLayer(name).getWeights());
+  }
+  const batchNorm = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
+  const metadata: AdapterMetadata = {
+    formatVersion: 1,
+    config: configToJson(cfg),
+    adaptedLayers: [...targets],
+    modulesToSave: [...modules],
+    baseFingerprint: weightsFingerprint(model.layers),
+    batchNormFingerprints: Object.fromEntries(
+      batchNorm.map((l) => [l.name, weightsFingerprint([l])]),
+    ),
+  };
+  adapted.setUserDefinedMetadata({
+    ...(model.getUserDefinedMetadata() ?? {}),
+    quadranet: metadata,
+  });
+  return adapted;
+}

@@ -1,0 +1,185 @@
+/**
+ * Operations on an adapted model: summary, enable/disable, unload, merge.
+ *
+ * @example
+ * ```ts
+ * import { adapt, disableAdapters, enableAdapters, unload } from "@quadranet/core";
+ * const adapted = adapt(base, { rank: 4 });
+ * disableAdapters(adapted); // computes what `base` computes
+ * enableAdapters(adapted);
+ * const firstOrder = unload(adapted); // a plain tfjs model without quadratic terms
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { MergeUnsupportedError } from "../errors.ts";
+import { adapterLayers, adapterMetadata } from "./adapt.ts";
+import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
+import type { AdapterLayer } from "./adapter_method.ts";
+
+/** One adapted layer in {@link AdapterSummary}. */
+export interface AdaptedLayerSummary {
+  name: string;
+  className: string;
+  baseClassName: string;
+  rank: number;
+  kernel: string;
+  /** U/V kernel size and dilation (convs). */
+  quadKernelSize?: [number, number];
+  dilation?: [number, number];
+  adapterParams: number;
+  /** Extra FLOPs per example of the quadratic term (null: spatial size unknown). */
+  extraFlops: number | null;
+}
+
+/** What {@link adapterSummary} reports. */
+export interface AdapterSummary {
+  layers: AdaptedLayerSummary[];
+  trainableParams: number;
+  totalParams: number;
+  adapterParams: number;
+  /** Sum over adapted layers; null if any layer's spatial size is unknown. */
+  extraFlopsPerExample: number | null;
+}
+
+function count(vars: tf.LayerVariable[]): number {
+  return vars.reduce((n, v) => n + (v.shape as number[]).reduce((a, d) => a * d, 1), 0);
+}
+
+/** Adapted layers, trainable vs total parameters, extra FLOPs per example. */
+export function adapterSummary(model: tf.LayersModel): AdapterSummary {
+  const layers = adapterLayers(model).map((l): AdaptedLayerSummary => {
+    const q = l as AdapterLayer & {
+      kernelName?: string;
+      quad?: { size: [number, number]; dilation: [number, number] };
+    };
+    return {
+      name: l.name,
+      className: l.getClassName(),
+      baseClassName: l.base.className,
+      rank: l.rank,
+      kernel: q.kernelName ?? "",
+      ...(q.quad ? { quadKernelSize: q.quad.size, dilation: q.quad.dilation } : {}),
+      adapterParams: count(l.adapterWeights()),
+      extraFlops: l.extraFlops(),
+    };
+  });
+  const flops = layers.some((l) => l.extraFlops == null)
+    ? null
+    : layers.reduce((a, l) => a + (l.extraFlops ?? 0), 0);
+  return {
+    layers,
+    trainableParams: count(model.trainableWeights),
+    totalParams: count(model.weights),
+    adapterParams: layers.reduce((a, l) => a + l.adapterParams, 0),
+    extraFlopsPerExample: flops,
+  };
+}
+
+/** A human-readable table of an {@link AdapterSummary}. */
+export function formatAdapterSummary(s: AdapterSummary): string {
+  const rows = s.layers.map((l) =>
+    `  ${l.name.padEnd(24)} ${l.baseClassName.padEnd(16)} r=${String(l.rank).padEnd(3)} ` +
+    `${
+      (l.quadKernelSize ? `${l.quadKernelSize.join("x")} d${l.dilation!.join("x")}` : "-").padEnd(
+        10,
+      )
+    } ` +
+    `${String(l.adapterParams).padStart(9)} params  ${
+      l.extraFlops == null ? "?" : l.extraFlops.toLocaleString("en-US")
+    } FLOPs`
+  );
+  const pct = s.totalParams ? (100 * s.trainableParams / s.totalParams).toFixed(3) : "0";
+  return [
+    `adapted layers: ${s.layers.length}`,
+    ...rows,
+    `trainable params: ${s.trainableParams.toLocaleString("en-US")} || all params: ` +
+    `${s.totalParams.toLocaleString("en-US")} || trainable%: ${pct}`,
+    `extra FLOPs per example: ${
+      s.extraFlopsPerExample == null
+        ? "unknown (dynamic spatial size)"
+        : s.extraFlopsPerExample.toLocaleString("en-US")
+    }`,
+  ].join("\n");
+}
+
+function setEnabled(model: tf.LayersModel, enabled: boolean): number {
+  const layers = adapterLayers(model);
+  layers.forEach((l) => (l.quadEnabled = enabled));
+  return layers.length;
+}
+
+/** Stops adding the quadratic terms (the model computes its base's outputs). Returns the layer count. */
+export function disableAdapters(model: tf.LayersModel): number {
+  return setEnabled(model, false);
+}
+
+/** Adds the quadratic terms again. Returns the layer count. */
+export function enableAdapters(model: tf.LayersModel): number {
+  return setEnabled(model, true);
+}
+
+/**
+ * An equivalent first-order model: every adapted layer replaced by its
+ * original layer with the (possibly trained) primary weights; every other
+ * layer's weights copied. The adapted model is untouched.
+ */
+export function unload(model: tf.LayersModel): tf.LayersModel {
+  const adapted = new Map(adapterLayers(model).map((l) => [l.name, l]));
+  const topo = modelTopology(model);
+  for (const entry of topo.layers) {
+    const layer = adapted.get(entry.config.name);
+    if (!layer) continue;
+    const { batchInputShape, dtype } = entry.config;
+    entry.className = layer.base.className;
+    entry.config = {
+      ...layer.base.config,
+      name: layer.name,
+      ...(batchInputShape ? { batchInputShape } : {}),
+      ...(dtype ? { dtype } : {}),
+    };
+  }
+  const plain = rebuildModel(topo.className, topo.config);
+  copyWeightsByName(model, plain, new Set(adapted.keys()));
+  for (const [name, layer] of adapted) {
+    plain.getLayer(name).setWeights(layer.primaryWeights().map((w) => w.read()));
+  }
+  const meta = { ...(model.getUserDefinedMetadata() ?? {}) } as Record<string, unknown>;
+  delete meta.quadranet;
+  if (Object.keys(meta).length) plain.setUserDefinedMetadata(meta);
+  return plain;
+}
+
+/**
+ * A first-order model with linear adapters (LoRA) folded into their layers'
+ * weights: `W' = W + s·A·B`, computing what the adapted model computes. A
+ * quadratic term `s · P k(Ux, Vx)` is not linear in `x`, so it cannot be
+ * merged: models with one throw {@link MergeUnsupportedError}.
+ *
+ * @example
+ * ```ts
+ * const plain = merge(adapt(model, { method: "lora", rank: 8 })); // after training
+ * ```
+ */
+export function merge(model: tf.LayersModel): tf.LayersModel {
+  const layers = adapterLayers(model);
+  const blocking = layers.filter((l) => typeof l.mergedPrimaryWeights !== "function");
+  if (blocking.length > 0) {
+    const method = adapterMetadata(model)?.config.method ?? "quadratic";
+    throw new MergeUnsupportedError(
+      `Cannot merge the ${blocking.length} ${method} adapter layer(s) into linear weights: the quadratic term ` +
+        `s·P·k(Ux, Vx) is a function of x of degree 2, and no linear W' gives W'x = Wx + s·P·k(Ux, Vx). ` +
+        `Keep the adapted model for inference (adapterSummary() reports its extra FLOPs), or use ` +
+        `unload() for the first-order model without the quadratic terms.`,
+    );
+  }
+  const plain = unload(model);
+  for (const l of layers) {
+    const merged = l.quadEnabled
+      ? l.mergedPrimaryWeights!()
+      : l.primaryWeights().map((w) => w.read());
+    plain.getLayer(l.name).setWeights(merged);
+    if (l.quadEnabled) tf.dispose(merged);
+  }
+  return plain;
+}

@@ -1,0 +1,68 @@
+/**
+ * Kernel methods: the elementwise `k(u, v)` that combines the two
+ * projections of a quadratic term (METHOD.md §2).
+ *
+ * The core defines the interface and the built-in `quadratic` kernel
+ * (`u ⊙ v`); other kernels come from plugins registered as kind `"kernel"`.
+ *
+ * @example
+ * ```ts
+ * import { register, tf, type KernelMethod } from "@quadranet/core";
+ * const cubic: KernelMethod = {
+ *   name: "cubic",
+ *   apply: (u, v) => tf.mul(tf.mul(u, v), tf.add(u, v)), // ctx unused
+ * };
+ * register("kernel", cubic.name, cubic);
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { register } from "../plugins/registry.ts";
+
+/** Options of a kernel (`kernelOptions` in the adapter config): plain JSON values. */
+export type KernelOptions = Record<string, number | boolean | string>;
+
+/** A weight a kernel carries in each adapted layer. */
+export interface KernelWeightSpec {
+  name: string;
+  shape: number[];
+  init: "zeros" | "ones" | "identity";
+  trainable: boolean;
+}
+
+/** What a kernel sees besides `u` and `v`. */
+export interface KernelContext {
+  /** The kernel's weights in this layer, by {@link KernelWeightSpec} name. */
+  weights: Record<string, tf.LayerVariable>;
+  options: KernelOptions;
+  /** Training mode (e.g. BatchNorm uses batch statistics and updates moving ones). */
+  training: boolean;
+}
+
+/** A named elementwise kernel over the two projections `u = Ux`, `v = Vx`. */
+export interface KernelMethod {
+  /** Registry name, e.g. `"quadratic"`. */
+  readonly name: string;
+  /** `k(u, v)`, same shape as `u` and `v` (`[..., c]`, c = r, or channels·r for depthwise). */
+  apply(u: tf.Tensor, v: tf.Tensor, ctx: KernelContext): tf.Tensor;
+  /**
+   * The partial derivatives `∂k/∂u` and `∂k/∂v` at `(u, v)`, for closed-form
+   * backward passes. Kernels without it are differentiated by autodiff.
+   */
+  partials?(u: tf.Tensor, v: tf.Tensor, ctx: KernelContext): { du: tf.Tensor; dv: tf.Tensor };
+  /** Weights the kernel carries per layer, for `c` kernel channels. */
+  weights?(channels: number, options: KernelOptions): KernelWeightSpec[];
+  /** Checks options; throws naming the bad one. Returns them with defaults filled. */
+  resolveOptions?(options: KernelOptions): KernelOptions;
+  /** FLOPs per element of `k(u, v)`, for compute accounting (default 1). */
+  readonly flopsPerElement?: number;
+}
+
+/** The built-in kernel: `k(u, v) = u ⊙ v` (the authors' "linear" kernel). */
+export const quadraticKernel: KernelMethod = {
+  name: "quadratic",
+  apply: (u, v) => tf.mul(u, v),
+  partials: (u, v) => ({ du: v, dv: u }),
+};
+
+register("kernel", quadraticKernel.name, quadraticKernel);

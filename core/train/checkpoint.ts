@@ -1,0 +1,152 @@
+/**
+ * Training checkpoints: every model weight (moving statistics included),
+ * the optimizer's slots and the loop state (step, stage, epoch, position in
+ * the data order, RNG state) in one folder, written atomically: a temporary
+ * folder renamed into place, then `latest.json` pointed at it. A checkpoint
+ * is either complete or absent; a checksum catches a damaged file.
+ *
+ * @example
+ * ```ts
+ * await saveCheckpoint("runs/r1/checkpoints", { weights, slots, state });
+ * const ck = await loadCheckpoint("runs/r1/checkpoints"); // the latest
+ * ```
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic, writeJsonAtomic } from "../io/atomic_write.ts";
+import { CheckpointError } from "../errors.ts";
+import { tf } from "../tf.ts";
+
+/** Where the loop stands; everything but tensors. */
+export interface LoopState {
+  /** Optimizer updates done over the whole run. */
+  step: number;
+  /** Index of the current stage. */
+  stage: number;
+  /** Epoch within the stage (0-based). */
+  epoch: number;
+  /** Batches of this epoch already done. */
+  batch: number;
+  /** {@link Rng} state at the start of this epoch. */
+  rng: number;
+  /** Optimizer update count (AdamW bias correction). */
+  optimizerT: number;
+  /** Anything else the caller keeps (best metrics, timers). */
+  extra: Record<string, unknown>;
+}
+
+interface TensorEntry {
+  name: string;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+interface Manifest {
+  formatVersion: 1;
+  state: LoopState;
+  weights: TensorEntry[];
+  slots: TensorEntry[];
+  sha256: string;
+}
+
+/** What a checkpoint holds. */
+export interface CheckpointData {
+  weights: Record<string, tf.Tensor>;
+  slots: Record<string, tf.Tensor>;
+  state: LoopState;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function pack(tensors: Record<string, tf.Tensor>, start: number, parts: Float32Array[]) {
+  const entries: TensorEntry[] = [];
+  let offset = start;
+  for (const [name, t] of Object.entries(tensors)) {
+    const data = t.dataSync() as Float32Array;
+    entries.push({ name, shape: t.shape, offset, length: data.length });
+    parts.push(data);
+    offset += data.length;
+  }
+  return { entries, end: offset };
+}
+
+/** Name of the checkpoint folder for `step`. */
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(8, "0")}`;
+}
+
+/**
+ * Writes a checkpoint for `data.state.step` under `dir` and points
+ * `latest.json` at it; keeps the newest `keep` checkpoints. Returns its path.
+ */
+export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const parts: Float32Array[] = [];
+  const w = pack(data.weights, 0, parts);
+  const s = pack(data.slots, w.end, parts);
+  const flat = new Float32Array(s.end);
+  let o = 0;
+  for (const p of parts) {
+    flat.set(p, o);
+    o += p.length;
+  }
+  const bytes = new Uint8Array(flat.buffer);
+  const manifest: Manifest = {
+    formatVersion: 1,
+    state: data.state,
+    weights: w.entries,
+    slots: s.entries,
+    sha256: await sha256(bytes),
+  };
+  const name = checkpointName(data.state.step);
+  const tmp = join(dir, `.${name}.tmp-${crypto.randomUUID().slice(0, 8)}`);
+  await Deno.mkdir(tmp);
+  await writeFileAtomic(join(tmp, "tensors.bin"), bytes); // synced before the rename below
+  await writeFileAtomic(join(tmp, "checkpoint.json"), JSON.stringify(manifest));
+  const final = join(dir, name);
+  if (existsSync(final)) await Deno.remove(final, { recursive: true });
+  await Deno.rename(tmp, final);
+  await writeJsonAtomic(join(dir, "latest.json"), { checkpoint: name, step: data.state.step });
+  const all = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory && /^step-\d+$/.test(e.name))
+    .map((e) => e.name).sort();
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) {
+    await Deno.remove(join(dir, old), { recursive: true });
+  }
+  return final;
+}
+
+/** The latest checkpoint folder under `dir`, or undefined when there is none. */
+export function latestCheckpoint(dir: string): string | undefined {
+  const pointer = join(dir, "latest.json");
+  if (!existsSync(pointer)) return undefined;
+  const { checkpoint } = JSON.parse(Deno.readTextFileSync(pointer));
+  const path = join(dir, checkpoint);
+  return existsSync(path) ? path : undefined;
+}
+
+/** Reads a checkpoint folder (or the latest under a checkpoints dir). */
+export async function loadCheckpoint(path: string): Promise<CheckpointData> {
+  const folder = existsSync(join(path, "latest.json")) ? latestCheckpoint(path) : path;
+  if (!folder || !existsSync(join(folder, "checkpoint.json"))) {
+    throw new CheckpointError(`No checkpoint at "${path}"; nothing to resume from`);
+  }
+  const manifest = JSON.parse(await Deno.readTextFile(join(folder, "checkpoint.json"))) as Manifest;
+  const bytes = await Deno.readFile(join(folder, "tensors.bin"));
+  if (await sha256(bytes) !== manifest.sha256) {
+    throw new CheckpointError(
+      `Checkpoint "${folder}" is damaged (checksum mismatch); delete it to resume from an older one`,
+    );
+  }
+  const flat = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const read = (entries: TensorEntry[]) =>
+    Object.fromEntries(entries.map((e) => [
+      e.name,
+      tf.tensor(flat.slice(e.offset, e.offset + e.length), e.shape),
+    ]));
+  return { weights: read(manifest.weights), slots: read(manifest.slots), state: manifest.state };
+}

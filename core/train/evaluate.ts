@@ -1,0 +1,78 @@
+/**
+ * Evaluation: top-1, top-5 and mean cross-entropy of a classifier over an
+ * in-memory dataset, in batches, in inference mode.
+ *
+ * @example
+ * ```ts
+ * const m = evaluate(model, { x, y }, 256); // { top1, top5, loss, count }
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+
+/** Images (or features) and integer labels, first axis = examples. */
+export interface Dataset {
+  x: tf.Tensor;
+  y: Int32Array;
+}
+
+/** Classification metrics; accuracies in [0, 1]. */
+export interface EvalMetrics {
+  top1: number;
+  top5: number;
+  loss: number;
+  count: number;
+}
+
+/**
+ * Counts of examples whose label is the arg-max (`top1`) or among the `k`
+ * largest logits (`topk`). Ties rank the lower class index first, as arg-max
+ * does; a NaN logit for the label never counts as a hit.
+ */
+export function topKCounts(logits: Float32Array, classes: number, labels: Int32Array, k: number) {
+  let top1 = 0, topk = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const row = logits.subarray(i * classes, (i + 1) * classes);
+    const own = row[labels[i]];
+    if (Number.isNaN(own)) continue;
+    let higher = 0;
+    for (let c = 0; c < classes; c++) {
+      if (row[c] > own || (row[c] === own && c < labels[i])) higher++;
+    }
+    if (higher === 0) top1++;
+    if (higher < k) topk++;
+  }
+  return { top1, topk };
+}
+
+/** Mean cross-entropy of softmax(`logits`) against integer labels. */
+export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
+  return tf.tidy(() => {
+    const onehot = tf.oneHot(tf.tensor1d(labels, "int32"), logits.shape[1]);
+    return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
+  });
+}
+
+/** Evaluates `model` (logits output) on `data`. */
+export function evaluate(model: tf.LayersModel, data: Dataset, batchSize = 256): EvalMetrics {
+  const n = data.y.length;
+  let top1 = 0, top5 = 0, lossSum = 0;
+  for (let s = 0; s < n; s += batchSize) {
+    const e = Math.min(n, s + batchSize);
+    const labels = data.y.subarray(s, e);
+    const { logits, loss } = tf.tidy(() => {
+      const xb = tf.slice(data.x, [s], [e - s]);
+      const out = model.apply(xb, { training: false }) as tf.Tensor2D;
+      return {
+        logits: out.dataSync() as Float32Array,
+        loss: crossEntropy(out, labels).dataSync()[0],
+      };
+    });
+    const classes = logits.length / (e - s);
+    const c = topKCounts(logits, classes, labels, Math.min(5, classes));
+    top1 += c.top1;
+    top5 += c.topk;
+    lossSum += loss * (e - s);
+  }
+  return { top1: top1 / n, top5: top5 / n, loss: lossSum / n, count: n };
+}

@@ -1,0 +1,131 @@
+/**
+ * One training run with its run record: creates (or, resuming, reopens)
+ * `runs/<run-id>/`, restores the latest checkpoint, runs {@link trainLoop},
+ * logs metrics, accounts compute (wall and process CPU seconds, estimated
+ * FLOPs; accumulated across resumes) and leaves `summary.json` with status
+ * `completed`, `interrupted` or `failed`.
+ *
+ * @example
+ * ```ts
+ * const { summary } = await runTraining({
+ *   ...loopOptions, runsDir: "runs", runId: "my-run", task: "my-task", method: "quadratic",
+ *   backend: "blas", config: resolvedConfig, resume: false,
+ * });
+ * ```
+ * @module
+ */
+import process from "node:process";
+import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
+import { QuadraNetError } from "../errors.ts";
+import { trainingFlops } from "../adapter/flops.ts";
+import { paramGroups } from "./param_groups.ts";
+import { type Compute, RunRecord, type RunSummary } from "../records/run_record.ts";
+import { trainLoop, type TrainOptions, type TrainResult } from "./train_loop.ts";
+
+/** Options of {@link runTraining}: the loop's, plus where and what to record. */
+export interface RunTrainingOptions extends Omit<TrainOptions, "checkpointDir" | "resumeFrom"> {
+  runsDir: string;
+  runId: string;
+  task: string;
+  method: string;
+  backend: string;
+  /** The resolved config, stored as `config.json`. */
+  config: unknown;
+  /** Continue an existing run from its latest checkpoint. */
+  resume: boolean;
+  /** Extra summary fields (shift, adapter summary, ...). */
+  summaryExtra?: Record<string, unknown>;
+}
+
+/** Process CPU seconds so far (user + system). */
+export function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Trainable (in any stage) and total parameter counts. */
+export function paramCounts(o: Pick<TrainOptions, "model" | "stages" | "head">) {
+  const groups = new Set(o.stages.flatMap((s) => s.train));
+  const trainable = paramGroups(o.model, { head: o.head })
+    .filter((p) => groups.has(p.group))
+    .reduce((a, p) => a + p.weight.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0);
+  return { trainable, total: o.model.countParams() };
+}
+
+/** Runs (or resumes) one recorded training run. */
+export async function runTraining(
+  o: RunTrainingOptions,
+): Promise<{ record: RunRecord; summary: RunSummary; result?: TrainResult }> {
+  let record: RunRecord;
+  let base: Compute = { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 };
+  let resumeFrom;
+  if (o.resume) {
+    record = await RunRecord.open(o.runsDir, o.runId);
+    if (record.summary.status === "completed") return { record, summary: record.summary };
+    const ck = latestCheckpoint(record.checkpoints);
+    if (ck) {
+      resumeFrom = await loadCheckpoint(ck);
+      base = (resumeFrom.state.extra.compute as Compute | undefined) ?? base;
+      await record.truncate(resumeFrom.state.step);
+    } else {
+      await record.truncate(0);
+    }
+    await record.update({ status: "running", error: undefined });
+  } else {
+    record = await RunRecord.create(o.runsDir, o.runId, o.config, {
+      task: o.task,
+      method: o.method,
+      backend: o.backend,
+    });
+  }
+  const params = paramCounts(o);
+  await record.update({ params, ...o.summaryExtra });
+  const t0 = performance.now(), c0 = cpuSeconds();
+  let examples = (resumeFrom?.state.extra.examples as number | undefined) ?? 0;
+  const compute = (seen = examples): Compute => ({
+    wallSeconds: base.wallSeconds + (performance.now() - t0) / 1000,
+    cpuSeconds: base.cpuSeconds + cpuSeconds() - c0,
+    trainingFlops: trainingFlops(o.model, seen),
+  });
+  let result: TrainResult;
+  try {
+    result = await trainLoop({
+      ...o,
+      checkpointDir: record.checkpoints,
+      resumeFrom,
+      hooks: {
+        ...o.hooks,
+        extra: (seen) => ({ ...o.hooks?.extra?.(seen), compute: compute(seen) }),
+        onLog: async (entry) => {
+          await record.log(entry);
+          await o.hooks?.onLog?.(entry);
+        },
+        onCheckpoint: async (path, state) => {
+          examples = (state.extra.examples as number) ?? examples;
+          await record.update({ compute: compute(), checkpoint: path });
+          await o.hooks?.onCheckpoint?.(path, state);
+        },
+      },
+    });
+  } catch (e) {
+    await record.update({
+      status: "failed",
+      error: e instanceof QuadraNetError ? e.message : String(e),
+      compute: compute(),
+    });
+    throw e;
+  }
+  examples = result.examples;
+  const final = result.final &&
+    { top1: result.final.top1, top5: result.final.top5, loss: result.final.loss };
+  const best = result.best &&
+    { top1: result.best.top1, top5: result.best.top5, loss: result.best.loss };
+  await record.update({
+    status: result.status,
+    compute: compute(),
+    ...(final ? { final } : {}),
+    ...(best ? { best } : {}),
+    steps: result.steps,
+  });
+  return { record, summary: record.summary, result };
+}

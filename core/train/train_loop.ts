@@ -1,0 +1,294 @@
+/**
+ * The training loop: stage training over parameter groups, AdamW/SGD,
+ * warmup + cosine/step schedules, label smoothing, gradient clipping,
+ * evaluation, checkpoints and exact resume. A loop plugins can hook
+ * (`hooks`), not `model.fit`.
+ *
+ * @example
+ * ```ts
+ * const result = await trainLoop({
+ *   model, train, eval: test, batchSize: 64, lr: 1e-3, seed: 1,
+ *   optimizer: { kind: "adamw", weightDecay: 0.01 },
+ *   schedule: { kind: "cosine", warmupSteps: 20 },
+ *   stages: [{ name: "quadratic", train: ["quadratic", "head"], epochs: 3 }],
+ * });
+ * ```
+ * @module
+ */
+import { type CheckpointData, type LoopState, saveCheckpoint } from "./checkpoint.ts";
+import { CheckpointError, ConfigError, NonFiniteLossError } from "../errors.ts";
+import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
+import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
+import { checkGroups, type GroupedParam, type ParamGroup, paramGroups } from "./param_groups.ts";
+import type { Progress } from "./progress.ts";
+import { Rng } from "./rng.ts";
+import { checkSchedule, learningRate, type Schedule } from "./schedules.ts";
+import { tf } from "../tf.ts";
+
+/** One stage: which parameter groups train, for how long, at what rate. */
+export interface Stage {
+  name: string;
+  train: ParamGroup[];
+  epochs: number;
+  /** Base learning rate of this stage (default: the loop's `lr`). */
+  lr?: number;
+}
+
+/** Hooks a plugin or task can attach to the loop. */
+export interface LoopHooks {
+  /** After every `logEvery` steps and every evaluation. */
+  onLog?(entry: Record<string, unknown>): void | Promise<void>;
+  /** After a checkpoint is written. */
+  onCheckpoint?(path: string, state: LoopState): void | Promise<void>;
+  /** Extra fields stored in each checkpoint's state (e.g. compute so far). */
+  extra?(examples: number): Record<string, unknown>;
+  /** Transforms a training batch (augmentation); `rng` is seeded per step, so resume is exact. */
+  augment?(x: tf.Tensor, rng: Rng): tf.Tensor;
+}
+
+/** Options of {@link trainLoop}. */
+export interface TrainOptions {
+  model: tf.LayersModel;
+  train: Dataset;
+  eval?: Dataset;
+  stages: Stage[];
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerConfig;
+  schedule: Schedule;
+  seed: number;
+  labelSmoothing?: number;
+  /** Clip the global gradient norm to this value (0: off). */
+  clipNorm?: number;
+  /** Classifier layer names (default: the last layer with weights). */
+  head?: string[];
+  checkpointDir?: string;
+  /** Also checkpoint every N steps (0: only at epoch ends). */
+  checkpointEvery?: number;
+  logEvery?: number;
+  resumeFrom?: CheckpointData;
+  progress?: Progress;
+  label?: string;
+  hooks?: LoopHooks;
+  /** Set `interrupted` (e.g. on SIGINT) to checkpoint and stop after the current step. */
+  signal?: { interrupted: boolean };
+}
+
+/** What {@link trainLoop} returns. */
+export interface TrainResult {
+  status: "completed" | "interrupted";
+  final?: EvalMetrics;
+  best?: EvalMetrics;
+  steps: number;
+  examples: number;
+  state: LoopState;
+}
+
+/** Keys of every model weight, for checkpoints (`index:originalName`). */
+export function weightKeys(model: tf.LayersModel): string[] {
+  return model.weights.map((w, i) => `${i}:${w.originalName}`);
+}
+
+function restoreWeights(model: tf.LayersModel, weights: Record<string, tf.Tensor>): void {
+  const keys = weightKeys(model);
+  const missing = keys.filter((k) => !(k in weights));
+  const unexpected = Object.keys(weights).filter((k) => !keys.includes(k));
+  if (missing.length || unexpected.length) {
+    throw new CheckpointError(
+      `Checkpoint does not match the model: missing ${missing.slice(0, 5).join(", ") || "none"}; ` +
+        `unexpected ${unexpected.slice(0, 5).join(", ") || "none"}. Resume with the same config.`,
+    );
+  }
+  model.weights.forEach((w, i) => w.write(weights[keys[i]]));
+}
+
+function checkStages(stages: Stage[]): void {
+  if (!Array.isArray(stages) || stages.length === 0) {
+    throw new ConfigError("stages", "stages must list at least one stage");
+  }
+  stages.forEach((s, i) => {
+    checkGroups(s.train, `stages[${i}].train`);
+    if (!(Number.isInteger(s.epochs) && s.epochs >= 0)) {
+      throw new ConfigError(
+        `stages[${i}].epochs`,
+        `epochs must be an integer >= 0, got ${s.epochs}`,
+      );
+    }
+  });
+}
+
+function setTrainable(params: GroupedParam[], groups: ParamGroup[]): GroupedParam[] {
+  for (const p of params) p.weight.trainable = groups.includes(p.group);
+  return params.filter((p) => groups.includes(p.group));
+}
+
+/** One optimisation step; returns the loss. */
+function step(
+  o: TrainOptions,
+  params: GroupedParam[],
+  opt: Optimizer,
+  idx: Int32Array,
+  lr: number,
+  training: boolean,
+  stepIndex: number,
+): number {
+  return tf.tidy(() => {
+    let xb = tf.gather(o.train.x, tf.tensor1d(idx, "int32"));
+    if (o.hooks?.augment) xb = o.hooks.augment(xb, new Rng(o.seed * 1_000_003 + stepIndex));
+    const labels = new Int32Array(idx.length);
+    idx.forEach((j, i) => (labels[i] = o.train.y[j]));
+    const classes = o.model.outputs[0].shape[1] as number;
+    const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = o.model.apply(xb, { training }) as tf.Tensor;
+      return tf.losses.softmaxCrossEntropy(
+        y,
+        logits,
+        undefined,
+        o.labelSmoothing ?? 0,
+      ) as tf.Scalar;
+    }, params.map((p) => p.variable));
+    const loss = value.dataSync()[0];
+    if (!Number.isFinite(loss)) return loss;
+    let scale = 1;
+    if (o.clipNorm && o.clipNorm > 0) {
+      const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+      const norm = Math.sqrt(tf.addN(sq).dataSync()[0]);
+      if (norm > o.clipNorm) scale = o.clipNorm / norm;
+    }
+    const byKey: Record<string, tf.Tensor> = {};
+    for (const p of params) {
+      const g = grads[p.variable.name];
+      if (g) byKey[p.key] = scale === 1 ? g : tf.mul(g, scale);
+    }
+    opt.apply(params.map((p) => ({ key: p.key, variable: p.variable, decay: p.decay })), byKey, lr);
+    return loss;
+  });
+}
+
+/** Trains `o.model` in place through `o.stages`. */
+export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
+  checkStages(o.stages);
+  checkSchedule(o.schedule);
+  if (!(o.batchSize >= 1)) {
+    throw new ConfigError("batchSize", `batchSize must be >= 1, got ${o.batchSize}`);
+  }
+  if (!(o.lr > 0)) throw new ConfigError("lr", `lr must be > 0, got ${o.lr}`);
+  const all = paramGroups(o.model, { head: o.head });
+  const opt = new Optimizer(o.optimizer);
+  let state: LoopState = {
+    step: 0,
+    stage: 0,
+    epoch: 0,
+    batch: 0,
+    rng: new Rng(o.seed).state,
+    optimizerT: 0,
+    extra: {},
+  };
+  let lastCheckpoint: string | undefined;
+  if (o.resumeFrom) {
+    restoreWeights(o.model, o.resumeFrom.weights);
+    opt.restore(o.resumeFrom.slots, o.resumeFrom.state.optimizerT);
+    state = structuredClone(o.resumeFrom.state);
+  }
+  const n = o.train.y.length;
+  const perEpoch = Math.ceil(n / o.batchSize);
+  const totalSteps = o.stages.reduce((a, s) => a + s.epochs * perEpoch, 0);
+  let best = state.extra.best as EvalMetrics | undefined;
+  let final: EvalMetrics | undefined;
+  let examples = (state.extra.examples as number | undefined) ?? 0;
+  let rate = 0;
+
+  const checkpoint = async () => {
+    if (!o.checkpointDir) return;
+    state.optimizerT = opt.t;
+    state.extra = { ...state.extra, best, examples, ...o.hooks?.extra?.(examples) };
+    const weights = Object.fromEntries(
+      weightKeys(o.model).map((k, i) => [k, o.model.weights[i].read()]),
+    );
+    lastCheckpoint = await saveCheckpoint(o.checkpointDir, { weights, slots: opt.slots(), state });
+    await o.hooks?.onCheckpoint?.(lastCheckpoint, state);
+  };
+
+  try {
+    for (; state.stage < o.stages.length; state.stage++, state.epoch = 0) {
+      const stage = o.stages[state.stage];
+      const params = setTrainable(all, stage.train);
+      // Frozen normalisation runs in inference mode (moving statistics, no updates).
+      const training = stage.train.includes("norm");
+      const stageSteps = stage.epochs * perEpoch;
+      for (; state.epoch < stage.epochs; state.epoch++, state.batch = 0) {
+        const rng = new Rng(0);
+        rng.state = state.rng;
+        const order = rng.permutation(n);
+        for (; state.batch < perEpoch; state.batch++) {
+          const t0 = performance.now();
+          const idx = order.subarray(state.batch * o.batchSize, (state.batch + 1) * o.batchSize);
+          const stageStep = state.epoch * perEpoch + state.batch;
+          const lr = learningRate(stage.lr ?? o.lr, o.schedule, stageStep, stageSteps);
+          const loss = step(o, params, opt, idx, lr, training, state.step);
+          if (!Number.isFinite(loss)) {
+            throw new NonFiniteLossError(state.step + 1, lastCheckpoint, `loss = ${loss}`);
+          }
+          state.step++;
+          examples += idx.length;
+          const dt = (performance.now() - t0) / 1000;
+          rate = rate === 0 ? idx.length / dt : 0.9 * rate + 0.1 * idx.length / dt;
+          o.progress?.update({
+            label: `${o.label ?? "train"} ${stage.name}`,
+            epoch: state.epoch + 1,
+            epochs: stage.epochs,
+            step: state.step,
+            steps: totalSteps,
+            loss,
+            perSec: rate,
+            etaSec: (totalSteps - state.step) * o.batchSize / Math.max(rate, 1e-9),
+          });
+          if (o.logEvery && state.step % o.logEvery === 0) {
+            await o.hooks?.onLog?.({
+              step: state.step,
+              stage: stage.name,
+              epoch: state.epoch + 1,
+              loss,
+              lr,
+            });
+          }
+          if (o.signal?.interrupted) {
+            state.batch++;
+            await checkpoint();
+            o.progress?.done();
+            return { status: "interrupted", best, steps: state.step, examples, state };
+          }
+          if (o.checkpointEvery && state.step % o.checkpointEvery === 0) {
+            state.batch++;
+            await checkpoint();
+            state.batch--;
+          }
+        }
+        state.rng = rng.state;
+        if (o.eval) {
+          final = evaluate(o.model, o.eval, 256);
+          if (!best || final.top1 > best.top1) best = final;
+          await o.hooks?.onLog?.({
+            step: state.step,
+            stage: stage.name,
+            epoch: state.epoch + 1,
+            eval: true,
+            top1: final.top1,
+            top5: final.top5,
+            evalLoss: final.loss,
+          });
+        }
+        state.epoch++;
+        state.batch = 0;
+        await checkpoint();
+        state.epoch--;
+      }
+    }
+  } finally {
+    o.progress?.done();
+  }
+  opt.dispose();
+  if (o.eval && !final) final = evaluate(o.model, o.eval, 256);
+  return { status: "completed", final, best: best ?? final, steps: state.step, examples, state };
+}
