@@ -83,3 +83,12 @@ export class NonFiniteLossError extends QuadraNetError {
     );
   }
 }
+
+/** A run-record file (summary, config, metrics) does not match its schema. */
+export class RecordError extends QuadraNetError {
+  constructor(readonly file: string, readonly field: string, readonly detail: string) {
+    super(
+      `${file}: ${detail}; fix or remove the file (records are written by \`deno task train\`)`,
+    );
+  }
+}

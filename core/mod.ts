@@ -1,8 +1,19 @@
 /**
  * QuadraNet-TS core: quadratic adaptation of pre-trained TensorFlow.js models.
  *
+ * The public API, by folder:
+ * - `adapter/`: {@link adapt}, the adapter methods and layers, the adapter operations
+ *   (summary, enable/disable, unload, merge);
+ * - `train/`: the training loop, optimizers, schedules, checkpoints, evaluation, recorded runs;
+ * - `records/`: typed run records (also importable alone as `@quadranet/core/records`);
+ * - `io/`: model and adapter files, atomic writes;
+ * - `plugins/`: the typed registry, the plugin interfaces, backend selection, plugin loading.
+ *
+ * Importing this module does no work besides defining things (the shared tfjs
+ * engine starts on its `cpu` backend, synchronously).
+ *
  * @example
- * ```ts
+ * ```ts ignore
  * import { adapt, adapterSummary, formatAdapterSummary, saveAdapter, tf } from "@quadranet/core";
  * const base = await tf.loadLayersModel("file:///abs/path/model.json");
  * const adapted = adapt(base, { rank: 4, modulesToSave: ["predictions"] });
@@ -12,34 +23,180 @@
  * @module
  */
 export { tf } from "./tf.ts";
-export * from "./errors.ts";
-export * from "./plugins/registry.ts";
-export * from "./plugins/backend_select.ts";
-export * from "./plugins/plugin_loader.ts";
-export * from "./adapter/kernel_method.ts";
-export * from "./adapter/backprop.ts";
-export * from "./adapter/config.ts";
-export * from "./adapter/adapter_method.ts";
-export * from "./adapter/quadratic_layer.ts";
-export * from "./adapter/quadratic_dense.ts";
-export * from "./adapter/quadratic_conv.ts";
-export { alignedConv, type GridPlan, padToPlan, planGrid } from "./adapter/atrous.ts";
-export * from "./adapter/adapt.ts";
+export {
+  BackendUnavailableError,
+  BaseMismatchError,
+  CheckpointError,
+  ConfigError,
+  DuplicatePluginError,
+  MergeUnsupportedError,
+  NonFiniteLossError,
+  PluginLoadError,
+  QuadraNetError,
+  RecordError,
+  TargetError,
+  UnknownPluginError,
+  UnsupportedLayerError,
+} from "./errors.ts";
+
+// adapter/
+export { adapt, adapterLayers, type AdapterMetadata, adapterMetadata } from "./adapter/adapt.ts";
+export type { AdaptConfig, LayerSelector, ResolvedAdaptConfig } from "./adapter/config.ts";
+export { configFromJson, configToJson, resolveAdaptConfig } from "./adapter/config.ts";
+export {
+  type AdapterLayer,
+  type AdapterMethod,
+  isAdapterLayer,
+  quadraticMethod,
+} from "./adapter/adapter_method.ts";
+export {
+  type AdaptedLayerSummary,
+  type AdapterSummary,
+  adapterSummary,
+  disableAdapters,
+  enableAdapters,
+  formatAdapterSummary,
+  merge,
+  unload,
+} from "./adapter/adapter_ops.ts";
+export {
+  type BaseLayerSpec,
+  QuadraticLayer,
+  type QuadraticLayerArgs,
+} from "./adapter/quadratic_layer.ts";
+export { QuadraticDense } from "./adapter/quadratic_dense.ts";
+export { QuadraticConv2D, QuadraticDepthwiseConv2D } from "./adapter/quadratic_conv.ts";
+export {
+  type KernelContext,
+  type KernelMethod,
+  type KernelOptions,
+  type KernelWeightSpec,
+  quadraticKernel,
+} from "./adapter/kernel_method.ts";
+export { autodiff, type BackpropStrategy } from "./adapter/backprop.ts";
+export {
+  alignedConv,
+  type AxisPlan,
+  type ConvKind,
+  type GridPlan,
+  padToPlan,
+  planGrid,
+  type PrimaryGeometry,
+} from "./adapter/atrous.ts";
+export { type ConvGeometry, convGeometry, quadGeometry } from "./adapter/conv_geometry.ts";
+export { forwardFlops, trainingFlops } from "./adapter/flops.ts";
 export { cloneModel } from "./adapter/topology.ts";
-export * from "./adapter/adapter_ops.ts";
-export * from "./io/fingerprint.ts";
-export * from "./io/atomic_write.ts";
+
+// io/
+export { writeFileAtomic, writeJsonAtomic } from "./io/atomic_write.ts";
 export { loadModel, saveModel } from "./io/model_io.ts";
-export * from "./io/adapter_io.ts";
-export * from "./train/rng.ts";
-export * from "./train/schedules.ts";
-export * from "./train/optimizers.ts";
-export * from "./train/param_groups.ts";
-export * from "./train/evaluate.ts";
-export * from "./adapter/flops.ts";
-export * from "./train/checkpoint.ts";
-export * from "./records/run_record.ts";
-export * from "./train/progress.ts";
-export * from "./train/train_loop.ts";
-export * from "./train/run_training.ts";
-export * from "./plugins/task.ts";
+export {
+  ADAPTER_FORMAT,
+  type AdapterFile,
+  loadAdapter,
+  readAdapterFile,
+  saveAdapter,
+} from "./io/adapter_io.ts";
+export { weightsFingerprint } from "./io/fingerprint.ts";
+
+// records/
+// the whole records API (readers, writers, parsers) is `@quadranet/core/records`
+export {
+  checkRunId,
+  type ComparisonRow,
+  type Compute,
+  type MetricsLine,
+  readSummary,
+  type RunConfig,
+  runExists,
+  type RunPaths,
+  runPaths,
+  runStamp,
+  type RunStatus,
+  type RunSummary,
+  type SunkCost,
+  writeReport,
+} from "./records/mod.ts";
+export { RunRecord } from "./records/run_record.ts";
+export { machine, versions } from "./records/environment.ts";
+
+// train/
+export { Rng } from "./train/rng.ts";
+export { checkSchedule, learningRate, type Schedule, SCHEDULE_KINDS } from "./train/schedules.ts";
+export {
+  Optimizer,
+  OPTIMIZER_KINDS,
+  type OptimizerConfig,
+  type Param,
+} from "./train/optimizers.ts";
+export {
+  checkGroups,
+  defaultHead,
+  type GroupedParam,
+  PARAM_GROUPS,
+  type ParamGroup,
+  paramGroups,
+} from "./train/param_groups.ts";
+export { type Dataset, type EvalMetrics, evaluate } from "./train/evaluate.ts";
+export {
+  type CheckpointData,
+  latestCheckpoint,
+  loadCheckpoint,
+  type LoopState,
+  saveCheckpoint,
+} from "./train/checkpoint.ts";
+export { Progress, type ProgressInfo } from "./train/progress.ts";
+export {
+  type LoopHooks,
+  type Stage,
+  trainLoop,
+  type TrainOptions,
+  type TrainResult,
+} from "./train/train_loop.ts";
+export {
+  cpuSeconds,
+  paramCounts,
+  runTraining,
+  type RunTrainingOptions,
+} from "./train/run_training.ts";
+
+// plugins/
+export {
+  PLUGIN_KINDS,
+  type PluginKind,
+  type PluginKinds,
+  type PluginSet,
+} from "./plugins/kinds.ts";
+export { Registry } from "./plugins/registry.ts";
+export {
+  defaultRegistry,
+  isRegistered,
+  lookup,
+  register,
+  registered,
+  unregister,
+} from "./plugins/default_registry.ts";
+export { loadPlugins } from "./plugins/plugin_loader.ts";
+export {
+  type BackendPlugin,
+  cpuBackendPlugin,
+  selectBackend,
+  type SelectedBackend,
+} from "./plugins/backend_select.ts";
+export type { TaskContext, TaskDefinition, TaskOption, TaskResult } from "./plugins/task.ts";
+export type { BackboneBuildOptions, BackbonePlugin, PretrainedConfig } from "./plugins/backbone.ts";
+export type {
+  ClassHierarchy,
+  DatasetOpenOptions,
+  DatasetPlugin,
+  DataSource,
+  ImageRecord,
+} from "./plugins/dataset.ts";
+export type {
+  DecodeOptions,
+  DetectionHead,
+  Detections,
+  DetectionTarget,
+  HeadCreateOptions,
+  HeadPlugin,
+} from "./plugins/head.ts";

@@ -15,9 +15,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-// The union package also registers webgl, which cannot initialise in Deno;
-// start on the cpu backend so that the first op does not probe it.
-await tf.setBackend("cpu");
+// Start on the cpu backend so that the first op does not probe others. The
+// cpu backend initialises synchronously: `setBackend` has switched by the time
+// it returns its (already settled) promise, so no top-level await is needed.
+void tf.setBackend("cpu");
 // tfjs' cpu backend prints an install hint for tfjs-node on its first write
 // in any non-browser runtime. Backends are chosen by this project's own
 // selection, which says what it picked, so the hint is noise here.

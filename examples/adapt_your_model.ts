@@ -8,7 +8,7 @@
  * @module
  */
 import { adapt, adapterSummary, formatAdapterSummary, saveAdapter, tf } from "@quadranet/core";
-import { mobileNetV2Shaped } from "../core/testing/models.ts";
+import { mobileNetV2Shaped } from "@quadranet/core/testing";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 

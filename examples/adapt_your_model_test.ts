@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadAdapter, saveModel, tf } from "@quadranet/core";
-import { mobileNetV2Shaped, randomizeWeights } from "../core/testing/models.ts";
+import { mobileNetV2Shaped, randomizeWeights } from "@quadranet/core/testing";
 
 Deno.test("examples/adapt_your_model.ts adapts a model.json from disk and saves a loadable adapter", async () => {
   const dir = await Deno.makeTempDir();

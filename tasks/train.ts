@@ -22,7 +22,6 @@ import {
   QuadraNetError,
   registered,
   selectBackend,
-  type TaskDefinition,
   UnknownPluginError,
 } from "@quadranet/core";
 import "@quadranet/backend-tfjs";
@@ -56,7 +55,7 @@ export async function main(args: string[]): Promise<number> {
     if (!isRegistered("task", taskName)) {
       throw new UnknownPluginError("task", taskName, registered("task"));
     }
-    const task = lookup<TaskDefinition>("task", taskName);
+    const task = lookup("task", taskName);
     if (pre.help) {
       console.log(helpText(task));
       return EXIT.ok;

@@ -12,14 +12,14 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleIslands } from "./lib/bundle.ts";
-import { readRuns } from "./lib/records.ts";
+import { readRunFolders } from "@quadranet/core/records";
 import { renderRoute } from "./lib/site.tsx";
 
 /** Writes the static site for `runsDir` into `out`; returns the pages written. */
 export async function buildSite(runsDir: string, out: string): Promise<string[]> {
   const tmp = `${out}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   await Deno.mkdir(tmp, { recursive: true });
-  const runs = await readRuns(runsDir);
+  const runs = await readRunFolders(runsDir);
   const paths = [
     "/",
     "/runs/",

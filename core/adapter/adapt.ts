@@ -14,8 +14,8 @@
  */
 import type { tf } from "../tf.ts";
 import { type AdaptConfig, configToJson, resolveAdaptConfig } from "./config.ts";
-import { lookup } from "../plugins/registry.ts";
-import { type AdapterLayer, type AdapterMethod, isAdapterLayer } from "./adapter_method.ts";
+import { lookup } from "../plugins/default_registry.ts";
+import { type AdapterLayer, isAdapterLayer } from "./adapter_method.ts";
 import { selectModules, selectTargets } from "./targets.ts";
 import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
 import { weightsFingerprint } from "../io/fingerprint.ts";
@@ -53,7 +53,7 @@ export function adapterLayers(model: tf.LayersModel): AdapterLayer[] {
  */
 export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.LayersModel {
   const cfg = resolveAdaptConfig(config);
-  const method = lookup<AdapterMethod>("method", cfg.method);
+  const method = lookup("method", cfg.method);
   const infos = model.layers.map((l) => ({ name: l.name, className: l.getClassName() }));
   const targets = new Set(
     selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers)),

@@ -8,13 +8,12 @@
  *
  * @example
  * ```ts
- * import { lookup, type AdapterMethod } from "@quadranet/core";
- * lookup<AdapterMethod>("method", "quadratic").layers.Dense; // "QuadraticDense"
+ * import { lookup } from "@quadranet/core";
+ * lookup("method", "quadratic").layers.Dense; // "QuadraticDense"
  * ```
  * @module
  */
 import type { tf } from "../tf.ts";
-import { register } from "../plugins/registry.ts";
 
 /** What {@link adapt} and the adapter operations need from an adapted layer. */
 export interface AdapterLayer extends tf.layers.Layer {
@@ -52,8 +51,6 @@ export const quadraticMethod: AdapterMethod = {
   },
   mergeable: false,
 };
-
-register("method", quadraticMethod.name, quadraticMethod);
 
 /** Whether a layer is an adapted layer (of any method). */
 export function isAdapterLayer(layer: tf.layers.Layer): layer is AdapterLayer {

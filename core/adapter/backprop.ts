@@ -7,13 +7,12 @@
  *
  * @example
  * ```ts
- * import { lookup, type BackpropStrategy } from "@quadranet/core";
- * const autodiff = lookup<BackpropStrategy>("backprop", "autodiff");
+ * import { lookup } from "@quadranet/core";
+ * const autodiff = lookup("backprop", "autodiff"); // a BackpropStrategy
  * ```
  * @module
  */
 import type { tf } from "../tf.ts";
-import { register } from "../plugins/registry.ts";
 import type { QuadraticLayer } from "./quadratic_layer.ts";
 
 /** Computes a layer's scaled quadratic term `s · P k(Ux, Vx)` for input `x`. */
@@ -30,5 +29,3 @@ export const autodiff: BackpropStrategy = {
     return layer.outProject(layer.kernelMethod.apply(u, v, layer.kernelContext(training)));
   },
 };
-
-register("backprop", autodiff.name, autodiff);

@@ -12,8 +12,8 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { lookup } from "../plugins/registry.ts";
-import type { KernelMethod, KernelOptions } from "./kernel_method.ts";
+import { lookup } from "../plugins/default_registry.ts";
+import type { KernelOptions } from "./kernel_method.ts";
 
 /** One layer selector: a layer name, a layer class name, or a RegExp on names. */
 export type LayerSelector = string | RegExp;
@@ -163,7 +163,7 @@ export function checkKernelOptions(
       `kernelOptions must be an object of options for kernel "${kernel}"`,
     );
   }
-  const k = lookup<KernelMethod>("kernel", kernel);
+  const k = lookup("kernel", kernel);
   try {
     return k.resolveOptions
       ? k.resolveOptions(options as KernelOptions)

@@ -17,7 +17,6 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { register } from "../plugins/registry.ts";
 
 /** Options of a kernel (`kernelOptions` in the adapter config): plain JSON values. */
 export type KernelOptions = Record<string, number | boolean | string>;
@@ -64,5 +63,3 @@ export const quadraticKernel: KernelMethod = {
   apply: (u, v) => tf.mul(u, v),
   partials: (u, v) => ({ du: v, dv: u }),
 };
-
-register("kernel", quadraticKernel.name, quadraticKernel);

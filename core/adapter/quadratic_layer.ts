@@ -10,10 +10,9 @@
  */
 import { tf } from "../tf.ts";
 import { checkAlpha, checkRank, positivePair } from "./config.ts";
-import { lookup } from "../plugins/registry.ts";
+import { lookup } from "../plugins/default_registry.ts";
 import { fromClassConfig } from "./topology.ts";
 import type { KernelContext, KernelMethod, KernelOptions } from "./kernel_method.ts";
-import type { BackpropStrategy } from "./backprop.ts";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type Shape = (number | null)[];
@@ -82,13 +81,13 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
     this.rank = checkRank(args.rank);
     this.alpha = checkAlpha(args.alpha);
     this.kernelName = args.kernel;
-    this.kernelMethod = lookup<KernelMethod>("kernel", args.kernel);
+    this.kernelMethod = lookup("kernel", args.kernel);
     const opts = args.kernelOptions ?? {};
     this.kernelOptions = this.kernelMethod.resolveOptions
       ? this.kernelMethod.resolveOptions(opts)
       : opts;
     this.backpropName = args.backprop ?? "autodiff";
-    lookup<BackpropStrategy>("backprop", this.backpropName);
+    lookup("backprop", this.backpropName);
     this.trainPrimary = args.trainPrimary ?? false;
     this.quadEnabled = args.quadEnabled ?? true;
     this.seed = args.seed ?? 0;
@@ -151,7 +150,7 @@ export abstract class QuadraticLayer extends tf.layers.Layer {
 
   /** The term added to the primary output: `s · P k(Ux, Vx)` via the backprop strategy. */
   protected adapterTerm(x: tf.Tensor, training: boolean): tf.Tensor {
-    const strategy = lookup<BackpropStrategy>("backprop", this.backpropName);
+    const strategy = lookup("backprop", this.backpropName);
     return strategy.quadraticTerm(this, x, training);
   }
 

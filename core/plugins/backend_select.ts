@@ -12,7 +12,7 @@
  * @module
  */
 import { BackendUnavailableError, UnknownPluginError } from "../errors.ts";
-import { lookup, register, registered } from "./registry.ts";
+import { lookup, registered } from "./default_registry.ts";
 import { tf } from "../tf.ts";
 
 /** A compute backend plugin. */
@@ -48,7 +48,6 @@ export const cpuBackendPlugin: BackendPlugin = {
   priority: 0,
   init: () => Promise.resolve({ tfjsName: "cpu", detail: "tfjs cpu, pure JavaScript" }),
 };
-register("backend", cpuBackendPlugin.name, cpuBackendPlugin);
 
 const announced = new Set<string>();
 
@@ -77,7 +76,7 @@ export async function selectBackend(
   if (name !== "auto") {
     const known = registered("backend");
     if (!known.includes(name)) throw new UnknownPluginError("backend", name, [...known, "auto"]);
-    const p = lookup<BackendPlugin>("backend", name);
+    const p = lookup("backend", name);
     if (training && p.cannotTrain) {
       throw new BackendUnavailableError(
         p.name,
@@ -90,7 +89,7 @@ export async function selectBackend(
     return { name: p.name, ...r, skipped: [] };
   }
   const plugins = registered("backend")
-    .map((n) => lookup<BackendPlugin>("backend", n))
+    .map((n) => lookup("backend", n))
     .sort((a, b) => b.priority - a.priority);
   const skipped: SelectedBackend["skipped"] = [];
   for (const p of plugins) {

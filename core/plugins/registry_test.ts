@@ -1,39 +1,70 @@
 import assert from "node:assert/strict";
-import { isRegistered, lookup, register, registered, unregister } from "./registry.ts";
 import { DuplicatePluginError, UnknownPluginError } from "../errors.ts";
+import { tf } from "../tf.ts";
+import type { KernelMethod } from "../adapter/kernel_method.ts";
+import type { TaskDefinition } from "./task.ts";
+import { isRegistered, lookup, register, registered, unregister } from "./default_registry.ts";
 import { loadPlugins } from "./plugin_loader.ts";
-import "../adapter/kernel_method.ts";
+import { Registry } from "./registry.ts";
 
-Deno.test("registry: register, lookup, list and unregister", () => {
-  const def = { name: "t1" };
-  register("head", "t1", def);
-  register("head", "t1", def); // same definition twice: no-op
-  assert.equal(lookup("head", "t1"), def);
-  assert.ok(registered("head").includes("t1"));
-  assert.ok(unregister("head", "t1"));
-  assert.equal(isRegistered("head", "t1"), false);
+const cubic: KernelMethod = {
+  name: "cubic_t",
+  apply: (u, v) => tf.mul(tf.mul(u, v), tf.add(u, v)),
+};
+
+const task = (name: string): TaskDefinition => ({
+  name,
+  description: "test task",
+  options: [],
+  run: () => Promise.resolve({ status: "completed" }),
+});
+
+Deno.test("registry: register returns the definition; lookup, list and unregister", () => {
+  const def = task("t1");
+  assert.equal(register("task", "t1", def), def);
+  register("task", "t1", def); // same definition twice: no-op
+  const found: TaskDefinition = lookup("task", "t1"); // typed by kind, no cast
+  assert.equal(found, def);
+  assert.ok(registered("task").includes("t1"));
+  assert.ok(unregister("task", "t1"));
+  assert.equal(isRegistered("task", "t1"), false);
 });
 
 Deno.test("registry: a different definition under a taken name fails", () => {
-  register("dataset", "dup", { a: 1 });
-  assert.throws(() => register("dataset", "dup", { a: 2 }), DuplicatePluginError);
-  unregister("dataset", "dup");
+  register("task", "dup", task("dup"));
+  assert.throws(() => register("task", "dup", task("dup")), DuplicatePluginError);
+  unregister("task", "dup");
 });
 
 Deno.test("registry: unknown names fail listing the registered ones", () => {
-  const err = assert.throws(() => lookup("kernel", "nope"), (e: unknown) => {
+  assert.throws(() => lookup("kernel", "nope"), (e: unknown) => {
     assert.ok(e instanceof UnknownPluginError);
     assert.match(e.message, /Unknown kernel "nope"; registered kernels: .*quadratic/);
     return true;
   });
-  void err;
 });
 
 Deno.test("registry: names survive tfjs' snake_case/camelCase round trip", () => {
-  const def = { name: "my_kernel" };
+  const def = { ...cubic, name: "my_kernel" };
   register("kernel", "my_kernel", def);
   assert.equal(lookup("kernel", "myKernel"), def);
   unregister("kernel", "my_kernel");
+});
+
+Deno.test("Registry: an explicit registry is separate from the default one", () => {
+  const r = new Registry();
+  r.registerAll({ kernel: [cubic], task: [task("only_here")] });
+  assert.deepEqual(r.registered("kernel"), ["cubic_t"]);
+  assert.equal(r.lookup("kernel", "cubic_t"), cubic);
+  assert.equal(isRegistered("task", "only_here"), false);
+  assert.throws(() => r.lookup("kernel", "quadratic"), UnknownPluginError);
+  // the default registry holds the built-ins
+  assert.deepEqual(
+    ["backend", "kernel", "backprop", "method"].map((k) =>
+      registered(k as "backend").filter((n) => ["cpu", "quadratic", "autodiff"].includes(n))
+    ),
+    [["cpu"], ["quadratic"], ["autodiff"], ["quadratic"]],
+  );
 });
 
 Deno.test("loadPlugins: a user file registers its plugin; a missing file fails naming it", async () => {
@@ -42,11 +73,18 @@ Deno.test("loadPlugins: a user file registers its plugin; a missing file fails n
   const core = new URL("../mod.ts", import.meta.url).href;
   await Deno.writeTextFile(
     file,
-    `import { register } from "${core}";\nregister("head", "from_file", { ok: true });\n`,
+    `import { register, tf } from "${core}";\n` +
+      `register("kernel", "from_file", { name: "from_file", apply: (u, v) => tf.add(u, v) });\n`,
   );
   await loadPlugins([file]);
-  assert.deepEqual(lookup("head", "from_file"), { ok: true });
-  unregister("head", "from_file");
+  const k = lookup("kernel", "from_file");
+  const out = k.apply(tf.tensor1d([1, 2]), tf.tensor1d([3, 5]), {
+    weights: {},
+    options: {},
+    training: false,
+  });
+  assert.deepEqual(Array.from(out.dataSync()), [4, 7]);
+  unregister("kernel", "from_file");
   await assert.rejects(
     () => loadPlugins([`${dir}/missing.ts`]),
     /Cannot load plugin ".*missing.ts"/,

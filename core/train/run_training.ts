@@ -19,7 +19,8 @@ import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
 import { QuadraNetError } from "../errors.ts";
 import { trainingFlops } from "../adapter/flops.ts";
 import { paramGroups } from "./param_groups.ts";
-import { type Compute, RunRecord, type RunSummary } from "../records/run_record.ts";
+import { RunRecord } from "../records/run_record.ts";
+import type { Compute, RunSummary } from "../records/schema.ts";
 import { trainLoop, type TrainOptions, type TrainResult } from "./train_loop.ts";
 
 /** Options of {@link runTraining}: the loop's, plus where and what to record. */
@@ -30,11 +31,11 @@ export interface RunTrainingOptions extends Omit<TrainOptions, "checkpointDir" |
   method: string;
   backend: string;
   /** The resolved config, stored as `config.json`. */
-  config: unknown;
+  config: object;
   /** Continue an existing run from its latest checkpoint. */
   resume: boolean;
   /** Extra summary fields (shift, adapter summary, ...). */
-  summaryExtra?: Record<string, unknown>;
+  summaryExtra?: Partial<RunSummary>;
 }
 
 /** Process CPU seconds so far (user + system). */

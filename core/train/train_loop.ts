@@ -21,6 +21,7 @@ import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
 import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
 import { checkGroups, type GroupedParam, type ParamGroup, paramGroups } from "./param_groups.ts";
 import type { Progress } from "./progress.ts";
+import type { MetricsLine } from "../records/schema.ts";
 import { Rng } from "./rng.ts";
 import { checkSchedule, learningRate, type Schedule } from "./schedules.ts";
 import { tf } from "../tf.ts";
@@ -37,7 +38,7 @@ export interface Stage {
 /** Hooks a plugin or task can attach to the loop. */
 export interface LoopHooks {
   /** After every `logEvery` steps and every evaluation. */
-  onLog?(entry: Record<string, unknown>): void | Promise<void>;
+  onLog?(entry: MetricsLine): void | Promise<void>;
   /** After a checkpoint is written. */
   onCheckpoint?(path: string, state: LoopState): void | Promise<void>;
   /** Extra fields stored in each checkpoint's state (e.g. compute so far). */

@@ -14,25 +14,24 @@
  * ```
  * @module
  */
-import { ConfigError, loadModel, lookup, register, registered, tf } from "@quadranet/core";
+import {
+  type BackbonePlugin,
+  ConfigError,
+  loadModel,
+  lookup,
+  type PretrainedConfig as CorePretrainedConfig,
+  register,
+  registered,
+  tf,
+} from "@quadranet/core";
 import { convnext, convnextTargets } from "./convnext.ts";
 import { mobilenetV2, mobilenetV2Targets } from "./mobilenetv2.ts";
 import { quadranetV1 } from "./quadranet_v1.ts";
 import { resnet, resnetTargets } from "./resnet.ts";
 import { type LoadReport, loadTorchWeights } from "./torch_weights.ts";
 
-/** How a backbone expects its input and where its parts are. */
-export interface PretrainedConfig {
-  inputSize: [number, number, number];
-  mean: [number, number, number];
-  std: [number, number, number];
-  interpolation: "bilinear" | "bicubic";
-  cropRatio: number;
-  /** The classifier layer (the head to retrain). */
-  classifier: string;
-  /** Layers `adapt()` targets by default. */
-  defaultTargets(model: tf.LayersModel): string[];
-}
+/** How a backbone expects its input and where its parts are (core's `PretrainedConfig`). */
+export type PretrainedConfig = CorePretrainedConfig;
 
 /** Options of {@link createBackbone}. */
 export interface BackboneOptions {
@@ -46,14 +45,8 @@ export interface BackboneOptions {
   featuresOnly?: boolean;
 }
 
-/** A registered backbone. */
-export interface BackboneDefinition {
-  name: string;
-  config: PretrainedConfig;
-  build(
-    o: Required<Pick<BackboneOptions, "numClasses" | "inputShape">> & { featuresOnly: boolean },
-  ): tf.LayersModel;
-}
+/** A registered backbone: core's `backbone` plugin interface. */
+export type BackboneDefinition = BackbonePlugin;
 
 const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;
 
@@ -154,7 +147,7 @@ for (const b of BACKBONES) register("backbone", b.name, b);
 
 /** The pretrained config of backbone `name`. */
 export function backboneConfig(name: string): PretrainedConfig {
-  return lookup<BackboneDefinition>("backbone", name).config;
+  return lookup("backbone", name).config;
 }
 
 /** What {@link createBackbone} loaded, when `pretrained` was given. */
@@ -165,7 +158,7 @@ export async function createBackbone(
   name: string,
   o: BackboneOptions = {},
 ): Promise<tf.LayersModel> {
-  const def = lookup<BackboneDefinition>("backbone", name);
+  const def = lookup("backbone", name);
   const numClasses = o.numClasses ?? 1000;
   if (!(Number.isInteger(numClasses) && numClasses >= 1)) {
     throw new ConfigError("numClasses", `numClasses must be an integer >= 1, got ${numClasses}`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { adapt, adapterLayers, tf } from "@quadranet/core";
-import { randomizeWeights, sequentialCnn } from "../../core/testing/models.ts";
+import { randomizeWeights, sequentialCnn } from "@quadranet/core/testing";
 import { BLAS_BACKEND, openBlas, registerBlasBackend } from "./mod.ts";
 
 // CI sets QUADRANET_REQUIRE_BLAS=1 so that a missing library fails instead of skipping.

@@ -43,7 +43,7 @@ Deno.test("selectBackend names the registered backends for an unknown one", asyn
 });
 
 Deno.test("tfjs-node-gpu, when not installed, fails with what to install", async () => {
-  const p = lookup<{ init(): Promise<unknown> }>("backend", "tfjs-node-gpu");
+  const p = lookup("backend", "tfjs-node-gpu");
   await assert.rejects(
     () => p.init(),
     /npm install @tensorflow\/tfjs-node-gpu@4\.22\.0.*CUDA 11\.2/s,

@@ -9,8 +9,8 @@ import {
   saveModel,
   tf,
 } from "@quadranet/core";
-import { mobileNetV2Shaped, randomizeWeights } from "../../core/testing/models.ts";
-import { maxAbsDiff } from "../../core/testing/assert_close.ts";
+import { mobileNetV2Shaped, randomizeWeights } from "@quadranet/core/testing";
+import { maxAbsDiff } from "@quadranet/core/testing";
 import { gelu } from "./gelu.ts";
 import { polyKernel } from "./poly.ts";
 import "./mod.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { adapt, adapterLayers, adapterSummary, merge, tf } from "@quadranet/core";
-import { maxAbsDiff } from "../../core/testing/assert_close.ts";
-import { randomizeWeights, sequentialCnn } from "../../core/testing/models.ts";
+import { maxAbsDiff } from "@quadranet/core/testing";
+import { randomizeWeights, sequentialCnn } from "@quadranet/core/testing";
 import "./mod.ts";
 
 Deno.test("adapt(method: 'lora') keeps outputs equal at init and adds r·(d_in·k² + d_out) params", () => {

@@ -27,7 +27,7 @@ function line(o: TaskOption): string {
 /** The help text for `task`. */
 export function helpText(task: TaskDefinition): string {
   const tasks = registered("task").map((n) => {
-    const t = lookup<TaskDefinition>("task", n);
+    const t = lookup("task", n);
     return `  ${n.padEnd(30)} ${t.description}`;
   });
   const plugins = (["backend", "method", "kernel", "backprop", "backbone"] as const).map((k) =>

@@ -16,15 +16,15 @@ import {
   type Dataset,
   evaluate,
   lookup,
+  runExists,
   RunRecord,
   type RunSummary,
   runTraining,
   type TaskContext,
   type TaskResult,
   tf,
+  writeReport,
 } from "@quadranet/core";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { type Digits, gatherDigits, loadDigits, splitDigits } from "./data.ts";
 import { ARMS, type ArmSettings } from "./methods.ts";
 import { architecture } from "./model.ts";
@@ -70,14 +70,14 @@ export async function runComparison(
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
   const settings = armSettings(config);
   const loop = loopSettings(config);
-  const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
+  const record = resume && runExists(ctx.runsDir, id)
     ? await RunRecord.open(ctx.runsDir, id)
     : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
       task: "digits-shift",
       method: "comparison",
       backend: ctx.backend.name,
     });
-  await record.update({ status: "running", shift: config.shift, error: undefined });
+  await record.update({ status: "running", shift: String(config.shift), error: undefined });
 
   const digits = loadDigits();
   const split = splitDigits(digits.labels.length, {
@@ -125,7 +125,9 @@ export async function runComparison(
         summary = await zeroShot(ctx, runId, config, base.model, target.test);
       } else {
         ctx.log(`${arm.name}: ${arm.description}`);
-        const adapted = adapterLayers(built.model).length ? adapterSummary(built.model) : undefined;
+        const { layers: _layers, ...adapted } = adapterLayers(built.model).length
+          ? adapterSummary(built.model)
+          : { layers: undefined };
         const out = await runTraining({
           ...loop,
           model: built.model,
@@ -140,7 +142,7 @@ export async function runComparison(
           method: arm.name,
           backend: ctx.backend.name,
           config: { ...config, comparisonId: id, method: arm.name },
-          resume: existsSync(join(ctx.runsDir, runId, "summary.json")),
+          resume: runExists(ctx.runsDir, runId),
           progress: ctx.progress,
           signal: ctx.signal,
           label: arm.name,
@@ -149,7 +151,7 @@ export async function runComparison(
             shift,
             fromPretrained: arm.fromPretrained,
             stages: built.stages,
-            ...(adapted ? { adapter: { ...adapted, layers: undefined } } : {}),
+            ...("adapterParams" in adapted ? { adapter: adapted } : {}),
           },
         });
         summary = out.summary;
@@ -197,11 +199,10 @@ export async function runComparison(
       pretrain,
       config,
     });
-    await Deno.writeTextFile(join(record.dir, "report.md.tmp"), report);
-    await Deno.rename(join(record.dir, "report.md.tmp"), join(record.dir, "report.md"));
+    await writeReport(record.paths, report);
     await record.update({ status: "completed", rows: table, sunkPretrain: pretrain });
     console.log(`\n${formatTable(table)}\n`);
-    ctx.log(`report: ${join(record.dir, "report.md")}`);
+    ctx.log(`report: ${record.paths.report}`);
     return { status: "completed", recordDir: record.dir };
   } catch (e) {
     await record.update({ status: "failed", error: (e as Error).message });
@@ -219,7 +220,7 @@ async function zeroShot(
   model: tf.LayersModel,
   test: Dataset,
 ): Promise<RunSummary> {
-  if (existsSync(join(ctx.runsDir, runId, "summary.json"))) {
+  if (runExists(ctx.runsDir, runId)) {
     const rec = await RunRecord.open(ctx.runsDir, runId);
     if (rec.summary.status === "completed") return rec.summary;
     await Deno.remove(rec.dir, { recursive: true });
@@ -238,7 +239,7 @@ async function zeroShot(
     best: final,
     params: { trainable: 0, total: model.countParams() },
     compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
-    shift: config.shift,
+    shift: String(config.shift),
     fromPretrained: true,
   });
   return rec.summary;

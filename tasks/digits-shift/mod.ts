@@ -17,6 +17,7 @@ import {
   ConfigError,
   register,
   RunRecord,
+  runStamp,
   type TaskContext,
   type TaskDefinition,
   type TaskOption,
@@ -163,10 +164,6 @@ export const DIGITS_SHIFT_OPTIONS: TaskOption[] = [
   },
 ];
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-}
-
 /** Fills the size defaults (full or `--quick`). */
 export function withSizes(config: Record<string, unknown>): Record<string, unknown> {
   const out = { ...config };
@@ -179,10 +176,10 @@ export function withSizes(config: Record<string, unknown>): Record<string, unkno
 async function run(ctx: TaskContext) {
   if (ctx.resume) {
     let rec = await RunRecord.open(ctx.runsDir, ctx.resume);
-    let stored = await rec.config<Record<string, unknown>>();
+    let stored = await rec.config();
     if (stored.comparisonId) {
       rec = await RunRecord.open(ctx.runsDir, stored.comparisonId as string);
-      stored = await rec.config<Record<string, unknown>>();
+      stored = await rec.config();
     }
     if (stored.kind !== "comparison") {
       throw new ConfigError(
@@ -196,7 +193,7 @@ async function run(ctx: TaskContext) {
   }
   const config = withSizes(ctx.config);
   const id = (config.runId as string | undefined) ??
-    `digits-shift-${config.shift}-s${config.seed}${config.quick ? "-quick" : ""}-${stamp()}`;
+    `digits-shift-${config.shift}-s${config.seed}${config.quick ? "-quick" : ""}-${runStamp()}`;
   return runComparison(ctx, { ...config, runId: id }, id, false);
 }
 

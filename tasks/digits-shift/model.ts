@@ -84,12 +84,7 @@ export function architecture(name: string, width: number): Architecture {
       head: ["head"],
     };
   }
-  const def = lookup<{
-    build(
-      o: { numClasses: number; inputShape: [number, number, number]; featuresOnly: boolean },
-    ): tf.LayersModel;
-    config: { classifier: string; defaultTargets(m: tf.LayersModel): string[] };
-  }>("backbone", name);
+  const def = lookup("backbone", name);
   return {
     name,
     size: 32,

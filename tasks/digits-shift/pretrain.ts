@@ -14,6 +14,9 @@ import {
   type Dataset,
   loadModel,
   type Progress,
+  readSummary,
+  runExists,
+  runPaths,
   type RunSummary,
   runTraining,
   saveModel,
@@ -54,10 +57,10 @@ export async function pretrained(
   arch: Architecture,
 ): Promise<{ model?: tf.LayersModel; summary: RunSummary }> {
   const runId = `digits-pretrain-${await hash(key)}`;
-  const dir = join(o.runsDir, runId);
-  const modelDir = join(dir, "model");
-  if (existsSync(join(modelDir, "model.json")) && existsSync(join(dir, "summary.json"))) {
-    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json"))) as RunSummary;
+  const paths = runPaths(o.runsDir, runId);
+  const modelDir = join(paths.dir, "model");
+  if (existsSync(join(modelDir, "model.json")) && runExists(o.runsDir, runId)) {
+    const summary = await readSummary(paths.summary);
     if (summary.status === "completed") {
       o.log(`pre-trained network: cached run ${runId}`);
       return { model: await loadModel(join(modelDir, "model.json")), summary };
@@ -79,7 +82,7 @@ export async function pretrained(
     method: "pretrain",
     backend: o.backend,
     config: { ...key, domain: "clean" },
-    resume: existsSync(join(dir, "summary.json")),
+    resume: runExists(o.runsDir, runId),
     progress: o.progress,
     signal: o.signal,
     label: "pretrain",

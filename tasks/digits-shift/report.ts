@@ -10,22 +10,10 @@
  * ```
  * @module
  */
+import type { ComparisonRow } from "@quadranet/core";
 
-/** One row of the comparison. */
-export interface ComparisonRow {
-  method: string;
-  runId?: string;
-  top1: number;
-  top5: number;
-  trainableParams: number;
-  computeSeconds: number;
-  wallSeconds: number;
-  trainingFlops: number;
-  /** Compute / compute of quadratic-scratch (null when that arm did not run). */
-  relativeCompute: number | null;
-  /** 1 − relativeCompute, in percent. */
-  savingsPercent: number | null;
-}
+/** One row of the comparison (the records schema's). */
+export type { ComparisonRow };
 
 /** Fills `relativeCompute` and `savingsPercent` against `quadratic-scratch`. */
 export function withSavings(rows: Omit<ComparisonRow, "relativeCompute" | "savingsPercent">[]) {

@@ -10,10 +10,10 @@
  */
 import { Island } from "../lib/island.tsx";
 import { params, pct, secs } from "../lib/format.ts";
-import type { ComparisonRow, RunView } from "../lib/records.ts";
+import type { ComparisonRow, RunFolder } from "@quadranet/core/records";
 
 /** The table and the plot of one comparison record. */
-export function ComparisonView({ run, base }: { run: RunView; base: string }) {
+export function ComparisonView({ run, base }: { run: RunFolder; base: string }) {
   const rows = (run.summary.rows as ComparisonRow[]) ?? [];
   const tableRows = rows.map((r) => ({
     id: r.method,

@@ -8,20 +8,21 @@
  * ```
  * @module
  */
+import type { MetricsLine } from "@quadranet/core/records";
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 /** `[step, value]` series of one run. */
-export function curves(metrics: Record<string, unknown>[]) {
-  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+export function curves(metrics: readonly MetricsLine[]) {
   const loss: [number, number][] = [],
     top1: [number, number][] = [],
     evalLoss: [number, number][] = [];
   for (const m of metrics) {
-    if (!num(m.step)) continue;
-    const step = m.step as number;
+    if (!finite(m.step)) continue;
     if (m.eval) {
-      if (num(m.top1)) top1.push([step, 100 * (m.top1 as number)]);
-      if (num(m.evalLoss)) evalLoss.push([step, m.evalLoss as number]);
-    } else if (num(m.loss)) loss.push([step, m.loss as number]);
+      if (finite(m.top1)) top1.push([m.step, 100 * m.top1]);
+      if (finite(m.evalLoss)) evalLoss.push([m.step, m.evalLoss]);
+    } else if (finite(m.loss)) loss.push([m.step, m.loss]);
   }
   return { loss, top1, evalLoss };
 }

@@ -18,7 +18,7 @@ import { ComparePage } from "../routes/compare.tsx";
 import { Overview } from "../routes/index.tsx";
 import { RunPage } from "../routes/run.tsx";
 import { FILTERS, type Filters, RunsPage } from "../routes/runs.tsx";
-import { isRunId, readRun, readRuns, type RunView } from "./records.ts";
+import { isRunId, readRunFolder, readRunFolders, type RunFolder } from "@quadranet/core/records";
 
 /** A rendered page. */
 export interface Page {
@@ -49,12 +49,12 @@ export function notFound(base = "/"): Page {
 }
 
 /** Arms of a comparison, in its row order. */
-export async function comparisonArms(runsDir: string, cmp: RunView): Promise<RunView[]> {
+export async function comparisonArms(runsDir: string, cmp: RunFolder): Promise<RunFolder[]> {
   const rows = (cmp.summary.rows as { runId?: string }[] | undefined) ?? [];
   const arms = await Promise.all(
-    rows.map((r) => (r.runId ? readRun(runsDir, r.runId) : undefined)),
+    rows.map((r) => (r.runId ? readRunFolder(runsDir, r.runId) : undefined)),
   );
-  return arms.filter((r): r is RunView => r !== undefined);
+  return arms.filter((r): r is RunFolder => r !== undefined);
 }
 
 /** Renders `path` (always ending in "/" for pages) or returns undefined for "no such route". */
@@ -64,7 +64,7 @@ export async function renderRoute(
   runsDir: string,
 ): Promise<Page | undefined> {
   if (path === "/") {
-    return page("Overview", "./", <Overview runs={await readRuns(runsDir)} base="./" />);
+    return page("Overview", "./", <Overview runs={await readRunFolders(runsDir)} base="./" />);
   }
   if (path === "/runs/") {
     const filters: Filters = {};
@@ -72,20 +72,20 @@ export async function renderRoute(
     return page(
       "Runs",
       "../",
-      <RunsPage runs={await readRuns(runsDir)} base="../" filters={filters} />,
+      <RunsPage runs={await readRunFolders(runsDir)} base="../" filters={filters} />,
     );
   }
   let m = path.match(/^\/runs\/([^/]+)\/$/);
   if (m) {
     if (!isRunId(m[1])) return undefined;
-    const run = await readRun(runsDir, m[1]);
+    const run = await readRunFolder(runsDir, m[1]);
     return run && page(run.id, "../../", <RunPage run={run} base="../../" />);
   }
   if (path === "/compare/") {
     const ids = (query.get("runs") ?? "").split(",").filter(isRunId);
-    const runs = (await Promise.all(ids.map((id) => readRun(runsDir, id)))).filter((
+    const runs = (await Promise.all(ids.map((id) => readRunFolder(runsDir, id)))).filter((
       r,
-    ): r is RunView => !!r);
+    ): r is RunFolder => !!r);
     return page(
       "Compare",
       "../",
@@ -95,7 +95,7 @@ export async function renderRoute(
   m = path.match(/^\/compare\/([^/]+)\/$/);
   if (m) {
     if (!isRunId(m[1])) return undefined;
-    const cmp = await readRun(runsDir, m[1]);
+    const cmp = await readRunFolder(runsDir, m[1]);
     if (!cmp?.isComparison) return undefined;
     const arms = await comparisonArms(runsDir, cmp);
     return page(

@@ -11,11 +11,11 @@
 import { Island } from "../lib/island.tsx";
 import { curves } from "../lib/curves.ts";
 import { params, pct, secs } from "../lib/format.ts";
-import type { RunView } from "../lib/records.ts";
+import type { RunFolder } from "@quadranet/core/records";
 
 /** The compare page body. */
 export function ComparePage(
-  { runs, base, title }: { runs: RunView[]; base: string; title: string },
+  { runs, base, title }: { runs: RunFolder[]; base: string; title: string },
 ) {
   const series = (pick: "loss" | "top1") =>
     runs.map((r) => ({ name: String(r.summary.method ?? r.id), points: curves(r.metrics)[pick] }))

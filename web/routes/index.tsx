@@ -4,15 +4,15 @@
  *
  * @example
  * ```tsx
- * <Overview runs={await readRuns("runs")} base="./" />
+ * <Overview runs={await readRunFolders("runs")} base="./" />
  * ```
  * @module
  */
 import { ComparisonView } from "../components/comparison_table.tsx";
-import { latestComparisons, type RunView } from "../lib/records.ts";
+import { latestComparisons, type RunFolder } from "@quadranet/core/records";
 
 /** The overview page body. */
-export function Overview({ runs, base }: { runs: RunView[]; base: string }) {
+export function Overview({ runs, base }: { runs: RunFolder[]; base: string }) {
   const latest = latestComparisons(runs);
   const running = runs.filter((r) => r.summary.status === "running");
   return (

@@ -13,7 +13,7 @@ import { ComparisonView } from "../components/comparison_table.tsx";
 import { Island } from "../lib/island.tsx";
 import { curves } from "../lib/curves.ts";
 import { flops, params, pct, secs } from "../lib/format.ts";
-import type { RunView } from "../lib/records.ts";
+import type { RunFolder } from "@quadranet/core/records";
 
 function Facts({ items }: { items: [string, string][] }) {
   return (
@@ -29,7 +29,7 @@ function Facts({ items }: { items: [string, string][] }) {
 }
 
 /** The run page body. */
-export function RunPage({ run, base }: { run: RunView; base: string }) {
+export function RunPage({ run, base }: { run: RunFolder; base: string }) {
   const s = run.summary;
   const c = curves(run.metrics);
   const adapter = s.adapter as

@@ -10,7 +10,7 @@
  */
 import { Island } from "../lib/island.tsx";
 import { params, pct, secs } from "../lib/format.ts";
-import type { RunView } from "../lib/records.ts";
+import type { RunFolder } from "@quadranet/core/records";
 
 /** Filter fields. */
 export const FILTERS = ["task", "method", "backend", "status"] as const;
@@ -19,7 +19,7 @@ export type Filters = Partial<Record<typeof FILTERS[number], string>>;
 
 /** The runs page body. */
 export function RunsPage(
-  { runs, base, filters = {} }: { runs: RunView[]; base: string; filters?: Filters },
+  { runs, base, filters = {} }: { runs: RunFolder[]; base: string; filters?: Filters },
 ) {
   const options = (f: typeof FILTERS[number]) =>
     [...new Set(runs.map((r) => String(r.summary[f] ?? "")).filter(Boolean))].sort();

@@ -1,0 +1,56 @@
+/**
+ * Typed run records (ARCHITECTURE.md §2), without TensorFlow.js: the schema
+ * of `summary.json`, `metrics.jsonl`, comparison rows and `config.json`, run
+ * ids and paths, validating readers and atomic writers. Core, tasks and the
+ * site all read and write records through this module.
+ *
+ * @example
+ * ```ts
+ * import { latestComparisons, readRunFolders } from "@quadranet/core/records";
+ * const runs = await readRunFolders("runs");
+ * for (const c of latestComparisons(runs)) console.log(c.id, c.summary.rows?.length);
+ * ```
+ * @module
+ */
+export {
+  type AdapterTotals,
+  type ComparisonRow,
+  type Compute,
+  type EvalLine,
+  type JsonValue,
+  type MetricsLine,
+  parseComparisonRow,
+  parseConfig,
+  parseMetricsLine,
+  parseSummary,
+  RUN_STATUSES,
+  type RunConfig,
+  type RunStatus,
+  type RunSummary,
+  type StageRecord,
+  SUMMARY_SCHEMA_VERSION,
+  type SunkCost,
+  type TrainLine,
+} from "./schema.ts";
+export {
+  checkRunId,
+  isRunId,
+  RUN_ID_PATTERN,
+  runExists,
+  type RunPaths,
+  runPaths,
+  runStamp,
+} from "./paths.ts";
+export {
+  latestComparisons,
+  type MetricsRead,
+  readConfig,
+  readMetrics,
+  readRunFolder,
+  readRunFolders,
+  readSummary,
+  type RunFolder,
+} from "./read.ts";
+export { writeConfig, writeMetrics, writeReport, writeSummary } from "./write.ts";
+
+export { RecordError } from "../errors.ts";

@@ -1,0 +1,304 @@
+/**
+ * The run-record schema (ARCHITECTURE.md §2), defined once for core, tasks
+ * and the site: `summary.json` ({@link RunSummary}), `metrics.jsonl` lines
+ * ({@link MetricsLine}), comparison rows ({@link ComparisonRow}) and
+ * `config.json` ({@link RunConfig}), each with a validating parser that says
+ * which file and field is wrong.
+ *
+ * Version history of `summary.json`: files without `schemaVersion` were
+ * written before it existed with the same fields (version 1 by content) and
+ * read unchanged.
+ *
+ * @example
+ * ```ts
+ * import { parseSummary } from "@quadranet/core/records";
+ * const s = parseSummary(JSON.parse(await Deno.readTextFile("runs/r1/summary.json")), "runs/r1/summary.json");
+ * console.log(s.status, s.final?.top1);
+ * ```
+ * @module
+ */
+import { RecordError } from "../errors.ts";
+
+/** A JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | {
+  [key: string]: JsonValue;
+};
+
+/** The schema version this code writes into `summary.json`. */
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+/** Status of a run. */
+export type RunStatus = "running" | "completed" | "failed" | "interrupted";
+
+/** The statuses a run can have. */
+export const RUN_STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "interrupted"];
+
+/** The summary's compute accounting. */
+export interface Compute {
+  /** Wall-clock seconds. */
+  wallSeconds: number;
+  /** Process CPU seconds (user + system, all threads). */
+  cpuSeconds: number;
+  /** Estimated training FLOPs (3× forward per example seen). */
+  trainingFlops: number;
+}
+
+/** One row of a comparison table (one arm). */
+export interface ComparisonRow {
+  /** The arm (method) name. */
+  method: string;
+  /** The arm's own run. */
+  runId?: string;
+  /** Top-1 accuracy in [0, 1]. */
+  top1: number;
+  /** Top-5 accuracy in [0, 1]. */
+  top5: number;
+  /** Parameters trained in any stage. */
+  trainableParams: number;
+  /** Process CPU seconds. */
+  computeSeconds: number;
+  /** Wall-clock seconds. */
+  wallSeconds: number;
+  /** Estimated training FLOPs. */
+  trainingFlops: number;
+  /** Compute / compute of the reference arm (null when that arm did not run). */
+  relativeCompute: number | null;
+  /** 1 − relativeCompute, in percent. */
+  savingsPercent: number | null;
+}
+
+/** Sunk cost of a shared pre-training, reported beside a comparison. */
+export interface SunkCost {
+  /** The pre-training run. */
+  runId: string;
+  /** Its process CPU seconds. */
+  computeSeconds: number;
+  /** Its top-1 on clean test data. */
+  cleanTop1: number;
+}
+
+/** A training stage as recorded (which parameter groups trained, how long). */
+export interface StageRecord {
+  /** Stage name. */
+  name: string;
+  /** Parameter groups trained. */
+  train: string[];
+  /** Epochs. */
+  epochs: number;
+  /** Base learning rate of the stage, when not the loop's. */
+  lr?: number;
+}
+
+/** An adapter's parameter and FLOP totals, as recorded. */
+export interface AdapterTotals {
+  /** Trainable parameters of the adapted model. */
+  trainableParams: number;
+  /** All parameters. */
+  totalParams: number;
+  /** Parameters the adapters add. */
+  adapterParams: number;
+  /** Inference FLOPs the adapters add per example (null when a spatial size is unknown). */
+  extraFlopsPerExample: number | null;
+}
+
+/** What `summary.json` holds. */
+export interface RunSummary {
+  /** {@link SUMMARY_SCHEMA_VERSION} when written by this code; absent in older files. */
+  schemaVersion?: number;
+  /** The run id (its folder name). */
+  runId: string;
+  /** The task that ran it. */
+  task: string;
+  /** The method (arm), or `"comparison"` for a comparison record. */
+  method: string;
+  /** The compute backend. */
+  backend: string;
+  /** Where the run stands. */
+  status: RunStatus;
+  /** ISO time the run started. */
+  startedAt: string;
+  /** ISO time of the last update. */
+  updatedAt: string;
+  /** Runtime and library versions. */
+  versions: Record<string, string>;
+  /** The machine. */
+  machine: Record<string, string | number>;
+  /** Final evaluation metrics. */
+  final?: Record<string, number>;
+  /** Best evaluation metrics. */
+  best?: Record<string, number>;
+  /** Trainable (in any stage) and total parameters. */
+  params?: { trainable: number; total: number };
+  /** Compute so far. */
+  compute?: Compute;
+  /** Optimizer steps done. */
+  steps?: number;
+  /** The latest checkpoint. */
+  checkpoint?: string;
+  /** Why the run failed. */
+  error?: string;
+  /** The training stages. */
+  stages?: StageRecord[];
+  /** The adapter's totals (no per-layer list). */
+  adapter?: AdapterTotals;
+  /** Whether the run started from a pre-trained network. */
+  fromPretrained?: boolean;
+  /** The comparison this run is an arm of. */
+  comparisonId?: string;
+  /** A comparison record's table. */
+  rows?: ComparisonRow[];
+  /** A comparison record's sunk pre-training cost. */
+  sunkPretrain?: SunkCost;
+  /** An arm's view of its comparison. */
+  comparison?: { id: string; row?: ComparisonRow; table: ComparisonRow[]; sunkPretrain: SunkCost };
+  /** digits-shift: the domain shift. */
+  shift?: string;
+}
+
+/** A `metrics.jsonl` line of a training step. */
+export interface TrainLine {
+  /** Optimizer step. */
+  step: number;
+  /** ISO time written. */
+  time?: string;
+  /** Stage name. */
+  stage?: string;
+  /** Epoch within the stage, 1-based. */
+  epoch?: number;
+  /** Training loss. */
+  loss: number;
+  /** Learning rate. */
+  lr?: number;
+  /** Absent on training lines. */
+  eval?: false;
+}
+
+/** A `metrics.jsonl` line of an evaluation. */
+export interface EvalLine {
+  /** Optimizer step. */
+  step: number;
+  /** ISO time written. */
+  time?: string;
+  /** Stage name. */
+  stage?: string;
+  /** Epoch within the stage, 1-based. */
+  epoch?: number;
+  /** Marks an evaluation. */
+  eval: true;
+  /** Top-1 accuracy in [0, 1]. */
+  top1: number;
+  /** Top-5 accuracy in [0, 1]. */
+  top5: number;
+  /** Evaluation loss. */
+  evalLoss: number;
+}
+
+/** One `metrics.jsonl` line. */
+export type MetricsLine = TrainLine | EvalLine;
+
+/** `config.json`: the resolved config of a run, plain JSON. */
+export type RunConfig = { [key: string]: JsonValue };
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+class Check {
+  constructor(readonly where: string) {}
+  fail(field: string, want: string, got: unknown): never {
+    const shown = got === undefined ? "missing" : JSON.stringify(got)?.slice(0, 60);
+    throw new RecordError(this.where, field, `${field} must be ${want} (got ${shown})`);
+  }
+  str(o: Obj, k: string, optional = false): void {
+    if (optional && o[k] === undefined) return;
+    if (typeof o[k] !== "string") this.fail(k, "a string", o[k]);
+  }
+  num(o: Obj, k: string, optional = false, nullable = false, prefix = ""): void {
+    if (optional && o[k] === undefined) return;
+    if (nullable && o[k] === null) return;
+    if (typeof o[k] !== "number") this.fail(prefix + k, "a number", o[k]);
+  }
+  obj(o: Obj, k: string, optional = false): void {
+    if (optional && o[k] === undefined) return;
+    if (!isObj(o[k])) this.fail(k, "an object", o[k]);
+  }
+  numbers(o: Obj, k: string): void {
+    if (o[k] === undefined) return;
+    this.obj(o, k);
+    for (const [n, v] of Object.entries(o[k] as Obj)) {
+      if (typeof v !== "number" && v !== null) this.fail(`${k}.${n}`, "a number", v);
+    }
+  }
+}
+
+/** Validates one comparison row (`where` names the file for the error). */
+export function parseComparisonRow(value: unknown, where: string, field = "row"): ComparisonRow {
+  const c: Check = new Check(where);
+  if (!isObj(value)) c.fail(field, "an object", value);
+  c.str(value, "method");
+  c.str(value, "runId", true);
+  for (const k of ["top1", "top5", "trainableParams", "computeSeconds", "wallSeconds"]) {
+    c.num(value, k, false, false, `${field}.`);
+  }
+  c.num(value, "trainingFlops", false, false, `${field}.`);
+  c.num(value, "relativeCompute", false, true, `${field}.`);
+  c.num(value, "savingsPercent", false, true, `${field}.`);
+  return value as unknown as ComparisonRow;
+}
+
+/**
+ * Validates a parsed `summary.json`; throws {@link RecordError} naming the
+ * file and the field. Unknown fields are kept as they are.
+ */
+export function parseSummary(value: unknown, where: string): RunSummary {
+  const c: Check = new Check(where);
+  if (!isObj(value)) c.fail("summary", "an object", value);
+  for (const k of ["runId", "task", "method", "backend", "startedAt", "updatedAt"]) c.str(value, k);
+  if (!RUN_STATUSES.includes(value.status as RunStatus)) {
+    c.fail("status", `one of ${RUN_STATUSES.join(", ")}`, value.status);
+  }
+  c.obj(value, "versions");
+  c.obj(value, "machine");
+  c.num(value, "schemaVersion", true);
+  if (typeof value.schemaVersion === "number" && value.schemaVersion > SUMMARY_SCHEMA_VERSION) {
+    c.fail(
+      "schemaVersion",
+      `at most ${SUMMARY_SCHEMA_VERSION} (update QuadraNet-TS)`,
+      value.schemaVersion,
+    );
+  }
+  c.numbers(value, "final");
+  c.numbers(value, "best");
+  c.numbers(value, "params");
+  c.numbers(value, "compute");
+  c.num(value, "steps", true);
+  for (const k of ["checkpoint", "error", "comparisonId", "shift"]) c.str(value, k, true);
+  if (value.rows !== undefined) {
+    if (!Array.isArray(value.rows)) c.fail("rows", "an array", value.rows);
+    value.rows.forEach((r, i) => parseComparisonRow(r, where, `rows[${i}]`));
+  }
+  return value as unknown as RunSummary;
+}
+
+/**
+ * Parses one `metrics.jsonl` line; `undefined` for a line that is not a
+ * JSON object with a numeric `step` (a torn last line of a killed process).
+ */
+export function parseMetricsLine(line: string): MetricsLine | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(v) || typeof v.step !== "number") return undefined;
+  return v as unknown as MetricsLine;
+}
+
+/** Validates a parsed `config.json` (a JSON object). */
+export function parseConfig(value: unknown, where: string): RunConfig {
+  if (!isObj(value)) new Check(where).fail("config", "an object", value);
+  return value as RunConfig;
+}

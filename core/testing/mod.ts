@@ -1,0 +1,16 @@
+/**
+ * Test helpers shared by the core's and the plugins' tests (not part of the
+ * runtime API): small models shaped like real ones, seeded weights, tensor
+ * comparisons and a tiny learnable task.
+ *
+ * @example
+ * ```ts
+ * import { maxAbsDiff, randomizeWeights, sequentialCnn } from "@quadranet/core/testing";
+ * const model = randomizeWeights(sequentialCnn(), 1);
+ * console.log(model.countParams(), typeof maxAbsDiff);
+ * ```
+ * @module
+ */
+export { assertClose, maxAbsDiff } from "./assert_close.ts";
+export { mobileNetV2Shaped, randomizeWeights, resnetShaped, sequentialCnn } from "./models.ts";
+export { tinyCnn, tinyData } from "./tiny_task.ts";
