@@ -1,0 +1,86 @@
+/**
+ * `GroupNorm`: group normalization (Wu & He, 2018) on NHWC tensors, a
+ * serializable tfjs layer (tfjs-layers has none). Channels are split into
+ * `groups` contiguous groups; each group of each example is normalised over
+ * its spatial positions and channels, then scaled and shifted per channel.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "@quadranet/core";
+ * import { GroupNorm } from "./group_norm.ts";
+ * const y = new GroupNorm({ groups: 8 }).apply(tf.randomNormal([2, 4, 4, 16])) as tf.Tensor;
+ * ```
+ * @module
+ */
+import { tf } from "@quadranet/core";
+
+type Shape = (number | null)[];
+
+/** Options of {@link GroupNorm}. */
+export interface GroupNormArgs {
+  /** number of groups; must divide the channel count */
+  groups: number;
+  /** added to the variance (1e-5 as in PyTorch) */
+  epsilon?: number;
+  name?: string;
+  trainable?: boolean;
+}
+
+/** `y = γ · (x − μ_g) / sqrt(σ²_g + ε) + β`, statistics per example and group. */
+export class GroupNorm extends tf.layers.Layer {
+  static className = "GroupNorm";
+  readonly groups: number;
+  readonly epsilon: number;
+  gamma!: tf.LayerVariable;
+  beta!: tf.LayerVariable;
+
+  constructor(args: GroupNormArgs) {
+    super(args);
+    if (!Number.isInteger(args.groups) || args.groups < 1) {
+      throw new RangeError(`GroupNorm: groups must be a positive integer; got ${args.groups}`);
+    }
+    this.groups = args.groups;
+    this.epsilon = args.epsilon ?? 1e-5;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const channels = shape[shape.length - 1];
+    if (shape.length !== 4 || channels == null) {
+      throw new RangeError(
+        `GroupNorm "${this.name}": expects NHWC input with known channels; got [${shape}]`,
+      );
+    }
+    if (channels % this.groups !== 0) {
+      throw new RangeError(
+        `GroupNorm "${this.name}": ${this.groups} groups do not divide ${channels} channels; ` +
+          `choose groups among the divisors of ${channels}`,
+      );
+    }
+    this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.ones());
+    this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      const [b, h, w, c] = x.shape;
+      const g = this.groups;
+      const grouped = tf.reshape(x, [b, h, w, g, c / g]); // [B, H, W, G, C/G]
+      const { mean, variance } = tf.moments(grouped, [1, 2, 4], true);
+      const normed = tf.div(tf.sub(grouped, mean), tf.sqrt(tf.add(variance, this.epsilon)));
+      return tf.add(tf.mul(tf.reshape(normed, [b, h, w, c]), this.gamma.read()), this.beta.read());
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), groups: this.groups, epsilon: this.epsilon };
+  }
+}
+
+tf.serialization.registerClass(GroupNorm);
