@@ -20,7 +20,7 @@
  * @module
  */
 import { tf } from "@quadranet/core";
-import { checkFeatures } from "./fcos_model.ts";
+import { checkFeatures, seeder } from "./fcos_model.ts";
 import { GroupNorm } from "./group_norm.ts";
 
 type ST = tf.SymbolicTensor;
@@ -40,6 +40,8 @@ export interface CenterNetModelOptions {
   groups?: number;
   /** layer-name prefix (default "centernet") */
   prefix?: string;
+  /** seeds every kernel initializer (seed, seed + 1, ...) for reproducible weights */
+  seed?: number;
 }
 
 /** Builds the model. */
@@ -62,21 +64,32 @@ export function buildCenterNetModel(o: CenterNetModelOptions): tf.LayersModel {
     );
   }
   const L = tf.layers;
+  const nextSeed = seeder(o.seed);
+  const init = () => tf.initializers.glorotUniform({ seed: nextSeed() });
   const inputs = o.featureStrides.map((s, i) =>
     tf.input({ shape: [null, null, o.featureChannels[i]], name: `${prefix}_in_s${s}_${i}` })
   );
   const block = (x: ST, name: string) => {
-    const c = L.conv2d({ filters: channels, kernelSize: 3, padding: "same", name: `${name}_conv` })
+    const c = L.conv2d({
+      filters: channels,
+      kernelSize: 3,
+      padding: "same",
+      kernelInitializer: init(),
+      name: `${name}_conv`,
+    })
       .apply(x);
     const g = new GroupNorm({ groups, name: `${name}_gn` }).apply(c);
     return L.reLU({ name: `${name}_relu` }).apply(g) as ST;
   };
   const lateral = (stride: number) => {
     const i = o.featureStrides.indexOf(stride);
-    return i < 0
-      ? undefined
-      : L.conv2d({ filters: channels, kernelSize: 1, name: `${prefix}_lateral_s${stride}` })
-        .apply(inputs[i]) as ST;
+    return i < 0 ? undefined : L.conv2d({
+      filters: channels,
+      kernelSize: 1,
+      kernelInitializer: init(),
+      name: `${prefix}_lateral_s${stride}`,
+    })
+      .apply(inputs[i]) as ST;
   };
   let stride = coarsest;
   let x = block(lateral(stride)!, `${prefix}_up_s${stride}`);
@@ -93,11 +106,13 @@ export function buildCenterNetModel(o: CenterNetModelOptions): tf.LayersModel {
       kernelSize: 3,
       padding: "same",
       activation: "relu",
+      kernelInitializer: init(),
       name: `${prefix}_${name}_hidden`,
     }).apply(x);
     return L.conv2d({
       filters,
       kernelSize: 1,
+      kernelInitializer: init(),
       biasInitializer: tf.initializers.constant({ value: bias }),
       name: `${prefix}_${name}`,
     }).apply(h) as ST;

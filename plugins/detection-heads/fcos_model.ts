@@ -44,6 +44,14 @@ export interface FcosModelOptions {
   priorProb?: number;
   /** layer-name prefix (default "fcos") */
   prefix?: string;
+  /** seeds every kernel initializer (seed, seed + 1, ...) for reproducible weights */
+  seed?: number;
+}
+
+/** Successive seeds from `seed`, or none when it is undefined. */
+export function seeder(seed: number | undefined): () => number | undefined {
+  let next = seed;
+  return () => next === undefined ? undefined : next++;
 }
 
 /** Checks the backbone description every head receives. */
@@ -97,16 +105,18 @@ export function buildFcosModel(o: FcosModelOptions): { model: tf.LayersModel; st
   const inputs = o.featureStrides.map((s, i) =>
     tf.input({ shape: [null, null, o.featureChannels[i]], name: `${prefix}_in_s${s}_${i}` })
   );
+  const nextSeed = seeder(o.seed);
   const pyramid = buildFpn(order.map((i) => inputs[i]), {
     channels,
     extraLevels,
     prefix: `${prefix}_fpn`,
+    kernelInitializer: () => tf.initializers.glorotUniform({ seed: nextSeed() }),
   });
   const strides = [...use];
   for (let e = 0; e < extraLevels; e++) strides.push(strides[strides.length - 1] * 2);
 
   const L = tf.layers;
-  const init = () => tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: undefined });
+  const init = () => tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: nextSeed() });
   const tower = (name: string) =>
     Array.from({ length: towerConvs }, (_, i) => [
       L.conv2d({

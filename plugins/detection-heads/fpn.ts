@@ -28,17 +28,28 @@ export interface FpnOptions {
   extraLevels?: number;
   /** layer-name prefix (names must be unique within a model) */
   prefix: string;
+  /** kernel initializer per conv (default glorotUniform, unseeded) */
+  kernelInitializer?: () => ReturnType<typeof tf.initializers.glorotUniform>;
 }
 
 /** Builds the pyramid on `inputs` ordered fine to coarse; returns fine to coarse outputs. */
-export function buildFpn(inputs: ST[], { channels, extraLevels = 0, prefix }: FpnOptions): ST[] {
+export function buildFpn(
+  inputs: ST[],
+  { channels, extraLevels = 0, prefix, kernelInitializer }: FpnOptions,
+): ST[] {
+  const init = () => kernelInitializer?.() ?? "glorotUniform";
   if (inputs.length === 0) throw new RangeError(`${prefix}: the FPN needs at least one input`);
   if (!(extraLevels >= 0 && extraLevels <= 2 && Number.isInteger(extraLevels))) {
     throw new RangeError(`${prefix}: extraLevels must be 0, 1 or 2; got ${extraLevels}`);
   }
   const L = tf.layers;
   const laterals = inputs.map((x, i) =>
-    L.conv2d({ filters: channels, kernelSize: 1, name: `${prefix}_lateral_${i}` }).apply(x) as ST
+    L.conv2d({
+      filters: channels,
+      kernelSize: 1,
+      kernelInitializer: init(),
+      name: `${prefix}_lateral_${i}`,
+    }).apply(x) as ST
   );
   const merged: ST[] = new Array(inputs.length);
   merged[inputs.length - 1] = laterals[inputs.length - 1];
@@ -49,7 +60,13 @@ export function buildFpn(inputs: ST[], { channels, extraLevels = 0, prefix }: Fp
     merged[i] = L.add({ name: `${prefix}_merge_${i}` }).apply([laterals[i], up]) as ST;
   }
   const outs = merged.map((m, i) =>
-    L.conv2d({ filters: channels, kernelSize: 3, padding: "same", name: `${prefix}_out_${i}` })
+    L.conv2d({
+      filters: channels,
+      kernelSize: 3,
+      padding: "same",
+      kernelInitializer: init(),
+      name: `${prefix}_out_${i}`,
+    })
       .apply(m) as ST
   );
   let last = outs[outs.length - 1];
@@ -60,6 +77,7 @@ export function buildFpn(inputs: ST[], { channels, extraLevels = 0, prefix }: Fp
       kernelSize: 3,
       strides: 2,
       padding: "same",
+      kernelInitializer: init(),
       name: `${prefix}_extra_${e}`,
     }).apply(src) as ST;
     outs.push(last);

@@ -66,12 +66,29 @@ export class GroupNorm extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       const [b, h, w, c] = x.shape;
-      const g = this.groups;
-      const grouped = tf.reshape(x, [b, h, w, g, c / g]); // [B, H, W, G, C/G]
-      const { mean, variance } = tf.moments(grouped, [1, 2, 4], true);
-      const normed = tf.div(tf.sub(grouped, mean), tf.sqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(tf.reshape(normed, [b, h, w, c]), this.gamma.read()), this.beta.read());
+      // Per-channel spatial means, averaged within each group by a block matrix:
+      // two reductions and small matmuls instead of 5-D broadcasts, which tfjs'
+      // cpu backend runs element by element.
+      const flat = tf.reshape(x, [b, h * w, c]);
+      const avg = this.groupAverage(c);
+      const mean = tf.matMul(tf.mean(flat, 1), avg); // [B, C]: μ of each channel's group
+      const meanSq = tf.matMul(tf.mean(tf.square(flat), 1), avg); // [B, C]
+      const variance = tf.relu(tf.sub(meanSq, tf.square(mean))); // ≥ 0 despite rounding
+      const scale = tf.div(this.gamma.read(), tf.sqrt(tf.add(variance, this.epsilon))); // [B, C]
+      const shift = tf.sub(this.beta.read(), tf.mul(mean, scale));
+      return tf.add(tf.mul(x, tf.reshape(scale, [b, 1, 1, c])), tf.reshape(shift, [b, 1, 1, c]));
     });
+  }
+
+  /** `[C, C]` matrix averaging the channels of each group. */
+  private groupAverage(c: number): tf.Tensor2D {
+    const size = c / this.groups;
+    const m = new Float32Array(c * c);
+    for (let i = 0; i < c; i++) {
+      const g0 = Math.floor(i / size) * size;
+      for (let j = g0; j < g0 + size; j++) m[i * c + j] = 1 / size;
+    }
+    return tf.tensor2d(m, [c, c]);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
