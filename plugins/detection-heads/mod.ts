@@ -28,6 +28,7 @@ import { fcosHead } from "./fcos_head.ts";
 export type * from "./head_types.ts";
 export { GroupNorm, type GroupNormArgs } from "./group_norm.ts";
 export { buildFpn, type FpnOptions } from "./fpn.ts";
+export { attachHead, featureGeometry } from "./detector.ts";
 export * from "./losses.ts";
 export * from "./fcos_targets.ts";
 export * from "./centernet_targets.ts";
