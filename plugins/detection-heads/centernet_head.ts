@@ -24,9 +24,9 @@ import type {
   DetectionHead,
   Detections,
   DetectionTarget,
-  HeadOptions,
+  HeadCreateOptions,
   HeadPlugin,
-} from "./head_types.ts";
+} from "@quadranet/core";
 import { gaussianFocalLoss, maskedL1 } from "./losses.ts";
 import { checkDecodeOptions, classwiseNms, clipBoxes, topKAsync } from "./postprocess.ts";
 
@@ -178,5 +178,5 @@ export const centerNetHead: HeadPlugin = {
   name: "centernet",
   description:
     "CenterNet-style: objects as Gaussian heatmap peaks at stride 4 (upsampled), size and offset regression, 3x3 max-pool peak picking",
-  create: (options: HeadOptions) => new CenterNetHead(options as CenterNetOptions),
+  create: (options: HeadCreateOptions) => new CenterNetHead(options as CenterNetOptions),
 };

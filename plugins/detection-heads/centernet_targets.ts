@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import type { DetectionTarget } from "./head_types.ts";
+import type { DetectionTarget } from "@quadranet/core";
 
 /** CenterNet's `gaussian_radius((height, width), minOverlap)`. */
 export function gaussianRadius(height: number, width: number, minOverlap = 0.7): number {

@@ -7,15 +7,15 @@
  * ```ts
  * import { lookup } from "@quadranet/core";
  * import { createBackbone } from "@quadranet/backbones";
- * import { attachHead, featureGeometry, type HeadPlugin } from "@quadranet/detection-heads";
+ * import { attachHead, featureGeometry } from "@quadranet/detection-heads";
  * const backbone = await createBackbone("resnet18_w4", { featuresOnly: true, inputShape: [64, 64, 3] });
- * const head = lookup<HeadPlugin>("head", "centernet").create({ numClasses: 2, ...featureGeometry(backbone) });
+ * const head = lookup("head", "centernet").create({ numClasses: 2, ...featureGeometry(backbone) });
  * const detector = attachHead(backbone, head); // detector.predict(images) → head outputs
  * ```
  * @module
  */
 import { tf } from "@quadranet/core";
-import type { DetectionHead } from "./head_types.ts";
+import type { DetectionHead } from "@quadranet/core";
 
 /**
  * Strides and channels of a backbone's outputs (NHWC), from its input and

@@ -9,7 +9,7 @@
 import { lookup, selectBackend, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
 import { createBackbone } from "@quadranet/backbones";
-import { attachHead, featureGeometry, type HeadPlugin } from "@quadranet/detection-heads";
+import { attachHead, featureGeometry } from "@quadranet/detection-heads";
 
 await selectBackend("auto", { training: true });
 const headName = Deno.args[0] ?? "fcos";
@@ -39,7 +39,7 @@ const backbone = await createBackbone("resnet18_w8", {
   featuresOnly: true,
   inputShape: [64, 64, 3],
 });
-const head = lookup<HeadPlugin>("head", headName).create({
+const head = lookup("head", headName).create({
   numClasses: 2,
   ...featureGeometry(backbone), // strides [4, 8, 16, 32], channels [8, 16, 32, 64]
   channels: 32,

@@ -28,9 +28,9 @@ import type {
   DetectionHead,
   Detections,
   DetectionTarget,
-  HeadOptions,
+  HeadCreateOptions,
   HeadPlugin,
-} from "./head_types.ts";
+} from "@quadranet/core";
 import { bceWithLogits, giouLoss, sigmoidFocalLoss } from "./losses.ts";
 import { checkDecodeOptions, classwiseNms, clipBoxes, topKAsync } from "./postprocess.ts";
 
@@ -218,5 +218,5 @@ export const fcosHead: HeadPlugin = {
   name: "fcos",
   description:
     "FCOS: anchor-free per-pixel detection on an FPN (P3-P7), GroupNorm towers, focal + GIoU + centerness losses",
-  create: (options: HeadOptions) => new FcosHead(options as FcosOptions),
+  create: (options: HeadCreateOptions) => new FcosHead(options as FcosOptions),
 };

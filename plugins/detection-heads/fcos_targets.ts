@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import type { DetectionTarget } from "./head_types.ts";
+import type { DetectionTarget } from "@quadranet/core";
 
 /** One pyramid level's geometry and size range. */
 export interface FcosLevel {

@@ -7,9 +7,8 @@
  * @example
  * ```ts
  * import { lookup, tf } from "@quadranet/core";
- * import type { HeadPlugin } from "@quadranet/detection-heads";
  * import "@quadranet/detection-heads";
- * const head = lookup<HeadPlugin>("head", "fcos").create({
+ * const head = lookup("head", "fcos").create({
  *   numClasses: 2, featureStrides: [8, 16, 32], featureChannels: [16, 32, 64],
  *   channels: 32, towerConvs: 2, groups: 8, extraLevels: 0,
  * });
@@ -25,7 +24,15 @@ import { register } from "@quadranet/core";
 import { centerNetHead } from "./centernet_head.ts";
 import { fcosHead } from "./fcos_head.ts";
 
-export type * from "./head_types.ts";
+// the head interface lives in the core; re-exported for convenience
+export type {
+  DecodeOptions,
+  DetectionHead,
+  Detections,
+  DetectionTarget,
+  HeadCreateOptions,
+  HeadPlugin,
+} from "@quadranet/core";
 export { GroupNorm, type GroupNormArgs } from "./group_norm.ts";
 export { buildFpn, type FpnOptions } from "./fpn.ts";
 export { attachHead, featureGeometry } from "./detector.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { isRegistered, lookup, tf } from "@quadranet/core";
 import { createBackbone } from "@quadranet/backbones";
-import { attachHead, featureGeometry, type HeadPlugin } from "./mod.ts";
+import { attachHead, featureGeometry } from "./mod.ts";
 
 Deno.test("importing the plugin registers fcos and centernet under kind head", () => {
   assert.ok(isRegistered("head", "fcos"));
@@ -22,7 +22,7 @@ Deno.test("both heads train end to end on a featuresOnly backbone from @quadrane
     { boxes: new Float32Array([20, 20, 60, 50, 0, 0, 12, 12]), labels: new Int32Array([0, 1]) },
   ];
   for (const name of ["fcos", "centernet"]) {
-    const head = lookup<HeadPlugin>("head", name).create({
+    const head = lookup("head", name).create({
       numClasses: 2,
       ...geometry,
       channels: 8,

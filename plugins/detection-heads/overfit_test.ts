@@ -10,7 +10,7 @@ import { selectBackend, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
 import { CenterNetHead } from "./centernet_head.ts";
 import { FcosHead } from "./fcos_head.ts";
-import type { DetectionHead } from "./head_types.ts";
+import type { DetectionHead } from "@quadranet/core";
 import { iou, syntheticBatch, tinyBackbone } from "./testing/synthetic.ts";
 
 await selectBackend("auto", { quiet: true, training: true });

@@ -16,7 +16,7 @@
  * @module
  */
 import { tf } from "@quadranet/core";
-import type { Detections } from "./head_types.ts";
+import type { Detections } from "@quadranet/core";
 
 /**
  * Indices and values of the `k` largest entries of a 1-D score tensor, read

@@ -12,7 +12,7 @@
  * @module
  */
 import { tf } from "@quadranet/core";
-import type { DetectionTarget } from "../head_types.ts";
+import type { DetectionTarget } from "@quadranet/core";
 
 /** The hand-placed objects: `[x1, y1, x2, y2, label]` per image (64x64). */
 export const SYNTHETIC_OBJECTS: number[][][] = [
