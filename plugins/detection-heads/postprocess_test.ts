@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "@quadranet/core";
 import { checkDecodeOptions, classwiseNms, clipBoxes, topKAsync } from "./postprocess.ts";
+import { withoutSyncReads } from "./testing/no_sync.ts";
 
 Deno.test("classwiseNms suppresses overlaps within a class only, best score first", async () => {
   // A = [0,0,10,10] 0.9 cls 0; B = [1,1,11,11] 0.8 cls 0: IoU 81/119 = 0.68 > 0.5 → suppressed;
@@ -41,4 +42,22 @@ Deno.test("clipBoxes clips to [0, width] x [0, height]; bad decode options are n
   assert.throws(() => checkDecodeOptions({ ...ok, maxDetections: 0 }), /maxDetections/);
   assert.throws(() => checkDecodeOptions({ ...ok, iouThreshold: 2 }), /iouThreshold/);
   assert.throws(() => checkDecodeOptions({ ...ok, inputSize: [8] as never }), /inputSize/);
+});
+
+Deno.test("classwiseNms and topKAsync never read tensors synchronously (GPU-safe)", async () => {
+  // the guard itself refuses a synchronous read, and restores it afterwards
+  await assert.rejects(
+    withoutSyncReads(() => Promise.resolve(tf.scalar(1).dataSync())),
+    /synchronous/,
+  );
+  assert.equal(tf.scalar(2).dataSync()[0], 2);
+  const out = await withoutSyncReads(async () => {
+    await topKAsync(tf.tensor1d([0.3, 0.1]), 1);
+    return await classwiseNms({
+      boxes: new Float32Array([0, 0, 4, 4, 0, 0, 4, 4]),
+      scores: new Float32Array([0.5, 0.4]),
+      labels: new Int32Array([0, 0]),
+    }, { iouThreshold: 0.5, maxDetections: 5 });
+  });
+  assert.equal(out.scores.length, 1);
 });
