@@ -21,7 +21,7 @@
  */
 import { tf } from "@quadranet/core";
 import { checkFeatures, seeder } from "./fcos_model.ts";
-import { GroupNorm } from "./group_norm.ts";
+import { defaultGroups, GroupNorm } from "./group_norm.ts";
 
 type ST = tf.SymbolicTensor;
 
@@ -36,7 +36,7 @@ export interface CenterNetModelOptions {
   channels?: number;
   /** width of each head's hidden conv (default 64) */
   headChannels?: number;
-  /** GroupNorm groups in the upsampling path (default 32, or the channels if fewer) */
+  /** GroupNorm groups in the upsampling path (default: the largest divisor of the channels up to 32) */
   groups?: number;
   /** layer-name prefix (default "centernet") */
   prefix?: string;
@@ -54,7 +54,7 @@ export function buildCenterNetModel(o: CenterNetModelOptions): tf.LayersModel {
   const outStride = o.outputStride ?? 4;
   const channels = o.channels ?? 64;
   const headChannels = o.headChannels ?? 64;
-  const groups = o.groups ?? Math.min(32, channels);
+  const groups = o.groups ?? defaultGroups(channels);
   const coarsest = Math.max(...o.featureStrides);
   const steps = Math.log2(coarsest / outStride);
   if (!(Number.isInteger(steps) && steps >= 0)) {

@@ -21,7 +21,7 @@
  */
 import { tf } from "@quadranet/core";
 import { buildFpn } from "./fpn.ts";
-import { GroupNorm } from "./group_norm.ts";
+import { defaultGroups, GroupNorm } from "./group_norm.ts";
 
 type ST = tf.SymbolicTensor;
 
@@ -38,7 +38,7 @@ export interface FcosModelOptions {
   channels?: number;
   /** conv–GN–ReLU blocks per tower (default 4) */
   towerConvs?: number;
-  /** GroupNorm groups (default 32, or the channels if fewer) */
+  /** GroupNorm groups (default: the largest divisor of the channels up to 32) */
   groups?: number;
   /** initial foreground probability of the classifier (default 0.01) */
   priorProb?: number;
@@ -81,7 +81,7 @@ export function buildFcosModel(o: FcosModelOptions): { model: tf.LayersModel; st
   }
   const prefix = o.prefix ?? "fcos";
   const channels = o.channels ?? 256;
-  const groups = o.groups ?? Math.min(32, channels);
+  const groups = o.groups ?? defaultGroups(channels);
   const towerConvs = o.towerConvs ?? 4;
   const extraLevels = o.extraLevels ?? 2;
   const preferred = o.featureStrides.filter((s) => s === 8 || s === 16 || s === 32);

@@ -26,6 +26,12 @@ export interface GroupNormArgs {
   trainable?: boolean;
 }
 
+/** The largest divisor of `channels` not above `max` (32: the GroupNorm paper's default). */
+export function defaultGroups(channels: number, max = 32): number {
+  for (let g = Math.min(max, channels); g > 1; g--) if (channels % g === 0) return g;
+  return 1;
+}
+
 /** `y = γ · (x − μ_g) / sqrt(σ²_g + ε) + β`, statistics per example and group. */
 export class GroupNorm extends tf.layers.Layer {
   static className = "GroupNorm";

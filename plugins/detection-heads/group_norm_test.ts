@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { tf } from "@quadranet/core";
-import { GroupNorm } from "./group_norm.ts";
+import { defaultGroups, GroupNorm } from "./group_norm.ts";
 
 Deno.test("GroupNorm matches a hand computation on a 1x1x2x4 input with 2 groups", () => {
   // x at the two positions: [1, 2, 3, 4] and [5, 6, 7, 8]; groups: channels {0,1} and {2,3}.
@@ -72,4 +72,10 @@ Deno.test("GroupNorm round-trips through the layer serialization", () => {
     assert.equal(layer.groups, 2);
     assert.equal(layer.epsilon, 1e-3);
   });
+});
+
+Deno.test("defaultGroups picks the largest divisor of the channels up to 32", () => {
+  assert.deepEqual([256, 48, 24, 7, 1].map((c) => defaultGroups(c)), [32, 24, 24, 7, 1]);
+  assert.equal(defaultGroups(96), 32);
+  assert.equal(defaultGroups(40), 20);
 });

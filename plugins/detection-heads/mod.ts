@@ -33,7 +33,7 @@ export type {
   HeadCreateOptions,
   HeadPlugin,
 } from "@quadranet/core";
-export { GroupNorm, type GroupNormArgs } from "./group_norm.ts";
+export { defaultGroups, GroupNorm, type GroupNormArgs } from "./group_norm.ts";
 export { buildFpn, type FpnOptions } from "./fpn.ts";
 export { attachHead, featureGeometry } from "./detector.ts";
 export * from "./losses.ts";
