@@ -98,6 +98,7 @@ Deno.test("CenterNet decode: 3x3 max-pool peaks, size/offset to input-pixel boxe
     tf.tensor4d(wh, [1, 8, 8, 2]),
     tf.tensor4d(off, [1, 8, 8, 2]),
   ];
+  const before = tf.memory().numTensors;
   const [d] = await withoutSyncReads(() =>
     head.decode(outs, {
       scoreThreshold: 0.3,
@@ -106,6 +107,7 @@ Deno.test("CenterNet decode: 3x3 max-pool peaks, size/offset to input-pixel boxe
       inputSize: [32, 32],
     })
   );
+  assert.equal(tf.memory().numTensors, before, "decode leaves no tensors behind");
   assert.deepEqual([...d.labels], [0, 1, 1]);
   [0.8807971, 0.7310586, 0.5].forEach((s, i) => close(d.scores[i], s));
   const expected = [6, 5, 22, 13, 0, 0, 8, 8, 20, 18, 28, 30];

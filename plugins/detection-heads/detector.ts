@@ -40,7 +40,14 @@ export function featureGeometry(
         `featureGeometry: backbone output ${i} has shape [${o.shape}]; expected [B, H, W, C]`,
       );
     }
-    featureStrides.push(Math.round(inH / h));
+    const stride = Math.round(inH / h);
+    if (h * stride !== inH) {
+      throw new RangeError(
+        `featureGeometry: input height ${inH} is not a multiple of backbone output ${i}'s ` +
+          `height ${h}; pad inputs to a multiple of the coarsest stride (e.g. 32)`,
+      );
+    }
+    featureStrides.push(stride);
     featureChannels.push(c);
   });
   return { featureStrides, featureChannels };

@@ -126,6 +126,7 @@ Deno.test("FCOS decode on hand-made maps gives the expected boxes, NMS and clipp
     tf.tensor4d(box, [2, 4, 4, 4]),
     tf.fill([2, 4, 4, 1], 10),
   ];
+  const before = tf.memory().numTensors;
   const [a, b] = await withoutSyncReads(() =>
     head.decode(outs, {
       scoreThreshold: 0.5,
@@ -134,6 +135,7 @@ Deno.test("FCOS decode on hand-made maps gives the expected boxes, NMS and clipp
       inputSize: [32, 32],
     })
   );
+  assert.equal(tf.memory().numTensors, before, "decode leaves no tensors behind");
   assert.deepEqual([...a.labels], [1, 0]);
   close(a.scores[0], 0.9999546);
   close(a.scores[1], 0.9759758);

@@ -53,3 +53,11 @@ Deno.test("both heads train end to end on a featuresOnly backbone from @quadrane
     }
   }
 });
+
+Deno.test("featureGeometry refuses an input size that is not a multiple of the strides", async () => {
+  const backbone = await createBackbone("resnet18_w4", {
+    featuresOnly: true,
+    inputShape: [60, 60, 3],
+  });
+  assert.throws(() => featureGeometry(backbone), /input height 60 is not a multiple/);
+});
