@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  adapt,
-  ConfigError,
-  loadModel,
-  loadPlugins,
-  saveModel,
-  tf,
-} from "@quadranet/core";
+import { adapt, ConfigError, loadModel, loadPlugins, saveModel, tf } from "@quadranet/core";
 import { mobileNetV2Shaped, quadraticTerms, randomizeWeights } from "@quadranet/core/testing";
 import { maxAbsDiff } from "@quadranet/core/testing";
 import { gelu } from "./gelu.ts";
