@@ -62,8 +62,11 @@ export { ConvProjection, denseLastAxis, depthwiseOutProject } from "./adapter/pr
 export {
   ADAPTER_OPTION_NAMES,
   ADAPTER_OPTIONS,
+  type AdapterFlagName,
+  type AdapterFlagType,
   type AdapterOptionName,
   type AdapterOptionSpec,
+  adapterTaskOption,
   COMMON_OPTIONS,
 } from "./adapter/options.ts";
 export {
@@ -196,7 +199,20 @@ export {
   selectBackend,
   type SelectedBackend,
 } from "./plugins/backend_select.ts";
-export type { TaskContext, TaskDefinition, TaskOption, TaskResult } from "./plugins/task.ts";
+export {
+  checkTaskConfig,
+  coerceOption,
+  type ConfigOf,
+  kebab,
+  type OptionValue,
+  type TaskContext,
+  type TaskDefinition,
+  type TaskOption,
+  taskOptions,
+  type TaskOptionType,
+  type TaskResult,
+  type ValueOfOption,
+} from "./plugins/task.ts";
 export type { BackboneBuildOptions, BackbonePlugin, PretrainedConfig } from "./plugins/backbone.ts";
 export type {
   ClassHierarchy,

@@ -15,6 +15,7 @@
 import { ConfigError } from "../errors.ts";
 import { lookup } from "../plugins/default_registry.ts";
 import type { PluginKind } from "../plugins/kinds.ts";
+import type { OptionValue, TaskOption } from "../plugins/task.ts";
 import type { KernelOptions } from "./kernel_method.ts";
 
 /** One layer selector: a layer name, a layer class name, or a RegExp on names. */
@@ -30,6 +31,8 @@ export interface AdapterOptionSpec<T> {
   scope: "common" | "method";
   /** How a task flag carries it (absent: not a flag). */
   flag?: "number" | "integer" | "string";
+  /** For number flags: the inclusive lower bound. */
+  min?: number;
   /** Checks a given value (or fills the default for `undefined`); throws {@link ConfigError}. */
   resolve(value: unknown, config: Readonly<Record<string, unknown>>): T;
 }
@@ -140,6 +143,7 @@ export const ADAPTER_OPTIONS = {
     shownDefault: "8",
     scope: "common",
     flag: "integer",
+    min: 1,
     resolve: (v: unknown): number => checkRank(v ?? 8),
   },
   alpha: {
@@ -147,6 +151,7 @@ export const ADAPTER_OPTIONS = {
     shownDefault: "rank",
     scope: "common",
     flag: "number",
+    min: 0,
     resolve: (v: unknown, c: Readonly<Record<string, unknown>>): number =>
       checkAlpha(v ?? checkRank(c.rank ?? 8)),
   },
@@ -245,3 +250,33 @@ export const ADAPTER_OPTION_NAMES = Object.keys(ADAPTER_OPTIONS) as AdapterOptio
 export const COMMON_OPTIONS: AdapterOptionName[] = ADAPTER_OPTION_NAMES.filter((k) =>
   ADAPTER_OPTIONS[k].scope === "common"
 );
+
+/** The adapter options that tasks may offer as flags. */
+export type AdapterFlagName = {
+  [K in AdapterOptionName]: (typeof ADAPTER_OPTIONS)[K] extends { flag: string } ? K : never;
+}[AdapterOptionName];
+
+/** The task-option type of an adapter flag. */
+export type AdapterFlagType<N extends AdapterFlagName> = (typeof ADAPTER_OPTIONS)[N] extends
+  { flag: "string" } ? "string" : "number";
+
+/**
+ * A task option (`--rank`, `--kernel`, ...) generated from the adapter option
+ * `name`: its help and checks come from {@link ADAPTER_OPTIONS}; the task
+ * chooses the default (`undefined`: the adapter's own).
+ */
+export function adapterTaskOption<
+  const N extends AdapterFlagName,
+  const D extends OptionValue<AdapterFlagType<N>> | undefined,
+>(name: N, defaultValue: D): TaskOption<N, AdapterFlagType<N>> & { default: D } {
+  const spec: AdapterOptionSpec<unknown> = ADAPTER_OPTIONS[name];
+  const type = (spec.flag === "string" ? "string" : "number") as AdapterFlagType<N>;
+  return {
+    name,
+    type,
+    default: defaultValue,
+    help: `${spec.help} (adapter option)`,
+    ...(spec.flag === "integer" ? { integer: true } : {}),
+    ...(spec.min !== undefined ? { min: spec.min } : {}),
+  };
+}
