@@ -44,11 +44,31 @@ export { adapt, adapterLayers, type AdapterMetadata, adapterMetadata } from "./a
 export type { AdaptConfig, LayerSelector, ResolvedAdaptConfig } from "./adapter/config.ts";
 export { configFromJson, configToJson, resolveAdaptConfig } from "./adapter/config.ts";
 export {
+  type AdapterDelta,
   type AdapterLayer,
   type AdapterMethod,
   isAdapterLayer,
-  quadraticMethod,
 } from "./adapter/adapter_method.ts";
+export {
+  AdaptedLayer,
+  type AdaptedLayerArgs,
+  type BaseLayerSpec,
+  kaimingBound,
+  type LayerForm,
+  registerAdaptedLayer,
+} from "./adapter/adapted_layer.ts";
+export { quadraticMethod, QuadraticTerm } from "./adapter/quadratic_layer.ts";
+export { ConvProjection, denseLastAxis, depthwiseOutProject } from "./adapter/projections.ts";
+export {
+  ADAPTER_OPTION_NAMES,
+  ADAPTER_OPTIONS,
+  type AdapterFlagName,
+  type AdapterFlagType,
+  type AdapterOptionName,
+  type AdapterOptionSpec,
+  adapterTaskOption,
+  COMMON_OPTIONS,
+} from "./adapter/options.ts";
 export {
   type AdaptedLayerSummary,
   type AdapterSummary,
@@ -59,13 +79,6 @@ export {
   merge,
   unload,
 } from "./adapter/adapter_ops.ts";
-export {
-  type BaseLayerSpec,
-  QuadraticLayer,
-  type QuadraticLayerArgs,
-} from "./adapter/quadratic_layer.ts";
-export { QuadraticDense } from "./adapter/quadratic_dense.ts";
-export { QuadraticConv2D, QuadraticDepthwiseConv2D } from "./adapter/quadratic_conv.ts";
 export {
   type KernelContext,
   type KernelMethod,
@@ -80,8 +93,11 @@ export {
   type ConvKind,
   type GridPlan,
   padToPlan,
+  phasePadding,
+  planEdges,
   planGrid,
   type PrimaryGeometry,
+  unpadFromPlan,
 } from "./adapter/atrous.ts";
 export { type ConvGeometry, convGeometry, quadGeometry } from "./adapter/conv_geometry.ts";
 export { forwardFlops, trainingFlops } from "./adapter/flops.ts";
@@ -183,7 +199,20 @@ export {
   selectBackend,
   type SelectedBackend,
 } from "./plugins/backend_select.ts";
-export type { TaskContext, TaskDefinition, TaskOption, TaskResult } from "./plugins/task.ts";
+export {
+  checkTaskConfig,
+  coerceOption,
+  type ConfigOf,
+  kebab,
+  type OptionValue,
+  type TaskContext,
+  type TaskDefinition,
+  type TaskOption,
+  taskOptions,
+  type TaskOptionType,
+  type TaskResult,
+  type ValueOfOption,
+} from "./plugins/task.ts";
 export type { BackboneBuildOptions, BackbonePlugin, PretrainedConfig } from "./plugins/backbone.ts";
 export type {
   ClassHierarchy,

@@ -31,7 +31,7 @@ Deno.test("core: no module runs a top-level await or re-exports with export *", 
 
 Deno.test("core: the public API is the deliberate list (internal helpers stay inside)", () => {
   const names = Object.keys(core);
-  for (const inner of ["kaimingBound", "planAxis", "contentHash", "removeStale", "rebuildModel"]) {
+  for (const inner of ["effectiveSize", "planAxis", "contentHash", "removeStale", "rebuildModel"]) {
     assert.ok(!names.includes(inner), `${inner} is internal`);
   }
   for (const pub of ["adapt", "tf", "register", "lookup", "Registry", "RunRecord", "runTraining"]) {

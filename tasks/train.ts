@@ -63,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     const config = resolveConfig(args, task, fileConfig);
     const quiet = config.quiet === true;
     const log = (line: string) => quiet || console.error(line);
-    const backend = await selectBackend(config.backend as string, { quiet, log, training: true });
+    const backend = await selectBackend(config.backend, { quiet, log, training: true });
     if (backend.name === "cpu" && !config.quick && !config.resume) {
       log(
         "note: tfjs' pure-JavaScript cpu backend is far slower than blas (deno task bench: a training " +
@@ -80,11 +80,11 @@ export async function main(args: string[]): Promise<number> {
     try {
       const result = await task.run({
         config,
-        runsDir: config.runsDir as string,
+        runsDir: config.runsDir,
         backend,
         progress: new Progress({ quiet }),
         quiet,
-        resume: config.resume as string | undefined,
+        resume: config.resume,
         signal,
         log,
       });

@@ -19,10 +19,7 @@ import { type AdapterLayer, isAdapterLayer } from "./adapter_method.ts";
 import { selectModules, selectTargets } from "./targets.ts";
 import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
 import { weightsFingerprint } from "../io/fingerprint.ts";
-import "./quadratic_dense.ts";
-import "./quadratic_conv.ts";
-import "./kernel_method.ts";
-import "./backprop.ts";
+import "./quadratic_layer.ts";
 
 /** What {@link adapt} records in the adapted model's user-defined metadata. */
 export interface AdapterMetadata {
@@ -79,14 +76,10 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
       base,
       rank: cfg.rank,
       alpha: cfg.alpha,
-      kernel: cfg.kernel,
-      kernelOptions: cfg.kernelOptions,
-      quadKernelSize: cfg.quadKernelSize,
-      dilation: cfg.dilation,
+      ...Object.fromEntries(method.accepts.map((k) => [k, cfg[k]])), // the method's own options
       trainPrimary: cfg.trainPrimary || modules.has(name),
       quadEnabled: true,
       seed: cfg.seed * 100_003 + index,
-      backprop: cfg.backprop,
     };
   });
 

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { adapt, adapterLayers, adapterMetadata } from "./adapt.ts";
 import { TargetError, UnsupportedLayerError } from "../errors.ts";
-import type { QuadraticLayer } from "./quadratic_layer.ts";
+import { quadraticTerms } from "../testing/terms.ts";
+import type { QuadraticTerm } from "./quadratic_layer.ts";
 import {
   mobileNetV2Shaped,
   randomizeWeights,
@@ -39,13 +40,14 @@ for (const [name, build] of Object.entries(builders)) {
 Deno.test("adapt(): P is zero, U and V are not; the base's weights are carried", () => {
   const base = randomizeWeights(mobileNetV2Shaped(), 2);
   const adapted = adapt(base, { rank: 2 });
-  for (const layer of adapterLayers(adapted) as QuadraticLayer[]) {
-    assert.equal(tf.max(tf.abs(layer.quadP.read())).dataSync()[0], 0, `${layer.name} P`);
-    assert.ok(tf.min(tf.abs(layer.quadU.read())).dataSync()[0] >= 0);
-    assert.ok(tf.max(tf.abs(layer.quadU.read())).dataSync()[0] > 0, `${layer.name} U`);
-    assert.ok(maxAbsDiff(layer.quadU.read(), layer.quadV.read()) > 0, `${layer.name} U != V`);
-    const orig = base.getLayer(layer.name).getWeights();
-    layer.primaryWeights().forEach((w, i) => assert.equal(maxAbsDiff(w.read(), orig[i]), 0));
+  for (const t of quadraticTerms(adapted)) {
+    const name = t.layer.name;
+    assert.equal(tf.max(tf.abs(t.p.read())).dataSync()[0], 0, `${name} P`);
+    assert.ok(tf.min(tf.abs(t.u.read())).dataSync()[0] >= 0);
+    assert.ok(tf.max(tf.abs(t.u.read())).dataSync()[0] > 0, `${name} U`);
+    assert.ok(maxAbsDiff(t.u.read(), t.v.read()) > 0, `${name} U != V`);
+    const orig = base.getLayer(name).getWeights();
+    t.layer.primaryWeights().forEach((w, i) => assert.equal(maxAbsDiff(w.read(), orig[i]), 0));
   }
 });
 
@@ -69,13 +71,16 @@ Deno.test("adapt(): exactly U, V, P and modulesToSave are trainable", () => {
 
 Deno.test("adapt(): quadKernelSize/dilation defaults match the primary receptive field", () => {
   const adapted = adapt(sequentialCnn(), { rank: 2 });
-  const quad = (n: string) => (adapted.getLayer(n) as unknown as { quad: unknown }).quad;
+  const quad = (n: string, m = adapted) => {
+    const s = adapterLayers(m).find((l) => l.name === n)!.delta.summary();
+    return { size: s.quadKernelSize, dilation: s.dilation };
+  };
   assert.deepEqual(quad("conv1"), { size: [3, 3], dilation: [2, 2] }); // 5×5
   assert.deepEqual(quad("conv2"), { size: [3, 3], dilation: [2, 2] }); // 3×3 dilation 2
   assert.deepEqual(quad("conv3"), { size: [3, 3], dilation: [3, 3] }); // 7×7
   assert.deepEqual(quad("conv4"), { size: [2, 2], dilation: [1, 1] }); // 2×2
   const custom = adapt(sequentialCnn(), { rank: 2, targets: ["conv3"], quadKernelSize: 5 });
-  assert.deepEqual((custom.getLayer("conv3") as unknown as { quad: unknown }).quad, {
+  assert.deepEqual(quad("conv3", custom), {
     size: [5, 5],
     dilation: [2, 2],
   });
@@ -148,7 +153,8 @@ Deno.test("adapt(): an optimizer step changes the output, lowers the loss, leave
   const l1 = loss().dataSync()[0];
   assert.ok(l1 < l0, `loss ${l0} -> ${l1}`);
   assert.ok(maxAbsDiff(adapted.predict(x) as tf.Tensor, y0) > 1e-4);
-  const p = (adapted.getLayer("b1_conv1") as QuadraticLayer).quadP.read();
+  const p = (adapterLayers(adapted).find((l) => l.name === "b1_conv1")!.delta as QuadraticTerm).p
+    .read();
   assert.ok(tf.max(tf.abs(p)).dataSync()[0] > 0, "P moved off zero");
   base.getWeights().forEach((w, i) =>
     assert.equal(maxAbsDiff(w, before[i]), 0, `base weight ${i}`)

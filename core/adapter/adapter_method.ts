@@ -1,60 +1,65 @@
 /**
- * Adapter methods: which adapted layer class replaces which base layer class.
- * `quadratic` (QuadraNet V2) is built in; other methods (e.g. LoRA, as a
- * first-order baseline) register as kind `"method"` and reuse {@link adapt}.
- *
- * An adapted layer class takes {@link QuadraticLayerArgs}-shaped arguments
- * (`base`, `rank`, `alpha`, ...) and implements {@link AdapterLayer}.
+ * The adapter-method protocol, in the spirit of PEFT's tuner layers: an
+ * {@link AdaptedLayer} holds the frozen primary op of the original layer
+ * (`lin(x)`), and a method (kind `"method"`) creates, per layer, an
+ * {@link AdapterDelta} that owns the adapter's weights, computes the term
+ * added to `lin(x)`, merges it into linear weights or says why it cannot,
+ * summarises itself and serialises its options. `quadratic` (QuadraNet V2) is
+ * built in; LoRA (`@quadranet/lora`) is a peer plugin.
  *
  * @example
  * ```ts
  * import { lookup } from "@quadranet/core";
- * lookup("method", "quadratic").layers.Dense; // "QuadraticDense"
+ * const quadratic = lookup("method", "quadratic");
+ * console.log(quadratic.layers.Dense, quadratic.accepts); // "QuadraticDense", ["kernel", ...]
  * ```
  * @module
  */
 import type { tf } from "../tf.ts";
+import type { AdaptedLayer } from "./adapted_layer.ts";
+import type { AdapterOptionName } from "./options.ts";
 
-/** What {@link adapt} and the adapter operations need from an adapted layer. */
-export interface AdapterLayer extends tf.layers.Layer {
-  readonly base: { className: string; config: Record<string, unknown> };
-  readonly rank: number;
-  /** Whether the adapter's term is added. */
-  quadEnabled: boolean;
-  adapterWeights(): tf.LayerVariable[];
-  primaryWeights(): tf.LayerVariable[];
-  setPrimaryWeights(weights: tf.Tensor[]): void;
-  extraFlops(): number | null;
+/** The adapter's part of one adapted layer (created by {@link AdapterMethod.create}). */
+export interface AdapterDelta {
+  /** Adds the adapter's weights to the layer (after the primary's; `inputChannels` = d_in or c_in). */
+  build(inputChannels: number): void;
+  /** The term added to the primary output `lin(x)` (before the activation). */
+  forward(x: tf.Tensor, training: boolean): tf.Tensor;
+  /** Everything the adapter adds (trained, saved with the adapter). */
+  weights(): tf.LayerVariable[];
   /**
-   * Primary weights with the adapter folded in, for linear adapters (LoRA:
-   * `W + s·A·B`); absent when the adapter cannot be merged.
+   * The primary weights with the adapter folded in (`W + s·A·B` for LoRA); absent when
+   * the term is not linear in `x`, with {@link AdapterDelta.mergeRefusal} saying why.
    */
-  mergedPrimaryWeights?(): tf.Tensor[];
+  merge?(): tf.Tensor[];
+  /** Why {@link AdapterDelta.merge} is absent. */
+  readonly mergeRefusal?: string;
+  /** Inference FLOPs per example the term adds (null if the spatial size is unknown). */
+  extraFlops(): number | null;
+  /** What `adapterSummary` shows besides rank and parameters. */
+  summary(): { kernel?: string; quadKernelSize?: [number, number]; dilation?: [number, number] };
+  /** The method's options, stored in the layer config (read back by `create`). */
+  config(): tf.serialization.ConfigDict;
 }
 
-/** Maps base layer class names to the adapted layer class names of a method. */
+/** An adapter method (kind `"method"`). */
 export interface AdapterMethod {
+  /** Registry name (`method` in the adapter config). */
   readonly name: string;
-  /** Base class name → adapted class name (registered with tfjs serialization). */
+  /** Base layer class → adapted layer class name (registered with tfjs serialization). */
   readonly layers: Readonly<Record<string, string>>;
-  /** Whether a rebuilt model may merge the adapter into linear weights. */
-  readonly mergeable: boolean;
+  /** The method-specific adapter options it uses; setting any other is an error naming both. */
+  readonly accepts: readonly AdapterOptionName[];
+  /** Creates the delta of one layer from its config (`options` holds the accepted keys). */
+  create(layer: AdaptedLayer, options: Readonly<Record<string, unknown>>): AdapterDelta;
 }
 
-/** QuadraNet V2's quadratic adapter. */
-export const quadraticMethod: AdapterMethod = {
-  name: "quadratic",
-  layers: {
-    Dense: "QuadraticDense",
-    Conv2D: "QuadraticConv2D",
-    DepthwiseConv2D: "QuadraticDepthwiseConv2D",
-  },
-  mergeable: false,
-};
+/** An adapted layer (of any method): the base layer with its delta. */
+export type AdapterLayer = AdaptedLayer;
 
 /** Whether a layer is an adapted layer (of any method). */
-export function isAdapterLayer(layer: tf.layers.Layer): layer is AdapterLayer {
-  const l = layer as Partial<AdapterLayer>;
+export function isAdapterLayer(layer: tf.layers.Layer): layer is AdaptedLayer {
+  const l = layer as Partial<AdaptedLayer>;
   return typeof l.adapterWeights === "function" && typeof l.setPrimaryWeights === "function" &&
-    l.base !== undefined;
+    l.base !== undefined && l.delta !== undefined;
 }

@@ -15,7 +15,6 @@ import { tf } from "../tf.ts";
 import { MergeUnsupportedError } from "../errors.ts";
 import { adapterLayers, adapterMetadata } from "./adapt.ts";
 import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
-import type { AdapterLayer } from "./adapter_method.ts";
 
 /** One adapted layer in {@link AdapterSummary}. */
 export interface AdaptedLayerSummary {
@@ -49,17 +48,14 @@ function count(vars: tf.LayerVariable[]): number {
 /** Adapted layers, trainable vs total parameters, extra FLOPs per example. */
 export function adapterSummary(model: tf.LayersModel): AdapterSummary {
   const layers = adapterLayers(model).map((l): AdaptedLayerSummary => {
-    const q = l as AdapterLayer & {
-      kernelName?: string;
-      quad?: { size: [number, number]; dilation: [number, number] };
-    };
+    const s = l.delta.summary();
     return {
       name: l.name,
       className: l.getClassName(),
       baseClassName: l.base.className,
       rank: l.rank,
-      kernel: q.kernelName ?? "",
-      ...(q.quad ? { quadKernelSize: q.quad.size, dilation: q.quad.dilation } : {}),
+      kernel: s.kernel ?? "",
+      ...(s.quadKernelSize ? { quadKernelSize: s.quadKernelSize, dilation: s.dilation } : {}),
       adapterParams: count(l.adapterWeights()),
       extraFlops: l.extraFlops(),
     };
@@ -163,21 +159,19 @@ export function unload(model: tf.LayersModel): tf.LayersModel {
  */
 export function merge(model: tf.LayersModel): tf.LayersModel {
   const layers = adapterLayers(model);
-  const blocking = layers.filter((l) => typeof l.mergedPrimaryWeights !== "function");
+  const blocking = layers.filter((l) => !l.delta.merge);
   if (blocking.length > 0) {
     const method = adapterMetadata(model)?.config.method ?? "quadratic";
+    const why = blocking[0].delta.mergeRefusal ?? "the method has no merge";
     throw new MergeUnsupportedError(
-      `Cannot merge the ${blocking.length} ${method} adapter layer(s) into linear weights: the quadratic term ` +
-        `s·P·k(Ux, Vx) is a function of x of degree 2, and no linear W' gives W'x = Wx + s·P·k(Ux, Vx). ` +
+      `Cannot merge the ${blocking.length} ${method} adapter layer(s) into linear weights: ${why}. ` +
         `Keep the adapted model for inference (adapterSummary() reports its extra FLOPs), or use ` +
-        `unload() for the first-order model without the quadratic terms.`,
+        `unload() for the first-order model without the adapter terms.`,
     );
   }
   const plain = unload(model);
   for (const l of layers) {
-    const merged = l.quadEnabled
-      ? l.mergedPrimaryWeights!()
-      : l.primaryWeights().map((w) => w.read());
+    const merged = l.quadEnabled ? l.delta.merge!() : l.primaryWeights().map((w) => w.read());
     plain.getLayer(l.name).setWeights(merged);
     if (l.quadEnabled) tf.dispose(merged);
   }

@@ -10,15 +10,15 @@ import {
   unload,
 } from "./adapter_ops.ts";
 import { MergeUnsupportedError } from "../errors.ts";
-import type { QuadraticLayer } from "./quadratic_layer.ts";
+import { quadraticTerms } from "../testing/terms.ts";
 import { mobileNetV2Shaped, randomizeWeights } from "../testing/models.ts";
 import { maxAbsDiff } from "../testing/assert_close.ts";
 
 function trained(): { base: tf.LayersModel; adapted: tf.LayersModel; x: tf.Tensor } {
   const base = randomizeWeights(mobileNetV2Shaped(), 21);
   const adapted = adapt(base, { rank: 2 });
-  for (const l of adapterLayers(adapted) as QuadraticLayer[]) {
-    l.quadP.write(tf.randomNormal(l.quadP.shape as number[], 0, 0.5, "float32", 3));
+  for (const t of quadraticTerms(adapted)) {
+    t.p.write(tf.randomNormal(t.p.shape as number[], 0, 0.5, "float32", 3));
   }
   return { base, adapted, x: tf.randomNormal([2, 16, 16, 3], 0, 1, "float32", 4) };
 }

@@ -90,16 +90,20 @@ export function planGrid(
   };
 }
 
+/**
+ * What {@link padToPlan} does per side (`[top, bottom, left, right]`): first
+ * `crop` rows/columns off, then `pad` zeros on.
+ */
+export function planEdges(plan: GridPlan): { crop: number[]; pad: number[] } {
+  const { h, w } = plan;
+  const sides = [h.before, h.after, w.before, w.after];
+  return { crop: sides.map((v) => Math.max(0, -v)), pad: sides.map((v) => Math.max(0, v)) };
+}
+
 /** Pads (or crops, where a plan is negative) `x` to exactly the planned extent. */
 export function padToPlan(x: tf.Tensor4D, plan: GridPlan): tf.Tensor4D {
-  const { h, w } = plan;
   let y = x;
-  const crop = [
-    Math.max(0, -h.before),
-    Math.max(0, -h.after),
-    Math.max(0, -w.before),
-    Math.max(0, -w.after),
-  ];
+  const { crop, pad } = planEdges(plan);
   if (crop.some((c) => c > 0)) {
     const [, H, W, C] = y.shape;
     y = tf.slice(y, [0, crop[0], crop[2], 0], [
@@ -109,12 +113,6 @@ export function padToPlan(x: tf.Tensor4D, plan: GridPlan): tf.Tensor4D {
       C,
     ]);
   }
-  const pad = [
-    Math.max(0, h.before),
-    Math.max(0, h.after),
-    Math.max(0, w.before),
-    Math.max(0, w.after),
-  ];
   if (pad.some((p) => p > 0)) {
     y = tf.pad(y, [[0, 0], [pad[0], pad[1]], [pad[2], pad[3]], [0, 0]]);
   }
@@ -144,14 +142,27 @@ function dilatedStride1(
   d: [number, number],
   out: [number, number],
 ): tf.Tensor4D {
-  const [, H, W] = x.shape;
-  const padH = (d[0] - (H % d[0])) % d[0];
-  const padW = (d[1] - (W % d[1])) % d[1];
-  const sb = tf.spaceToBatchND(x, d, [[0, padH], [0, padW]]) as tf.Tensor4D;
+  const sb = tf.spaceToBatchND(x, d, phasePadding(x, d)) as tf.Tensor4D;
   const ys = convValid(sb, f, kind, [1, 1]); // [B·dh·dw, mh-qh+1, mw-qw+1, C]
   const cropH = d[0] * ys.shape[1] - out[0];
   const cropW = d[1] * ys.shape[2] - out[1];
   return tf.batchToSpaceND(ys, d, [[0, cropH], [0, cropW]]) as tf.Tensor4D;
+}
+
+/** The end padding that makes `x`'s spatial size a multiple of dilation `d` (for space-to-batch). */
+export function phasePadding(x: tf.Tensor4D, d: [number, number]): [number, number][] {
+  const [, H, W] = x.shape;
+  return [[0, (d[0] - (H % d[0])) % d[0]], [0, (d[1] - (W % d[1])) % d[1]]];
+}
+
+/** The transpose of {@link padToPlan}: slices the padding off, zero-pads the cropped border back. */
+export function unpadFromPlan(g: tf.Tensor4D, plan: GridPlan): tf.Tensor4D {
+  const { crop, pad } = planEdges(plan);
+  const [, H, W] = g.shape;
+  const y = tf.slice(g, [0, pad[0], pad[2], 0], [-1, H - pad[0] - pad[1], W - pad[2] - pad[3], -1]);
+  return crop.some((c) => c > 0)
+    ? tf.pad(y, [[0, 0], [crop[0], crop[1]], [crop[2], crop[3]], [0, 0]])
+    : y;
 }
 
 // Keeps every s-th row and column (s_h·(o_h-1)+1 → o_h), with gradients:

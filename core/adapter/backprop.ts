@@ -9,23 +9,26 @@
  * ```ts
  * import { lookup } from "@quadranet/core";
  * const autodiff = lookup("backprop", "autodiff"); // a BackpropStrategy
+ * console.log(autodiff.name);
  * ```
  * @module
  */
 import type { tf } from "../tf.ts";
-import type { QuadraticLayer } from "./quadratic_layer.ts";
+import type { QuadraticTerm } from "./quadratic_layer.ts";
 
 /** Computes a layer's scaled quadratic term `s · P k(Ux, Vx)` for input `x`. */
 export interface BackpropStrategy {
+  /** Registry name (`backprop` in the adapter config). */
   readonly name: string;
-  quadraticTerm(layer: QuadraticLayer, x: tf.Tensor, training: boolean): tf.Tensor;
+  /** The term of `term`'s layer for input `x`, with this strategy's gradient. */
+  quadraticTerm(term: QuadraticTerm, x: tf.Tensor, training: boolean): tf.Tensor;
 }
 
 /** Plain reverse-mode autodiff through the projections, kernel and `P`. */
 export const autodiff: BackpropStrategy = {
   name: "autodiff",
-  quadraticTerm(layer, x, training) {
-    const [u, v] = layer.project(x);
-    return layer.outProject(layer.kernelMethod.apply(u, v, layer.kernelContext(training)));
+  quadraticTerm(term, x, training) {
+    const [u, v] = term.project(x);
+    return term.outProject(term.kernelMethod.apply(u, v, term.kernelContext(training)));
   },
 };

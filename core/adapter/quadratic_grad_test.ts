@@ -6,8 +6,8 @@
 // Tolerance: |fd − grad| <= 2e-3 · max(1, |grad|).
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
-import { adapt, adapterLayers } from "./adapt.ts";
-import type { QuadraticLayer } from "./quadratic_layer.ts";
+import { adapt } from "./adapt.ts";
+import { quadraticTerms } from "../testing/terms.ts";
 
 const L = tf.layers;
 const EPS = 1e-2;
@@ -77,15 +77,15 @@ function checkGrad(
 for (const [label, base] of models()) {
   Deno.test(`quadratic term gradients match central finite differences: ${label}`, () => {
     const adapted = adapt(base, { rank: 2, alpha: 3 });
-    const layer = adapterLayers(adapted)[0] as QuadraticLayer;
-    layer.quadP.write(tf.randomNormal(layer.quadP.shape as number[], 0, 1, "float32", 1));
+    const term = quadraticTerms(adapted)[0];
+    term.p.write(tf.randomNormal(term.p.shape as number[], 0, 1, "float32", 1));
     const shape = [2, ...(base.inputs[0].shape.slice(1) as number[])];
     const x = tf.variable(tf.randomNormal(shape, 0, 1, "float32", 2));
     const outShape = adapted.predict(x) as tf.Tensor;
     const r = tf.randomNormal(outShape.shape, 0, 1, "float32", 3);
     const loss = () => tf.sum(tf.mul(adapted.apply(x) as tf.Tensor, r)) as tf.Scalar;
     const idxs = [0, 1, 5, 11, 17, 29];
-    for (const w of [layer.quadU, layer.quadV, layer.quadP]) {
+    for (const w of [term.u, term.v, term.p]) {
       checkGrad(`${label} ${w.originalName}`, loss, w.read() as tf.Variable, idxs);
     }
     checkGrad(`${label} x`, loss, x, idxs);

@@ -1,268 +1,210 @@
 /**
- * The shared part of the quadratic layers: `y = act(lin(x) + s · P k(Ux, Vx))`
- * (METHOD.md §2). Subclasses supply the three layer forms — Dense, Conv2D,
- * DepthwiseConv2D — by defining the primary op, the projections and `P`.
+ * QuadraNet V2's quadratic adapter (METHOD.md §2), as adapter method
+ * `"quadratic"`. How an adapted layer computes
  *
- * A layer's config nests the original layer's config as `base`, so
- * {@link unload} can rebuild the first-order layer exactly.
+ *     y = act( lin(x) + s · P k(Ux, Vx) ),   s = alpha / rank,  P = 0 at init
  *
+ * - `act`, `lin(x)`: the original layer's activation and frozen primary op,
+ *   kept by the base layer — `adapted_layer.ts` ({@link AdaptedLayer.primary}).
+ * - `Ux`, `Vx`: the projections — {@link QuadraticTerm.project}; a matmul for
+ *   Dense, an atrous conv aligned with the primary's output grid for convs —
+ *   `projections.ts` (`ConvProjection`) on `atrous.ts`, with the U/V kernel
+ *   size and dilation chosen in `conv_geometry.ts`.
+ * - `k(u, v)`: the kernel method (`u ⊙ v` built in; others are plugins) —
+ *   `kernel_method.ts`.
+ * - `s · P ·`: the output projection — {@link QuadraticTerm.outProjectWith}
+ *   (`projections.ts` for depthwise).
+ * - how its gradient is taken: the backprop strategy — `backprop.ts`
+ *   (`autodiff`; `recompute` in `@quadranet/memory-efficient`).
+ * - the weights: {@link QuadraticTerm.build} (U, V Kaiming-uniform, P zeros);
+ *   the cost: {@link QuadraticTerm.extraFlops}.
+ *
+ * A quadratic term has degree 2 in `x`, so it cannot be merged into linear
+ * weights: the delta has no `merge` and says why.
+ *
+ * @example
+ * ```ts
+ * import { adapt, adapterLayers, type QuadraticTerm, tf } from "@quadranet/core";
+ * const base = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+ * const term = adapterLayers(adapt(base, { rank: 2 }))[0].delta as QuadraticTerm;
+ * console.log(term.p.shape); // [2, 3]: P, zeros at init
+ * ```
  * @module
  */
-import { tf } from "../tf.ts";
-import { checkAlpha, checkRank, positivePair } from "./config.ts";
 import { lookup } from "../plugins/default_registry.ts";
-import { fromClassConfig } from "./topology.ts";
+import { tf } from "../tf.ts";
+import { type AdaptedLayer, kaimingBound, registerAdaptedLayer } from "./adapted_layer.ts";
+import type { AdapterDelta, AdapterMethod } from "./adapter_method.ts";
+import { quadGeometry } from "./conv_geometry.ts";
 import type { KernelContext, KernelMethod, KernelOptions } from "./kernel_method.ts";
+import { positivePair } from "./options.ts";
+import { ConvProjection, denseLastAxis, depthwiseOutProject } from "./projections.ts";
 
-type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
-type Shape = (number | null)[];
+const pairOrNull = (field: string, v: unknown): [number, number] | null =>
+  v === undefined || v === null ? null : positivePair(field, v);
 
-/** The serialized original layer: `{ className, config }`. */
-export interface BaseLayerSpec {
-  className: string;
-  config: Record<string, unknown>;
-}
-
-/** Constructor arguments (and serialized config) of a quadratic layer. */
-export interface QuadraticLayerArgs extends LayerArgs {
-  base: BaseLayerSpec;
-  rank: number;
-  alpha: number;
-  kernel: string;
-  kernelOptions?: KernelOptions;
-  /** U/V kernel size `[h, w]` (convs only; null: matched to the primary). */
-  quadKernelSize?: [number, number] | null;
-  /** U/V dilation `[h, w]` (convs only; null: matched to the primary). */
-  dilation?: [number, number] | null;
-  trainPrimary?: boolean;
-  quadEnabled?: boolean;
-  seed?: number;
-  backprop?: string;
-}
-
-/** Kaiming-uniform bound with a = √5 (LoRA's A): `1 / √fanIn`. */
-export function kaimingBound(fanIn: number): number {
-  return 1 / Math.sqrt(fanIn);
-}
-
-/** Base class of {@link QuadraticDense}, {@link QuadraticConv2D}, {@link QuadraticDepthwiseConv2D}. */
-export abstract class QuadraticLayer extends tf.layers.Layer {
-  /** Which of the three layer forms this is. */
-  abstract readonly form: "dense" | "conv2d" | "depthwise";
-  readonly base: BaseLayerSpec;
-  readonly rank: number;
-  readonly alpha: number;
-  readonly kernelName: string;
+/** The quadratic term `s · P k(Ux, Vx)` of one adapted layer. */
+export class QuadraticTerm implements AdapterDelta {
+  /** The layer it belongs to. */
+  readonly layer: AdaptedLayer;
+  /** The kernel method and its resolved options. */
   readonly kernelMethod: KernelMethod;
+  readonly kernelName: string;
   readonly kernelOptions: KernelOptions;
+  /** The backprop strategy's name. */
+  readonly backpropName: string;
+  /** The conv projection of U and V (null for Dense). */
+  readonly projection: ConvProjection | null;
   /** The kernel's own weights in this layer (e.g. rbf's BatchNorm), by name. */
   kernelWeights: Record<string, tf.LayerVariable> = {};
-  readonly backpropName: string;
-  readonly trainPrimary: boolean;
-  readonly seed: number;
-  /** Whether the quadratic term is added (see `disableAdapters`). */
-  quadEnabled: boolean;
-  protected readonly quadKernelSizeArg: [number, number] | null;
-  protected readonly dilationArg: [number, number] | null;
-  private readonly activationLayer: tf.layers.Layer | null;
-  private readonly baseLayer: tf.layers.Layer;
-
-  /** Primary (pre-trained) kernel and bias. */
-  primaryKernel!: tf.LayerVariable;
-  primaryBias: tf.LayerVariable | null = null;
   /** The projections U, V and the output projection P. */
-  quadU!: tf.LayerVariable;
-  quadV!: tf.LayerVariable;
-  quadP!: tf.LayerVariable;
+  u!: tf.LayerVariable;
+  v!: tf.LayerVariable;
+  p!: tf.LayerVariable;
+  readonly mergeRefusal =
+    "the quadratic term s·P·k(Ux, Vx) is a function of x of degree 2, and no linear W' gives " +
+    "W'x = Wx + s·P·k(Ux, Vx)";
+  readonly #sizeArg: [number, number] | null;
+  readonly #dilationArg: [number, number] | null;
 
-  constructor(args: QuadraticLayerArgs) {
-    super(args);
-    this.base = args.base;
-    this.rank = checkRank(args.rank);
-    this.alpha = checkAlpha(args.alpha);
-    this.kernelName = args.kernel;
-    this.kernelMethod = lookup("kernel", args.kernel);
-    const opts = args.kernelOptions ?? {};
+  /** @param layer the adapted layer @param o its config: kernel, kernelOptions, quadKernelSize, dilation, backprop */
+  constructor(layer: AdaptedLayer, o: Readonly<Record<string, unknown>>) {
+    this.layer = layer;
+    this.kernelName = (o.kernel as string | undefined) ?? "quadratic";
+    this.kernelMethod = lookup("kernel", this.kernelName);
+    const opts = (o.kernelOptions as KernelOptions | undefined) ?? {};
     this.kernelOptions = this.kernelMethod.resolveOptions
       ? this.kernelMethod.resolveOptions(opts)
       : opts;
-    this.backpropName = args.backprop ?? "autodiff";
+    this.backpropName = (o.backprop as string | undefined) ?? "autodiff";
     lookup("backprop", this.backpropName);
-    this.trainPrimary = args.trainPrimary ?? false;
-    this.quadEnabled = args.quadEnabled ?? true;
-    this.seed = args.seed ?? 0;
-    this.quadKernelSizeArg = args.quadKernelSize
-      ? positivePair("quadKernelSize", args.quadKernelSize)
-      : null;
-    this.dilationArg = args.dilation ? positivePair("dilation", args.dilation) : null;
-    const act = this.baseConfig.activation as string | undefined;
-    this.activationLayer = act && act !== "linear"
-      ? tf.layers.activation({ activation: act as "relu" })
-      : null;
-    // An unbuilt instance of the original layer, only for output shapes.
-    this.baseLayer = fromClassConfig<tf.layers.Layer>(this.base.className, {
-      ...this.base.config,
-      name: `${this.name}__base`,
-    } as tf.serialization.ConfigDict);
-  }
-
-  /** The original layer's config. */
-  get baseConfig(): Record<string, unknown> {
-    return this.base.config;
+    this.#sizeArg = pairOrNull("quadKernelSize", o.quadKernelSize);
+    this.#dilationArg = pairOrNull("dilation", o.dilation);
+    const g = layer.geometry;
+    if (g) {
+      const q = quadGeometry(g.extent, this.#sizeArg, this.#dilationArg);
+      const kind = layer.form === "depthwise" ? "depthwise" : "conv";
+      this.projection = new ConvProjection(g, kind, q.size, q.dilation);
+    } else {
+      this.projection = null;
+    }
   }
 
   /** The scale `s = alpha / rank`. */
   get scale(): number {
-    return this.alpha / this.rank;
+    return this.layer.scale;
   }
 
-  /** The primary (pre-trained, first-order) op without activation. */
-  abstract primary(x: tf.Tensor): tf.Tensor;
-  /** One projection of `x` with weights `w` (U or V), on the primary's output grid. */
-  abstract projectWith(x: tf.Tensor, w: tf.Tensor): tf.Tensor;
-  /** `s · P k` for the kernel output `k` and output projection `p`. */
-  abstract outProjectWith(k: tf.Tensor, p: tf.Tensor): tf.Tensor;
+  /** Kernel channels: r, or c·r for depthwise (r per channel). */
+  get kernelChannels(): number {
+    const r = this.layer.rank;
+    return this.layer.form === "depthwise" ? this.layer.inputChannels * r : r;
+  }
 
-  /** `[Ux, Vx]`. */
+  build(c: number): void {
+    const l = this.layer, r = l.rank;
+    const [qh, qw] = this.projection?.size ?? [1, 1];
+    const uvShape = this.projection ? [qh, qw, c, r] : [c, r];
+    const fanIn = l.form === "dense" ? c : l.form === "conv2d" ? qh * qw * c : qh * qw;
+    const pShape = l.form === "depthwise" ? [c, r, l.depthMultiplier] : [r, l.outputChannels];
+    const b = kaimingBound(fanIn);
+    const init = (seed: number) => tf.initializers.randomUniform({ minval: -b, maxval: b, seed });
+    this.u = l.addAdapterWeight("quad_u", uvShape, init(l.seed * 2 + 1));
+    this.v = l.addAdapterWeight("quad_v", uvShape, init(l.seed * 2 + 2));
+    this.p = l.addAdapterWeight("quad_p", pShape, tf.initializers.zeros());
+    for (const spec of this.kernelMethod.weights?.(this.kernelChannels, this.kernelOptions) ?? []) {
+      const init = spec.init === "zeros"
+        ? tf.initializers.zeros()
+        : spec.init === "ones"
+        ? tf.initializers.ones()
+        : tf.initializers.identity({});
+      this.kernelWeights[spec.name] = l.addAdapterWeight(
+        `kernel_${spec.name}`,
+        spec.shape,
+        init,
+        spec.trainable,
+      );
+    }
+  }
+
+  /** One projection of `x` with weights `w` (U or V), on the primary's output grid. */
+  projectWith(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+    return this.projection ? this.projection.apply(x, w) : denseLastAxis(x, w);
+  }
+
+  /** `[Ux, Vx]` (a conv input is padded once for both). */
   project(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    return [this.projectWith(x, this.quadU.read()), this.projectWith(x, this.quadV.read())];
+    if (!this.projection) return [denseLastAxis(x, this.u.read()), denseLastAxis(x, this.v.read())];
+    const [u, v] = this.projection.applyMany(x, [this.u.read(), this.v.read()]);
+    return [u, v];
+  }
+
+  /** `s · P k` for the kernel output `k` and output projection `p`. */
+  outProjectWith(k: tf.Tensor, p: tf.Tensor): tf.Tensor {
+    const sp = tf.mul(p, this.scale);
+    return this.layer.form === "depthwise" ? depthwiseOutProject(k, sp) : denseLastAxis(k, sp);
   }
 
   /** `s · P k` with this layer's P. */
   outProject(k: tf.Tensor): tf.Tensor {
-    return this.outProjectWith(k, this.quadP.read());
+    return this.outProjectWith(k, this.p.read());
   }
 
   /** What the kernel method needs besides u and v. */
   kernelContext(training: boolean): KernelContext {
     return { weights: this.kernelWeights, options: this.kernelOptions, training };
   }
-  /** Extra FLOPs per example of the quadratic term (null if spatial size is unknown). */
-  abstract extraFlops(): number | null;
 
-  /**
-   * Whether the adapter has the second projection V. Adapter kinds with one
-   * projection (LoRA's `s·B·A x`) override this and {@link adapterTerm}.
-   */
-  protected get usesSecondProjection(): boolean {
-    return true;
+  /** `s · P k(Ux, Vx)` through the backprop strategy. */
+  forward(x: tf.Tensor, training: boolean): tf.Tensor {
+    return lookup("backprop", this.backpropName).quadraticTerm(this, x, training);
   }
 
-  /** The term added to the primary output: `s · P k(Ux, Vx)` via the backprop strategy. */
-  protected adapterTerm(x: tf.Tensor, training: boolean): tf.Tensor {
-    const strategy = lookup("backprop", this.backpropName);
-    return strategy.quadraticTerm(this, x, training);
+  weights(): tf.LayerVariable[] {
+    return [this.u, this.v, this.p, ...Object.values(this.kernelWeights)];
   }
 
-  /** U, V, P and the kernel's weights: everything the adapter adds. */
-  adapterWeights(): tf.LayerVariable[] {
-    const v = this.usesSecondProjection ? [this.quadV] : [];
-    return [this.quadU, ...v, this.quadP, ...Object.values(this.kernelWeights)];
+  extraFlops(): number | null {
+    const l = this.layer;
+    const positions = l.outputPositions();
+    if (positions == null) return null;
+    const [qh, qw] = this.projection?.size ?? [1, 1];
+    const kc = this.kernelChannels;
+    const outPerChannel = l.form === "depthwise" ? l.depthMultiplier : l.outputChannels;
+    const projections = 2 * 2 * qh * qw * l.inputChannels * l.rank; // U and V
+    const kernel = (this.kernelMethod.flopsPerElement ?? 1) * kc;
+    return positions * (projections + kernel + 2 * kc * outPerChannel + l.outputChannels);
   }
 
-  /** The primary kernel (and bias): the original layer's weights. */
-  primaryWeights(): tf.LayerVariable[] {
-    return this.primaryBias ? [this.primaryKernel, this.primaryBias] : [this.primaryKernel];
-  }
-
-  /** Sets the primary weights from the original layer's `getWeights()`. */
-  setPrimaryWeights(weights: tf.Tensor[]): void {
-    const vars = this.primaryWeights();
-    if (weights.length !== vars.length) {
-      throw new Error(
-        `Layer "${this.name}" expects ${vars.length} primary weights, got ${weights.length}`,
-      );
-    }
-    vars.forEach((v, i) => v.write(weights[i]));
-  }
-
-  /** Adds a primary weight (trainable only with `trainPrimary`). */
-  protected addPrimary(name: string, shape: number[]): tf.LayerVariable {
-    return this.addWeight(
-      name,
-      shape,
-      "float32",
-      tf.initializers.zeros(),
-      undefined,
-      this.trainPrimary,
-    );
-  }
-
-  /** Adds U and V (Kaiming-uniform, seeded), P (zeros) and the kernel's weights for `channels`. */
-  protected addAdapter(uvShape: number[], fanIn: number, pShape: number[], channels: number): void {
-    const b = kaimingBound(fanIn);
-    const init = (seed: number) => tf.initializers.randomUniform({ minval: -b, maxval: b, seed });
-    this.quadU = this.addWeight(
-      "quad_u",
-      uvShape,
-      "float32",
-      init(this.seed * 2 + 1),
-      undefined,
-      true,
-    );
-    if (this.usesSecondProjection) {
-      this.quadV = this.addWeight(
-        "quad_v",
-        uvShape,
-        "float32",
-        init(this.seed * 2 + 2),
-        undefined,
-        true,
-      );
-    }
-    this.quadP = this.addWeight(
-      "quad_p",
-      pShape,
-      "float32",
-      tf.initializers.zeros(),
-      undefined,
-      true,
-    );
-    for (const spec of this.kernelMethod.weights?.(channels, this.kernelOptions) ?? []) {
-      const init = spec.init === "zeros"
-        ? tf.initializers.zeros()
-        : spec.init === "ones"
-        ? tf.initializers.ones()
-        : tf.initializers.identity({});
-      this.kernelWeights[spec.name] = this.addWeight(
-        `kernel_${spec.name}`,
-        spec.shape,
-        "float32",
-        init,
-        undefined,
-        spec.trainable,
-      );
-    }
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    return this.baseLayer.computeOutputShape(inputShape);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown> = {}): tf.Tensor {
-    const training = kwargs.training === true;
-    return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      let y = this.primary(x);
-      if (this.quadEnabled) y = tf.add(y, this.adapterTerm(x, training));
-      return this.activationLayer ? this.activationLayer.apply(y) as tf.Tensor : y;
-    });
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
+  summary(): { kernel: string; quadKernelSize?: [number, number]; dilation?: [number, number] } {
+    const p = this.projection;
     return {
-      ...super.getConfig(),
-      base: this.base as unknown as tf.serialization.ConfigDictValue,
-      rank: this.rank,
-      alpha: this.alpha,
+      kernel: this.kernelName,
+      ...(p ? { quadKernelSize: p.size, dilation: p.dilation } : {}),
+    };
+  }
+
+  config(): tf.serialization.ConfigDict {
+    return {
       kernel: this.kernelName,
       kernelOptions: this.kernelOptions,
-      quadKernelSize: this.quadKernelSizeArg,
-      dilation: this.dilationArg,
-      trainPrimary: this.trainPrimary,
-      quadEnabled: this.quadEnabled,
-      seed: this.seed,
+      quadKernelSize: this.#sizeArg,
+      dilation: this.#dilationArg,
       backprop: this.backpropName,
     };
   }
 }
+
+/** QuadraNet V2's quadratic adapter. */
+export const quadraticMethod: AdapterMethod = {
+  name: "quadratic",
+  layers: {
+    Dense: "QuadraticDense",
+    Conv2D: "QuadraticConv2D",
+    DepthwiseConv2D: "QuadraticDepthwiseConv2D",
+  },
+  accepts: ["kernel", "kernelOptions", "quadKernelSize", "dilation", "backprop"],
+  create: (layer, options) => new QuadraticTerm(layer, options),
+};
+
+for (const cls of Object.values(quadraticMethod.layers)) registerAdaptedLayer(cls, "quadratic");

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tf } from "../tf.ts";
-import { adapt, adapterLayers } from "../adapter/adapt.ts";
+import { adapt } from "../adapter/adapt.ts";
 import { loadAdapter, readAdapterFile, saveAdapter } from "./adapter_io.ts";
 import { BaseMismatchError, CheckpointError } from "../errors.ts";
-import type { QuadraticLayer } from "../adapter/quadratic_layer.ts";
+import { quadraticTerms } from "../testing/terms.ts";
 import { mobileNetV2Shaped, randomizeWeights } from "../testing/models.ts";
 import { maxAbsDiff } from "../testing/assert_close.ts";
 
@@ -29,7 +29,7 @@ Deno.test("saveAdapter/loadAdapter: identical outputs; BN statistics and head sa
   assert.ok(!names.includes("stem/kernel"), "frozen primary weights are not in the adapter");
   const again = await loadAdapter(base, dir);
   assert.equal(maxAbsDiff(again.predict(x) as tf.Tensor, adapted.predict(x) as tf.Tensor), 0);
-  const p = (adapterLayers(again)[0] as QuadraticLayer).quadP.read();
+  const p = quadraticTerms(again)[0].p.read();
   assert.ok(tf.max(tf.abs(p)).dataSync()[0] > 0);
   await Deno.remove(dir, { recursive: true });
 });

@@ -5,15 +5,15 @@ import { tf } from "../tf.ts";
 import { adapt, adapterLayers, adapterMetadata } from "../adapter/adapt.ts";
 import { loadModel, saveModel } from "./model_io.ts";
 import { CheckpointError } from "../errors.ts";
-import type { QuadraticLayer } from "../adapter/quadratic_layer.ts";
+import { quadraticTerms } from "../testing/terms.ts";
 import { mobileNetV2Shaped, randomizeWeights, resnetShaped } from "../testing/models.ts";
 import { maxAbsDiff } from "../testing/assert_close.ts";
 
 Deno.test("saveModel/loadModel: an adapted model round-trips with identical outputs", async () => {
   const dir = await Deno.makeTempDir();
   const adapted = adapt(randomizeWeights(resnetShaped(), 1), { rank: 3, modulesToSave: ["head"] });
-  for (const l of adapterLayers(adapted) as QuadraticLayer[]) {
-    l.quadP.write(tf.randomNormal(l.quadP.shape as number[], 0, 0.5, "float32", 2));
+  for (const t of quadraticTerms(adapted)) {
+    t.p.write(tf.randomNormal(t.p.shape as number[], 0, 0.5, "float32", 2));
   }
   const x = tf.randomNormal([2, 16, 16, 3], 0, 1, "float32", 3);
   await saveModel(adapted, dir);

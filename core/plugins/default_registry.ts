@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { quadraticMethod } from "../adapter/adapter_method.ts";
+import { quadraticMethod } from "../adapter/quadratic_layer.ts";
 import { autodiff } from "../adapter/backprop.ts";
 import { quadraticKernel } from "../adapter/kernel_method.ts";
 import { cpuBackendPlugin } from "./backend_select.ts";

@@ -14,3 +14,4 @@
 export { assertClose, maxAbsDiff } from "./assert_close.ts";
 export { mobileNetV2Shaped, randomizeWeights, resnetShaped, sequentialCnn } from "./models.ts";
 export { tinyCnn, tinyData } from "./tiny_task.ts";
+export { quadraticTerms } from "./terms.ts";

@@ -17,23 +17,60 @@ import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic_write.ts";
 import { CheckpointError } from "../errors.ts";
 import { tf } from "../tf.ts";
+import type { Compute } from "../records/schema.ts";
+import type { EvalMetrics } from "./evaluate.ts";
+
+/** Where a resumed loop starts: the next batch to run. */
+export interface LoopPosition {
+  /** Index of the stage. */
+  stage: number;
+  /** Epoch within the stage (0-based; may equal the stage's epochs: the stage is done). */
+  epoch: number;
+  /** Batch within the epoch (may equal the batches per epoch: the epoch's training is done). */
+  batch: number;
+}
 
 /** Where the loop stands; everything but tensors. */
 export interface LoopState {
   /** Optimizer updates done over the whole run. */
   step: number;
-  /** Index of the current stage. */
-  stage: number;
-  /** Epoch within the stage (0-based). */
-  epoch: number;
-  /** Batches of this epoch already done. */
-  batch: number;
-  /** {@link Rng} state at the start of this epoch. */
+  /** The next batch to run. */
+  next: LoopPosition;
+  /** {@link Rng} state at the start of epoch `next.epoch` (it draws that epoch's order). */
   rng: number;
   /** Optimizer update count (AdamW bias correction). */
   optimizerT: number;
-  /** Anything else the caller keeps (best metrics, timers). */
-  extra: Record<string, unknown>;
+  /** Training examples seen. */
+  examples: number;
+  /** Best evaluation so far. */
+  best?: EvalMetrics;
+  /** Compute spent so far, as the run accounts it (see `runTraining`). */
+  compute?: Compute;
+}
+
+// Format 1 kept the position in stage/epoch/batch and the rest in `extra`.
+interface LoopStateV1 {
+  step: number;
+  stage: number;
+  epoch: number;
+  batch: number;
+  rng: number;
+  optimizerT: number;
+  extra: { best?: EvalMetrics; examples?: number; compute?: Compute };
+}
+
+function migrateState(formatVersion: number, state: LoopState | LoopStateV1): LoopState {
+  if (formatVersion >= 2) return state as LoopState;
+  const v1 = state as LoopStateV1;
+  return {
+    step: v1.step,
+    next: { stage: v1.stage, epoch: v1.epoch, batch: v1.batch },
+    rng: v1.rng,
+    optimizerT: v1.optimizerT,
+    examples: v1.extra.examples ?? 0,
+    best: v1.extra.best,
+    compute: v1.extra.compute,
+  };
 }
 
 interface TensorEntry {
@@ -44,8 +81,8 @@ interface TensorEntry {
 }
 
 interface Manifest {
-  formatVersion: 1;
-  state: LoopState;
+  formatVersion: 1 | 2;
+  state: LoopState | LoopStateV1;
   weights: TensorEntry[];
   slots: TensorEntry[];
   sha256: string;
@@ -97,7 +134,7 @@ export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2
   }
   const bytes = new Uint8Array(flat.buffer);
   const manifest: Manifest = {
-    formatVersion: 1,
+    formatVersion: 2,
     state: data.state,
     weights: w.entries,
     slots: s.entries,
@@ -148,5 +185,9 @@ export async function loadCheckpoint(path: string): Promise<CheckpointData> {
       e.name,
       tf.tensor(flat.slice(e.offset, e.offset + e.length), e.shape),
     ]));
-  return { weights: read(manifest.weights), slots: read(manifest.slots), state: manifest.state };
+  return {
+    weights: read(manifest.weights),
+    slots: read(manifest.slots),
+    state: migrateState(manifest.formatVersion, manifest.state),
+  };
 }

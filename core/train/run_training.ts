@@ -66,7 +66,7 @@ export async function runTraining(
     const ck = latestCheckpoint(record.checkpoints);
     if (ck) {
       resumeFrom = await loadCheckpoint(ck);
-      base = (resumeFrom.state.extra.compute as Compute | undefined) ?? base;
+      base = resumeFrom.state.compute ?? base;
       await record.truncate(resumeFrom.state.step);
     } else {
       await record.truncate(0);
@@ -82,7 +82,7 @@ export async function runTraining(
   const params = paramCounts(o);
   await record.update({ params, ...o.summaryExtra });
   const t0 = performance.now(), c0 = cpuSeconds();
-  let examples = (resumeFrom?.state.extra.examples as number | undefined) ?? 0;
+  let examples = resumeFrom?.state.examples ?? 0;
   const compute = (seen = examples): Compute => ({
     wallSeconds: base.wallSeconds + (performance.now() - t0) / 1000,
     cpuSeconds: base.cpuSeconds + cpuSeconds() - c0,
@@ -96,13 +96,13 @@ export async function runTraining(
       resumeFrom,
       hooks: {
         ...o.hooks,
-        extra: (seen) => ({ ...o.hooks?.extra?.(seen), compute: compute(seen) }),
+        compute,
         onLog: async (entry) => {
           await record.log(entry);
           await o.hooks?.onLog?.(entry);
         },
         onCheckpoint: async (path, state) => {
-          examples = (state.extra.examples as number) ?? examples;
+          examples = state.examples;
           await record.update({ compute: compute(), checkpoint: path });
           await o.hooks?.onCheckpoint?.(path, state);
         },

@@ -15,13 +15,18 @@
  * ```
  * @module
  */
-import { type CheckpointData, type LoopState, saveCheckpoint } from "./checkpoint.ts";
+import {
+  type CheckpointData,
+  type LoopPosition,
+  type LoopState,
+  saveCheckpoint,
+} from "./checkpoint.ts";
 import { CheckpointError, ConfigError, NonFiniteLossError } from "../errors.ts";
 import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
 import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
 import { checkGroups, type GroupedParam, type ParamGroup, paramGroups } from "./param_groups.ts";
 import type { Progress } from "./progress.ts";
-import type { MetricsLine } from "../records/schema.ts";
+import type { Compute, MetricsLine } from "../records/schema.ts";
 import { Rng } from "./rng.ts";
 import { checkSchedule, learningRate, type Schedule } from "./schedules.ts";
 import { tf } from "../tf.ts";
@@ -41,8 +46,8 @@ export interface LoopHooks {
   onLog?(entry: MetricsLine): void | Promise<void>;
   /** After a checkpoint is written. */
   onCheckpoint?(path: string, state: LoopState): void | Promise<void>;
-  /** Extra fields stored in each checkpoint's state (e.g. compute so far). */
-  extra?(examples: number): Record<string, unknown>;
+  /** Compute spent so far after `examples` examples, stored in each checkpoint. */
+  compute?(examples: number): Compute;
   /** Transforms a training batch (augmentation); `rng` is seeded per step, so resume is exact. */
   augment?(x: tf.Tensor, rng: Rng): tf.Tensor;
 }
@@ -179,12 +184,10 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   const opt = new Optimizer(o.optimizer);
   let state: LoopState = {
     step: 0,
-    stage: 0,
-    epoch: 0,
-    batch: 0,
+    next: { stage: 0, epoch: 0, batch: 0 },
     rng: new Rng(o.seed).state,
     optimizerT: 0,
-    extra: {},
+    examples: 0,
   };
   let lastCheckpoint: string | undefined;
   if (o.resumeFrom) {
@@ -192,18 +195,19 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     opt.restore(o.resumeFrom.slots, o.resumeFrom.state.optimizerT);
     state = structuredClone(o.resumeFrom.state);
   }
+  const start = state.next;
   const n = o.train.y.length;
   const perEpoch = Math.ceil(n / o.batchSize);
   const totalSteps = o.stages.reduce((a, s) => a + s.epochs * perEpoch, 0);
-  let best = state.extra.best as EvalMetrics | undefined;
   let final: EvalMetrics | undefined;
-  let examples = (state.extra.examples as number | undefined) ?? 0;
   let rate = 0;
 
-  const checkpoint = async () => {
+  // Saves the loop with `next` as the position a resume starts from.
+  const checkpoint = async (next: LoopPosition) => {
+    state.next = next;
     if (!o.checkpointDir) return;
     state.optimizerT = opt.t;
-    state.extra = { ...state.extra, best, examples, ...o.hooks?.extra?.(examples) };
+    state.compute = o.hooks?.compute?.(state.examples);
     const weights = Object.fromEntries(
       weightKeys(o.model).map((k, i) => [k, o.model.weights[i].read()]),
     );
@@ -212,32 +216,32 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   };
 
   try {
-    for (; state.stage < o.stages.length; state.stage++, state.epoch = 0) {
-      const stage = o.stages[state.stage];
+    for (let s = start.stage; s < o.stages.length; s++) {
+      const stage = o.stages[s];
       const params = setTrainable(all, stage.train);
       // Frozen normalisation runs in inference mode (moving statistics, no updates).
       const training = stage.train.includes("norm");
       const stageSteps = stage.epochs * perEpoch;
-      for (; state.epoch < stage.epochs; state.epoch++, state.batch = 0) {
+      for (let e = s === start.stage ? start.epoch : 0; e < stage.epochs; e++) {
         const rng = new Rng(0);
         rng.state = state.rng;
         const order = rng.permutation(n);
-        for (; state.batch < perEpoch; state.batch++) {
+        const firstBatch = s === start.stage && e === start.epoch ? start.batch : 0;
+        for (let b = firstBatch; b < perEpoch; b++) {
           const t0 = performance.now();
-          const idx = order.subarray(state.batch * o.batchSize, (state.batch + 1) * o.batchSize);
-          const stageStep = state.epoch * perEpoch + state.batch;
-          const lr = learningRate(stage.lr ?? o.lr, o.schedule, stageStep, stageSteps);
+          const idx = order.subarray(b * o.batchSize, (b + 1) * o.batchSize);
+          const lr = learningRate(stage.lr ?? o.lr, o.schedule, e * perEpoch + b, stageSteps);
           const loss = step(o, params, opt, idx, lr, training, state.step);
           if (!Number.isFinite(loss)) {
             throw new NonFiniteLossError(state.step + 1, lastCheckpoint, `loss = ${loss}`);
           }
           state.step++;
-          examples += idx.length;
+          state.examples += idx.length;
           const dt = (performance.now() - t0) / 1000;
           rate = rate === 0 ? idx.length / dt : 0.9 * rate + 0.1 * idx.length / dt;
           o.progress?.update({
             label: `${o.label ?? "train"} ${stage.name}`,
-            epoch: state.epoch + 1,
+            epoch: e + 1,
             epochs: stage.epochs,
             step: state.step,
             steps: totalSteps,
@@ -246,44 +250,37 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
             etaSec: (totalSteps - state.step) * o.batchSize / Math.max(rate, 1e-9),
           });
           if (o.logEvery && state.step % o.logEvery === 0) {
-            await o.hooks?.onLog?.({
-              step: state.step,
-              stage: stage.name,
-              epoch: state.epoch + 1,
-              loss,
-              lr,
-            });
+            await o.hooks?.onLog?.({ step: state.step, stage: stage.name, epoch: e + 1, loss, lr });
           }
+          const after = { stage: s, epoch: e, batch: b + 1 };
           if (o.signal?.interrupted) {
-            state.batch++;
-            await checkpoint();
+            await checkpoint(after);
             o.progress?.done();
-            return { status: "interrupted", best, steps: state.step, examples, state };
+            return {
+              status: "interrupted",
+              best: state.best,
+              steps: state.step,
+              examples: state.examples,
+              state,
+            };
           }
-          if (o.checkpointEvery && state.step % o.checkpointEvery === 0) {
-            state.batch++;
-            await checkpoint();
-            state.batch--;
-          }
+          if (o.checkpointEvery && state.step % o.checkpointEvery === 0) await checkpoint(after);
         }
-        state.rng = rng.state;
+        state.rng = rng.state; // the next epoch's order continues this stream
         if (o.eval) {
           final = evaluate(o.model, o.eval, 256);
-          if (!best || final.top1 > best.top1) best = final;
+          if (!state.best || final.top1 > state.best.top1) state.best = final;
           await o.hooks?.onLog?.({
             step: state.step,
             stage: stage.name,
-            epoch: state.epoch + 1,
+            epoch: e + 1,
             eval: true,
             top1: final.top1,
             top5: final.top5,
             evalLoss: final.loss,
           });
         }
-        state.epoch++;
-        state.batch = 0;
-        await checkpoint();
-        state.epoch--;
+        await checkpoint({ stage: s, epoch: e + 1, batch: 0 });
       }
     }
   } finally {
@@ -291,5 +288,12 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   }
   opt.dispose();
   if (o.eval && !final) final = evaluate(o.model, o.eval, 256);
-  return { status: "completed", final, best: best ?? final, steps: state.step, examples, state };
+  return {
+    status: "completed",
+    final,
+    best: state.best ?? final,
+    steps: state.step,
+    examples: state.examples,
+    state,
+  };
 }

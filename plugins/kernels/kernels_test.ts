@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  adapt,
-  adapterLayers,
-  ConfigError,
-  loadModel,
-  loadPlugins,
-  type QuadraticLayer,
-  saveModel,
-  tf,
-} from "@quadranet/core";
-import { mobileNetV2Shaped, randomizeWeights } from "@quadranet/core/testing";
+import { adapt, ConfigError, loadModel, loadPlugins, saveModel, tf } from "@quadranet/core";
+import { mobileNetV2Shaped, quadraticTerms, randomizeWeights } from "@quadranet/core/testing";
 import { maxAbsDiff } from "@quadranet/core/testing";
 import { gelu } from "./gelu.ts";
 import { polyKernel } from "./poly.ts";
@@ -53,7 +44,7 @@ Deno.test("poly kernel: values and partials by hand", () => {
 Deno.test("rbf kernel: BatchNorm statistics move in training; bad options fail naming them", async () => {
   const base = randomizeWeights(mobileNetV2Shaped(), 6);
   const adapted = adapt(base, { rank: 2, kernel: "rbf", targets: ["block1_dw"] });
-  const layer = adapterLayers(adapted)[0] as QuadraticLayer;
+  const layer = quadraticTerms(adapted)[0];
   assert.deepEqual(Object.keys(layer.kernelWeights).sort(), [
     "bn_beta",
     "bn_gamma",

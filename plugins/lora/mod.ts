@@ -1,24 +1,21 @@
 /**
  * LoRA, the first-order adapter baseline, as adapter method `"lora"` of
- * `adapt()`. Importing this module registers it.
+ * `adapt()`. Importing this module registers it (and its layer classes
+ * `LoraDense`, `LoraConv2D`).
  *
  * @example
  * ```ts
- * import { adapt } from "@quadranet/core";
+ * import { adapt, merge, tf } from "@quadranet/core";
  * import "@quadranet/lora";
- * const adapted = adapt(model, { method: "lora", rank: 8, modulesToSave: ["head"] });
+ * const base = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+ * const adapted = adapt(base, { method: "lora", rank: 2 });
+ * const plain = merge(adapted); // a first-order model computing the same
  * ```
  * @module
  */
-import { type AdapterMethod, register } from "@quadranet/core";
+import { register } from "@quadranet/core";
+import { loraMethod } from "./lora_method.ts";
 
-export { LoraConv2D, LoraDense } from "./lora_layers.ts";
-
-/** LoRA on Dense and Conv2D layers. */
-export const loraMethod: AdapterMethod = {
-  name: "lora",
-  layers: { Dense: "LoraDense", Conv2D: "LoraConv2D" },
-  mergeable: true,
-};
+export { LoraDelta, loraMethod } from "./lora_method.ts";
 
 register("method", loraMethod.name, loraMethod);

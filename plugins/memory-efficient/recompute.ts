@@ -23,13 +23,7 @@
  * ```
  * @module
  */
-import {
-  autodiff,
-  type BackpropStrategy,
-  type QuadraticLayer,
-  register,
-  tf,
-} from "@quadranet/core";
+import { autodiff, type BackpropStrategy, type QuadraticTerm, register, tf } from "@quadranet/core";
 import { outProjectionVjp, projectionVjp } from "./transposes.ts";
 
 const noticed = new Set<string>();
@@ -43,23 +37,23 @@ function fallbackNotice(kernel: string, why: string): void {
 /** The `recompute` strategy. */
 export const recompute: BackpropStrategy = {
   name: "recompute",
-  quadraticTerm(layer: QuadraticLayer, x: tf.Tensor, training: boolean): tf.Tensor {
-    const kernel = layer.kernelMethod;
+  quadraticTerm(term: QuadraticTerm, x: tf.Tensor, training: boolean): tf.Tensor {
+    const kernel = term.kernelMethod;
     if (!kernel.partials) {
       fallbackNotice(kernel.name, "has no closed-form partials");
-      return autodiff.quadraticTerm(layer, x, training);
+      return autodiff.quadraticTerm(term, x, training);
     }
-    if (kernel.weights?.(1, layer.kernelOptions).length) {
+    if (kernel.weights?.(1, term.kernelOptions).length) {
       fallbackNotice(kernel.name, "carries weights of its own");
-      return autodiff.quadraticTerm(layer, x, training);
+      return autodiff.quadraticTerm(term, x, training);
     }
-    const ctx = layer.kernelContext(training);
-    const term = tf.customGrad((...args: (tf.Tensor | ((s: tf.Tensor[]) => void))[]) => {
+    const ctx = term.kernelContext(training);
+    const grad = tf.customGrad((...args: (tf.Tensor | ((s: tf.Tensor[]) => void))[]) => {
       const [xi, u, v, p] = args as tf.Tensor[];
       const save = args[4] as (s: tf.Tensor[]) => void;
       save([xi, u, v, p]); // only the input and the weights are kept
-      const value = layer.outProjectWith(
-        kernel.apply(layer.projectWith(xi, u), layer.projectWith(xi, v), ctx),
+      const value = term.outProjectWith(
+        kernel.apply(term.projectWith(xi, u), term.projectWith(xi, v), ctx),
         p,
       );
       return {
@@ -69,21 +63,21 @@ export const recompute: BackpropStrategy = {
         gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) =>
           tf.tidy(() => {
             const [xs, us, vs, ps] = saved;
-            const pu = layer.projectWith(xs, us); // recomputed
-            const pv = layer.projectWith(xs, vs);
+            const pu = term.projectWith(xs, us); // recomputed
+            const pv = term.projectWith(xs, vs);
             // Inner scopes free each intermediate as soon as it is used, keeping the
             // working set of one layer's backward small (it is the new peak).
             const [gk, gp] = tf.tidy(() =>
-              outProjectionVjp(layer, kernel.apply(pu, pv, ctx), ps, g)
+              outProjectionVjp(term, kernel.apply(pu, pv, ctx), ps, g)
             );
             const { du, dv } = kernel.partials!(pu, pv, ctx); // g_u = g_k ⊙ ∂k/∂u, g_v likewise
-            const [gxU, gU] = tf.tidy(() => projectionVjp(layer, xs, us, tf.mul(gk, du)));
-            const [gxV, gV] = tf.tidy(() => projectionVjp(layer, xs, vs, tf.mul(gk, dv)));
+            const [gxU, gU] = tf.tidy(() => projectionVjp(term, xs, us, tf.mul(gk, du)));
+            const [gxV, gV] = tf.tidy(() => projectionVjp(term, xs, vs, tf.mul(gk, dv)));
             return [tf.add(gxU, gxV), gU, gV, gp];
           }),
       };
     });
-    return term(x, layer.quadU.read(), layer.quadV.read(), layer.quadP.read());
+    return grad(x, term.u.read(), term.v.read(), term.p.read());
   },
 };
 

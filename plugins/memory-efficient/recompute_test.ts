@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { adapt, adapterLayers, type QuadraticLayer, tf } from "@quadranet/core";
+import { adapt, tf } from "@quadranet/core";
+import { quadraticTerms } from "@quadranet/core/testing";
 import "@quadranet/kernels";
 import "./mod.ts";
 
@@ -63,14 +64,14 @@ const forms: [string, () => tf.LayersModel][] = [
 
 function grads(base: tf.LayersModel, backprop: string, kernel: string): Float32Array[] {
   const adapted = adapt(base, { rank: 2, alpha: 3, backprop, kernel, seed: 4 });
-  const layer = adapterLayers(adapted)[0] as QuadraticLayer;
-  layer.quadP.write(tf.randomNormal(layer.quadP.shape as number[], 0, 1, "float32", 1));
+  const term = quadraticTerms(adapted)[0];
+  term.p.write(tf.randomNormal(term.p.shape as number[], 0, 1, "float32", 1));
   const x = tf.variable(
     tf.randomNormal([2, ...(base.inputs[0].shape.slice(1) as number[])], 0, 1, "float32", 2),
   );
   const y0 = adapted.predict(x) as tf.Tensor;
   const r = tf.randomNormal(y0.shape, 0, 1, "float32", 3);
-  const vars = [layer.quadU, layer.quadV, layer.quadP].map((w) => w.read() as tf.Variable);
+  const vars = [term.u, term.v, term.p].map((w) => w.read() as tf.Variable);
   const { grads } = tf.variableGrads(
     () => tf.sum(tf.mul(adapted.apply(x) as tf.Tensor, r)) as tf.Scalar,
     [...vars, x],

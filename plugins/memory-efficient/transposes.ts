@@ -6,50 +6,19 @@
  *
  * @module
  */
-import { padToPlan, type QuadraticLayer, tf } from "@quadranet/core";
-
-type Plan = {
-  h: { out: number; before: number; after: number };
-  w: { out: number; before: number; after: number };
-  strides: [number, number];
-};
-interface ConvLike {
-  convKind: "conv" | "depthwise";
-  quad: { dilation: [number, number] };
-  projectionPlan(x: tf.Tensor4D): Plan;
-  channels: number;
-  depthMultiplier?: number;
-}
+import {
+  type ConvKind,
+  padToPlan,
+  phasePadding,
+  type QuadraticTerm,
+  tf,
+  unpadFromPlan,
+} from "@quadranet/core";
 
 const T = (t: unknown) => t as tf.Tensor;
 
 function flat2(t: tf.Tensor): tf.Tensor2D {
   return tf.reshape(t, [-1, t.shape[t.rank - 1]]) as tf.Tensor2D;
-}
-
-// padToPlan crops (where a plan is negative), then zero-pads; its transpose
-// slices the padding off, then zero-pads the cropped border back.
-function unpad(g: tf.Tensor4D, plan: Plan, shape: number[]): tf.Tensor4D {
-  const { h, w } = plan;
-  const pad = [
-    Math.max(0, h.before),
-    Math.max(0, h.after),
-    Math.max(0, w.before),
-    Math.max(0, w.after),
-  ];
-  const crop = [
-    Math.max(0, -h.before),
-    Math.max(0, -h.after),
-    Math.max(0, -w.before),
-    Math.max(0, -w.after),
-  ];
-  const [, H, W] = g.shape;
-  let y = tf.slice(g, [0, pad[0], pad[2], 0], [-1, H - pad[0] - pad[1], W - pad[2] - pad[3], -1]);
-  if (crop.some((c) => c > 0)) {
-    y = tf.pad(y, [[0, 0], [crop[0], crop[1]], [crop[2], crop[3]], [0, 0]]);
-  }
-  if (y.shape[1] !== shape[1] || y.shape[2] !== shape[2]) throw new Error("unpad: shape mismatch");
-  return y;
 }
 
 // Transpose of subsampling every s-th row/column: insert s − 1 zeros.
@@ -64,7 +33,7 @@ function zeroInsert(g: tf.Tensor4D, s: [number, number], full: [number, number])
 function convValidVjp(
   x: tf.Tensor4D,
   f: tf.Tensor4D,
-  kind: "conv" | "depthwise",
+  kind: ConvKind,
   s: [number, number],
   gy: tf.Tensor4D,
 ): [tf.Tensor4D, tf.Tensor4D] {
@@ -94,14 +63,15 @@ function convValidVjp(
   return [gx as tf.Tensor4D, gf as tf.Tensor4D];
 }
 
-/** `[∂L/∂x, ∂L/∂w]` of one projection `x ↦ projectWith(x, w)` for cotangent `gy`. */
+/** `[∂L/∂x, ∂L/∂w]` of one projection `x ↦ term.projectWith(x, w)` for cotangent `gy`. */
 export function projectionVjp(
-  layer: QuadraticLayer,
+  term: QuadraticTerm,
   x: tf.Tensor,
   w: tf.Tensor,
   gy: tf.Tensor,
 ): [tf.Tensor, tf.Tensor] {
-  if (layer.form === "dense") {
+  const proj = term.projection;
+  if (!proj) {
     const x2 = flat2(x);
     const g2 = flat2(gy);
     return [
@@ -109,48 +79,45 @@ export function projectionVjp(
       tf.matMul(x2, g2, true, false),
     ];
   }
-  const c = layer as unknown as ConvLike;
   const x4 = x as tf.Tensor4D;
   const f = w as tf.Tensor4D;
   const g = gy as tf.Tensor4D;
-  const plan = c.projectionPlan(x4);
+  const plan = proj.plan(x4);
   const xp = padToPlan(x4, plan);
-  const d = c.quad.dilation;
+  const d = proj.dilation;
   const s = plan.strides;
   let gxp: tf.Tensor4D;
   let gf: tf.Tensor4D;
   if (d[0] === 1 && d[1] === 1) {
-    [gxp, gf] = convValidVjp(xp, f, c.convKind, s, g);
+    [gxp, gf] = convValidVjp(xp, f, proj.kind, s, g);
   } else {
     const out: [number, number] = [plan.h.out, plan.w.out];
     const full: [number, number] = [(out[0] - 1) * s[0] + 1, (out[1] - 1) * s[1] + 1];
     const g1 = s[0] === 1 && s[1] === 1 ? g : zeroInsert(g, s, full);
-    const [, H, W] = xp.shape;
-    const padH = (d[0] - (H % d[0])) % d[0];
-    const padW = (d[1] - (W % d[1])) % d[1];
-    const sb = tf.spaceToBatchND(xp, d, [[0, padH], [0, padW]]) as tf.Tensor4D;
+    const phases = phasePadding(xp, d);
+    const sb = tf.spaceToBatchND(xp, d, phases) as tf.Tensor4D;
     const ysH = sb.shape[1] - f.shape[0] + 1;
     const ysW = sb.shape[2] - f.shape[1] + 1;
     const gys = tf.spaceToBatchND(g1, d, [[0, d[0] * ysH - full[0]], [
       0,
       d[1] * ysW - full[1],
     ]]) as tf.Tensor4D;
-    const [gsb, gff] = convValidVjp(sb, f, c.convKind, [1, 1], gys);
-    gxp = tf.batchToSpaceND(gsb, d, [[0, padH], [0, padW]]) as tf.Tensor4D;
+    const [gsb, gff] = convValidVjp(sb, f, proj.kind, [1, 1], gys);
+    gxp = tf.batchToSpaceND(gsb, d, phases) as tf.Tensor4D;
     gf = gff;
   }
-  return [unpad(gxp, plan, x4.shape), gf];
+  return [unpadFromPlan(gxp, plan), gf];
 }
 
 /** `[∂L/∂k, ∂L/∂P]` of `k ↦ outProjectWith(k, P)` for cotangent `g`. */
 export function outProjectionVjp(
-  layer: QuadraticLayer,
+  term: QuadraticTerm,
   k: tf.Tensor,
   p: tf.Tensor,
   g: tf.Tensor,
 ): [tf.Tensor, tf.Tensor] {
-  const s = layer.scale;
-  if (layer.form !== "depthwise") {
+  const s = term.scale;
+  if (term.layer.form !== "depthwise") {
     const k2 = flat2(k);
     const g2 = flat2(g);
     const gk = tf.reshape(tf.mul(tf.matMul(g2, p as tf.Tensor2D, false, true), s), k.shape);

@@ -9,8 +9,8 @@
  * @module
  */
 import { registered, type TaskDefinition, type TaskOption } from "@quadranet/core";
-import { lookup } from "@quadranet/core";
-import { GENERIC_OPTIONS, kebab } from "./options.ts";
+import { kebab, lookup } from "@quadranet/core";
+import { GENERIC_OPTIONS } from "./options.ts";
 
 function line(o: TaskOption): string {
   const flag = `--${kebab(o.name)}${

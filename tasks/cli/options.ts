@@ -10,11 +10,19 @@
  * ```
  * @module
  */
-import { ConfigError, type TaskDefinition, type TaskOption } from "@quadranet/core";
+import {
+  coerceOption,
+  ConfigError,
+  type ConfigOf,
+  kebab,
+  type TaskDefinition,
+  type TaskOption,
+  taskOptions,
+} from "@quadranet/core";
 import { parseArgs } from "node:util";
 
 /** Options every task accepts. */
-export const GENERIC_OPTIONS: TaskOption[] = [
+export const GENERIC_OPTIONS = taskOptions([
   {
     name: "task",
     type: "string",
@@ -54,61 +62,10 @@ export const GENERIC_OPTIONS: TaskOption[] = [
   },
   { name: "quiet", type: "boolean", default: false, help: "no progress output" },
   { name: "help", type: "boolean", default: false, help: "show this help" },
-];
-
-/** `batchSize` → `batch-size`. */
-export function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
+]);
 
 /** Config keys that are not task options but may appear in a config file. */
 const FILE_ONLY = new Set(["plugins"]);
-
-/** Validates and converts one option value (from a flag string or a config file). */
-export function coerce(opt: TaskOption, raw: unknown, source: string): unknown {
-  const where = `${source} ${source === "flag" ? `--${kebab(opt.name)}` : `"${opt.name}"`}`;
-  const fail = (what: string) => {
-    throw new ConfigError(opt.name, `Invalid ${where}: ${what}`);
-  };
-  switch (opt.type) {
-    case "boolean":
-      if (typeof raw === "boolean") return raw;
-      if (raw === "true" || raw === "false") return raw === "true";
-      return fail(`expected true or false, got ${JSON.stringify(raw)}`);
-    case "number": {
-      const n = typeof raw === "number"
-        ? raw
-        : typeof raw === "string" && raw.trim()
-        ? Number(raw)
-        : NaN;
-      if (!Number.isFinite(n)) return fail(`expected a number, got ${JSON.stringify(raw)}`);
-      if (opt.integer && !Number.isInteger(n)) return fail(`expected an integer, got ${n}`);
-      if (opt.min !== undefined && n < opt.min) return fail(`${n} is below the minimum ${opt.min}`);
-      if (opt.max !== undefined && n > opt.max) return fail(`${n} is above the maximum ${opt.max}`);
-      return n;
-    }
-    case "string":
-      if (typeof raw !== "string") return fail(`expected a string, got ${JSON.stringify(raw)}`);
-      if (opt.choices && !opt.choices.includes(raw)) {
-        return fail(`"${raw}" is not one of: ${opt.choices.join(", ")}`);
-      }
-      return raw;
-    case "list": {
-      const items = Array.isArray(raw)
-        ? raw.flatMap((r) => String(r).split(","))
-        : typeof raw === "string"
-        ? raw.split(",")
-        : fail(`expected a comma-separated list, got ${JSON.stringify(raw)}`) as never;
-      const list = items.map((s) => s.trim()).filter(Boolean);
-      for (const item of list) {
-        if (opt.choices && !opt.choices.includes(item)) {
-          fail(`"${item}" is not one of: ${opt.choices.join(", ")}`);
-        }
-      }
-      return list;
-    }
-  }
-}
 
 /** Pre-parse: only the flags needed before the task is known. */
 export function preParse(
@@ -133,8 +90,11 @@ export function preParse(
   };
 }
 
+/** The generic part of every resolved config. */
+export type GenericConfig = ConfigOf<typeof GENERIC_OPTIONS>;
+
 /** All options of `task` (generic first). */
-export function allOptions(task: TaskDefinition): TaskOption[] {
+export function allOptions(task: TaskDefinition): readonly TaskOption[] {
   return [...GENERIC_OPTIONS, ...task.options];
 }
 
@@ -146,7 +106,7 @@ export function resolveConfig(
   args: string[],
   task: TaskDefinition,
   fileConfig: Record<string, unknown> = {},
-): Record<string, unknown> {
+): GenericConfig & Record<string, unknown> {
   const options = allOptions(task);
   const byFlag = new Map(options.map((o) => [kebab(o.name), o]));
   const spec = Object.fromEntries(options.map((o) => [
@@ -190,7 +150,7 @@ export function resolveConfig(
         }`,
       );
     }
-    config[key] = coerce(opt, raw, "config");
+    config[key] = coerceOption(opt, raw, "config");
   }
   for (const [flag, raw] of Object.entries(values)) {
     if (flag === "h") {
@@ -198,7 +158,7 @@ export function resolveConfig(
       continue;
     }
     const opt = byFlag.get(flag)!;
-    config[opt.name] = coerce(opt, raw, "flag");
+    config[opt.name] = coerceOption(opt, raw, "flag");
   }
-  return config;
+  return config as GenericConfig & Record<string, unknown>; // every option coerced above
 }

@@ -31,6 +31,7 @@ import { architecture } from "./model.ts";
 import { pretrained } from "./pretrain.ts";
 import { type ComparisonRow, formatReport, formatTable, withSavings } from "./report.ts";
 import { applyShift } from "./shifts.ts";
+import type { DigitsShiftConfig } from "./config.ts";
 import { loopSettings } from "./settings.ts";
 
 function dataset(d: Digits, size: number, images = d.images): Dataset {
@@ -42,31 +43,31 @@ function dataset(d: Digits, size: number, images = d.images): Dataset {
   return { x, y: d.labels };
 }
 
-function armSettings(c: Record<string, unknown>): ArmSettings {
-  lookup("kernel", c.kernel as string); // unknown names fail here, listing the registered ones
-  lookup("backprop", c.backprop as string);
+function armSettings(c: DigitsShiftConfig): ArmSettings {
+  lookup("kernel", c.kernel); // unknown names fail here, listing the registered ones
+  lookup("backprop", c.backprop);
   return {
-    seed: c.seed as number,
-    arch: architecture(c.backbone as string, c.width as number),
-    epochs: c.epochs as number,
-    scratchEpochs: c.scratchEpochs as number,
-    lr: c.lr as number,
-    rank: c.rank as number,
-    alpha: c.alpha as number | undefined,
-    kernel: c.kernel as string,
-    backprop: c.backprop as string,
-    targets: (c.targets as string[] | undefined) ?? null,
+    seed: c.seed,
+    arch: architecture(c.backbone, c.width),
+    epochs: c.epochs,
+    scratchEpochs: c.scratchEpochs,
+    lr: c.lr,
+    rank: c.rank,
+    alpha: c.alpha,
+    kernel: c.kernel,
+    backprop: c.backprop,
+    targets: c.targets ?? null,
   };
 }
 
 /** Runs (or resumes) comparison `id` with resolved `config`. */
 export async function runComparison(
   ctx: TaskContext,
-  config: Record<string, unknown>,
+  config: DigitsShiftConfig,
   id: string,
   resume: boolean,
 ): Promise<TaskResult> {
-  const arms = ARMS.filter((a) => (config.methods as string[]).includes(a.name));
+  const arms = ARMS.filter((a) => config.methods.includes(a.name));
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
   const settings = armSettings(config);
   const loop = loopSettings(config);
@@ -77,20 +78,20 @@ export async function runComparison(
       method: "comparison",
       backend: ctx.backend.name,
     });
-  await record.update({ status: "running", shift: String(config.shift), error: undefined });
+  await record.update({ status: "running", shift: config.shift, error: undefined });
 
   const digits = loadDigits();
   const split = splitDigits(digits.labels.length, {
-    pretrain: config.pretrainSize as number,
-    train: config.trainSize as number,
-    test: config.testSize as number,
-  }, config.seed as number);
+    pretrain: config.pretrainSize,
+    train: config.trainSize,
+    test: config.testSize,
+  }, config.seed);
   const clean = {
     train: gatherDigits(digits, split.pretrain),
     test: gatherDigits(digits, split.test),
   };
   const shiftedTrain = gatherDigits(digits, split.train);
-  const shift = config.shift as string, seed = config.seed as number;
+  const shift = config.shift, seed = config.seed;
   const size = settings.arch.size;
   const pre = { train: dataset(clean.train, size), test: dataset(clean.test, size) };
   const target = {
@@ -103,9 +104,9 @@ export async function runComparison(
       {
         arch: `${settings.arch.name}@2`,
         seed,
-        width: config.width as number,
-        pretrainSize: config.pretrainSize as number,
-        pretrainEpochs: config.pretrainEpochs as number,
+        width: config.width,
+        pretrainSize: config.pretrainSize,
+        pretrainEpochs: config.pretrainEpochs,
         loop,
       },
       pre,
@@ -216,7 +217,7 @@ export async function runComparison(
 async function zeroShot(
   ctx: TaskContext,
   runId: string,
-  config: Record<string, unknown>,
+  config: DigitsShiftConfig,
   model: tf.LayersModel,
   test: Dataset,
 ): Promise<RunSummary> {
@@ -239,7 +240,7 @@ async function zeroShot(
     best: final,
     params: { trainable: 0, total: model.countParams() },
     compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
-    shift: String(config.shift),
+    shift: config.shift,
     fromPretrained: true,
   });
   return rec.summary;

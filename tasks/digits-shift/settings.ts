@@ -9,6 +9,7 @@
  * @module
  */
 import type { OptimizerConfig, Schedule } from "@quadranet/core";
+import type { DigitsShiftConfig } from "./config.ts";
 
 /** Shared loop settings. */
 export interface LoopSettings {
@@ -23,22 +24,22 @@ export interface LoopSettings {
 }
 
 /** Loop settings from the task config. */
-export function loopSettings(c: Record<string, unknown>): LoopSettings {
-  const warmupSteps = c.warmupSteps as number;
-  const kind = c.schedule as Schedule["kind"];
+export function loopSettings(c: DigitsShiftConfig): LoopSettings {
+  const warmupSteps = c.warmupSteps;
+  const kind = c.schedule;
   const schedule: Schedule = kind === "step"
     ? { kind, warmupSteps, milestones: [0.5, 0.75], gamma: 0.1 }
     : kind === "cosine"
     ? { kind, warmupSteps, minScale: 0.01 }
     : { kind: "constant", warmupSteps };
   return {
-    batchSize: c.batchSize as number,
-    lr: c.lr as number,
-    optimizer: { kind: c.optimizer as "adamw" | "sgd", weightDecay: c.weightDecay as number },
+    batchSize: c.batchSize,
+    lr: c.lr,
+    optimizer: { kind: c.optimizer, weightDecay: c.weightDecay },
     schedule,
-    labelSmoothing: c.labelSmoothing as number,
-    clipNorm: c.clipNorm as number,
-    checkpointEvery: c.checkpointEvery as number,
+    labelSmoothing: c.labelSmoothing,
+    clipNorm: c.clipNorm,
+    checkpointEvery: c.checkpointEvery,
     logEvery: 10,
   };
 }
