@@ -153,7 +153,13 @@ export {
   type ParamGroup,
   paramGroups,
 } from "./train/param_groups.ts";
-export { type Dataset, type EvalMetrics, evaluate } from "./train/evaluate.ts";
+export {
+  crossEntropy,
+  type Dataset,
+  type EvalMetrics,
+  evaluate,
+  topKCounts,
+} from "./train/evaluate.ts";
 export {
   type CheckpointData,
   latestCheckpoint,
@@ -163,6 +169,9 @@ export {
 } from "./train/checkpoint.ts";
 export { Progress, type ProgressInfo } from "./train/progress.ts";
 export {
+  type BatchStream,
+  extraMetrics,
+  isBatchStream,
   type LoopHooks,
   type Stage,
   trainLoop,

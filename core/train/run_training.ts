@@ -21,7 +21,7 @@ import { trainingFlops } from "../adapter/flops.ts";
 import { paramGroups } from "./param_groups.ts";
 import { RunRecord } from "../records/run_record.ts";
 import type { Compute, RunSummary } from "../records/schema.ts";
-import { trainLoop, type TrainOptions, type TrainResult } from "./train_loop.ts";
+import { extraMetrics, trainLoop, type TrainOptions, type TrainResult } from "./train_loop.ts";
 
 /** Options of {@link runTraining}: the loop's, plus where and what to record. */
 export interface RunTrainingOptions extends Omit<TrainOptions, "checkpointDir" | "resumeFrom"> {
@@ -117,10 +117,18 @@ export async function runTraining(
     throw e;
   }
   examples = result.examples;
-  const final = result.final &&
-    { top1: result.final.top1, top5: result.final.top5, loss: result.final.loss };
-  const best = result.best &&
-    { top1: result.best.top1, top5: result.best.top5, loss: result.best.loss };
+  const final = result.final && {
+    top1: result.final.top1,
+    top5: result.final.top5,
+    loss: result.final.loss,
+    ...extraMetrics(result.final),
+  };
+  const best = result.best && {
+    top1: result.best.top1,
+    top5: result.best.top5,
+    loss: result.best.loss,
+    ...extraMetrics(result.best),
+  };
   await record.update({
     status: result.status,
     compute: compute(),

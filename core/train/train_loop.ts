@@ -52,11 +52,35 @@ export interface LoopHooks {
   augment?(x: tf.Tensor, rng: Rng): tf.Tensor;
 }
 
+/**
+ * A training set streamed batch by batch (images decoded from files on worker threads, say)
+ * instead of held in one tensor.
+ */
+export interface BatchStream {
+  /** Examples per epoch. */
+  readonly length: number;
+  /**
+   * The batches of one epoch's `order`, from batch `start` on. `seedOf(b)` seeds batch b's
+   * augmentation, so a resumed run sees the same batches. A batch may hold fewer examples than
+   * asked (skipped files); the loop disposes each `x`.
+   */
+  batches(
+    order: Int32Array,
+    batchSize: number,
+    start: number,
+    seedOf: (batch: number) => number,
+  ): AsyncIterable<{ x: tf.Tensor; y: Int32Array }>;
+}
+
 /** Options of {@link trainLoop}. */
 export interface TrainOptions {
   model: tf.LayersModel;
-  train: Dataset;
+  train: Dataset | BatchStream;
   eval?: Dataset;
+  /** Replaces evaluation on `eval` (e.g. streamed, or with extra metrics such as semantic top-1). */
+  evaluator?: (model: tf.LayersModel) => Promise<EvalMetrics & Record<string, number>>;
+  /** Replaces the softmax cross-entropy (e.g. a semantic softmax); `logits` is [B, classes]. */
+  loss?: (logits: tf.Tensor, labels: Int32Array) => tf.Scalar;
   stages: Stage[];
   batchSize: number;
   lr: number;
@@ -128,25 +152,50 @@ function setTrainable(params: GroupedParam[], groups: ParamGroup[]): GroupedPara
   return params.filter((p) => groups.includes(p.group));
 }
 
-/** One optimisation step; returns the loss. */
+/** Whether the training set is streamed. */
+export function isBatchStream(d: Dataset | BatchStream): d is BatchStream {
+  return typeof (d as BatchStream).batches === "function";
+}
+
+/** The seed of step `stepIndex`'s augmentation. */
+function stepSeed(seed: number, stepIndex: number): number {
+  return seed * 1_000_003 + stepIndex;
+}
+
+/** Metrics beyond top-1/top-5/loss/count (e.g. semantic top-1), for logs and summaries. */
+export function extraMetrics(m: EvalMetrics): Record<string, number> {
+  const { top1: _a, top5: _b, loss: _c, count: _d, ...rest } = m as
+    & EvalMetrics
+    & Record<string, number>;
+  return rest;
+}
+
+/** One optimisation step on a batch (`idx` into an in-memory set, or a streamed batch). */
 function step(
   o: TrainOptions,
   params: GroupedParam[],
   opt: Optimizer,
-  idx: Int32Array,
+  batch: Int32Array | { x: tf.Tensor; y: Int32Array },
   lr: number,
   training: boolean,
   stepIndex: number,
 ): number {
   return tf.tidy(() => {
-    let xb = tf.gather(o.train.x, tf.tensor1d(idx, "int32"));
-    if (o.hooks?.augment) xb = o.hooks.augment(xb, new Rng(o.seed * 1_000_003 + stepIndex));
-    const labels = new Int32Array(idx.length);
-    idx.forEach((j, i) => (labels[i] = o.train.y[j]));
+    let xb: tf.Tensor, labels: Int32Array;
+    if (batch instanceof Int32Array) {
+      const data = o.train as Dataset;
+      xb = tf.gather(data.x, tf.tensor1d(batch, "int32"));
+      if (o.hooks?.augment) xb = o.hooks.augment(xb, new Rng(stepSeed(o.seed, stepIndex)));
+      labels = new Int32Array(batch.length);
+      batch.forEach((j, i) => (labels[i] = data.y[j]));
+    } else {
+      ({ x: xb, y: labels } = batch);
+    }
     const classes = o.model.outputs[0].shape[1] as number;
     const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
     const { value, grads } = tf.variableGrads(() => {
       const logits = o.model.apply(xb, { training }) as tf.Tensor;
+      if (o.loss) return o.loss(logits, labels);
       return tf.losses.softmaxCrossEntropy(
         y,
         logits,
@@ -196,7 +245,8 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     state = structuredClone(o.resumeFrom.state);
   }
   const start = state.next;
-  const n = o.train.y.length;
+  const stream = isBatchStream(o.train) ? o.train : undefined;
+  const n = stream ? stream.length : (o.train as Dataset).y.length;
   const perEpoch = Math.ceil(n / o.batchSize);
   const totalSteps = o.stages.reduce((a, s) => a + s.epochs * perEpoch, 0);
   let final: EvalMetrics | undefined;
@@ -227,18 +277,35 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
         rng.state = state.rng;
         const order = rng.permutation(n);
         const firstBatch = s === start.stage && e === start.epoch ? start.batch : 0;
+        const epochStart = state.step - firstBatch; // the global step of this epoch's batch 0
+        const batches = stream?.batches(
+          order,
+          o.batchSize,
+          firstBatch,
+          (b) => stepSeed(o.seed, epochStart + b),
+        )[Symbol.asyncIterator]();
         for (let b = firstBatch; b < perEpoch; b++) {
           const t0 = performance.now();
           const idx = order.subarray(b * o.batchSize, (b + 1) * o.batchSize);
+          const streamed = batches ? (await batches.next()).value : undefined;
+          if (batches && !streamed) throw new Error("the batch stream ended before the epoch did");
           const lr = learningRate(stage.lr ?? o.lr, o.schedule, e * perEpoch + b, stageSteps);
-          const loss = step(o, params, opt, idx, lr, training, state.step);
+          let loss: number;
+          try {
+            loss = streamed && streamed.y.length === 0
+              ? 0 // every file of this batch was skipped (counted by the stream)
+              : step(o, params, opt, streamed ?? idx, lr, training, state.step);
+          } finally {
+            streamed?.x.dispose();
+          }
           if (!Number.isFinite(loss)) {
             throw new NonFiniteLossError(state.step + 1, lastCheckpoint, `loss = ${loss}`);
           }
           state.step++;
-          state.examples += idx.length;
+          const seen = streamed ? streamed.y.length : idx.length;
+          state.examples += seen;
           const dt = (performance.now() - t0) / 1000;
-          rate = rate === 0 ? idx.length / dt : 0.9 * rate + 0.1 * idx.length / dt;
+          rate = rate === 0 ? seen / dt : 0.9 * rate + 0.1 * seen / dt;
           o.progress?.update({
             label: `${o.label ?? "train"} ${stage.name}`,
             epoch: e + 1,
@@ -249,7 +316,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
             perSec: rate,
             etaSec: (totalSteps - state.step) * o.batchSize / Math.max(rate, 1e-9),
           });
-          if (o.logEvery && state.step % o.logEvery === 0) {
+          if (o.logEvery && state.step % o.logEvery === 0 && seen > 0) {
             await o.hooks?.onLog?.({ step: state.step, stage: stage.name, epoch: e + 1, loss, lr });
           }
           const after = { stage: s, epoch: e, batch: b + 1 };
@@ -267,8 +334,9 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
           if (o.checkpointEvery && state.step % o.checkpointEvery === 0) await checkpoint(after);
         }
         state.rng = rng.state; // the next epoch's order continues this stream
-        if (o.eval) {
-          final = evaluate(o.model, o.eval, 256);
+        await batches?.return?.();
+        if (o.eval || o.evaluator) {
+          final = o.evaluator ? await o.evaluator(o.model) : evaluate(o.model, o.eval!, 256);
           if (!state.best || final.top1 > state.best.top1) state.best = final;
           await o.hooks?.onLog?.({
             step: state.step,
@@ -278,6 +346,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
             top1: final.top1,
             top5: final.top5,
             evalLoss: final.loss,
+            ...extraMetrics(final),
           });
         }
         await checkpoint({ stage: s, epoch: e + 1, batch: 0 });
@@ -287,7 +356,8 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     o.progress?.done();
   }
   opt.dispose();
-  if (o.eval && !final) final = evaluate(o.model, o.eval, 256);
+  if (!final && o.evaluator) final = await o.evaluator(o.model);
+  else if (!final && o.eval) final = evaluate(o.model, o.eval, 256);
   return {
     status: "completed",
     final,
