@@ -9,9 +9,10 @@
  * the mean over levels of the top-1 within each level's softmax, counted
  * over the samples that have a target on that level.
  *
- * Differences from the paper's code: every level with a class takes part
- * (theirs drops the deepest level and single-class levels); the loss is the
- * mean over the batch (theirs a sum).
+ * Levels with a single class are left out of loss and metric (their softmax
+ * is constant), as in the paper's code. Differences from it: the deepest
+ * level takes part (theirs drops it); the loss is the mean over the batch
+ * (theirs a sum).
  *
  * @example
  * ```ts
@@ -74,7 +75,8 @@ export class SemanticSoftmax {
     const targets = this.targets(labels);
     // No tidy here: inside the training step's gradient scope the caller's tidy frees it all.
     {
-      const terms = this.#levelIndex.map((idx, l) => {
+      const terms = this.#levelIndex.filter((idx) => idx.shape[0] > 1).map((idx) => {
+        const l = this.#levelIndex.indexOf(idx);
         const sub = tf.gather(logits, idx, 1); // [B, n_l]
         const n = idx.shape[0];
         const t = targets[l];
@@ -84,6 +86,7 @@ export class SemanticSoftmax {
         const ce = tf.neg(tf.sum(tf.mul(soft, tf.logSoftmax(sub)), 1)); // [B]
         return tf.mul(tf.sum(tf.mul(ce, mask)), this.weights[l]);
       });
+      if (terms.length === 0) return tf.scalar(0);
       return tf.div(tf.addN(terms), labels.length) as tf.Scalar;
     }
   }
@@ -97,7 +100,7 @@ export class SemanticSoftmax {
       const row = logits.subarray(b * classes, (b + 1) * classes);
       this.hierarchy.levels.forEach((cs, l) => {
         const t = targets[l][b];
-        if (t < 0) return;
+        if (t < 0 || cs.length < 2) return;
         counts[l]++;
         let best = 0;
         for (let p = 1; p < cs.length; p++) if (row[cs[p]] > row[cs[best]]) best = p;
