@@ -7,6 +7,7 @@
  * ```sh
  * deno task train --help
  * deno task train --quick
+ * deno task train imagenet-1k --data /data/imagenet --backbone resnet50 --weights resnet50.safetensors
  * deno task train --config my_run.json --backend blas --plugin ./my_kernel.ts --kernel cubic
  * ```
  * @module
@@ -30,7 +31,9 @@ import "@quadranet/kernels";
 import "@quadranet/memory-efficient";
 import "@quadranet/lora";
 import "@quadranet/backbones";
+import "@quadranet/datasets";
 import "./digits-shift/mod.ts";
+import "./imagenet/mod.ts";
 import { readConfigFile } from "./cli/config_file.ts";
 import { helpText } from "./cli/help.ts";
 import { preParse, resolveConfig } from "./cli/options.ts";
@@ -39,8 +42,11 @@ import { preParse, resolveConfig } from "./cli/options.ts";
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** Runs the CLI with `args`; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   try {
+    // `deno task train NAME --flags` is `--task NAME --flags`.
+    const positional = argv[0] !== undefined && !argv[0].startsWith("-") ? argv[0] : undefined;
+    const args = positional ? ["--task", positional, ...argv.slice(1)] : argv;
     const pre = preParse(args);
     const fileConfig = pre.config ? await readConfigFile(pre.config) : {};
     const filePlugins = fileConfig.plugins ?? [];

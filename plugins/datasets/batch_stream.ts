@@ -54,7 +54,7 @@ export async function evaluateStream(
   model: tf.LayersModel,
   loader: BatchLoader<number>,
   o: StreamEvalOptions,
-): Promise<EvalMetrics & { semanticTop1?: number }> {
+): Promise<EvalMetrics & Record<string, number>> {
   const n = o.limit ? Math.min(o.limit, loader.source.length) : loader.source.length;
   function* plans(): Generator<BatchPlan> {
     for (let s = 0; s < n; s += o.batchSize) {
@@ -89,12 +89,13 @@ export async function evaluateStream(
     }
   }
   const d = Math.max(count, 1);
-  const m: EvalMetrics & { semanticTop1?: number } = {
+  const m: EvalMetrics & Record<string, number> = {
     top1: top1 / d,
     top5: top5 / d,
     loss: lossSum / d,
     count,
   };
+  m.images = count; // kept in run records (count is not): the images actually evaluated
   if (o.semantic) m.semanticTop1 = SemanticSoftmax.semanticTop1(hits, counts);
   return m;
 }

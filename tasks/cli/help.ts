@@ -34,7 +34,7 @@ export function helpText(task: TaskDefinition): string {
     `  ${k.padEnd(30)} ${registered(k).join(", ")}`
   );
   return [
-    "Usage: deno task train [--task NAME] [--config FILE] [--backend NAME] [--plugin SPEC]",
+    "Usage: deno task train [NAME | --task NAME] [--config FILE] [--backend NAME] [--plugin SPEC]",
     "                       [--resume ID] [--quick] [--quiet] [task options]",
     "",
     "Options:",

@@ -1,0 +1,243 @@
+/**
+ * The ImageNet comparison end to end: open the data, build the backbone,
+ * stream batches through the decode pool, run each arm as its own recorded,
+ * resumable run (zero-shot where the head fits), and write the table into
+ * every run's `summary.json` and `runs/<comparison-id>/report.md`.
+ *
+ * @example
+ * ```ts
+ * const result = await runImagenetComparison(ctx, "imagenet-1k", config, "imagenet-1k-s1", false);
+ * ```
+ * @module
+ */
+import {
+  adapterLayers,
+  adapterSummary,
+  ConfigError,
+  lookup,
+  RunRecord,
+  type RunSummary,
+  runTraining,
+  type TaskContext,
+  type TaskResult,
+  tf,
+} from "@quadranet/core";
+import {
+  BatchLoader,
+  DecodePool,
+  evaluateStream,
+  ImageBatchStream,
+  IssueLog,
+  SemanticSoftmax,
+} from "@quadranet/datasets";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { ArmSettings } from "../digits-shift/methods.ts";
+import { formatTable, withSavings } from "../digits-shift/report.ts";
+import { loopSettings } from "../digits-shift/settings.ts";
+import { IMAGENET_ARM_DEFS } from "./arms.ts";
+import { openData } from "./data.ts";
+import { setupBackbone } from "./model.ts";
+import { formatImagenetReport, type ImagenetRow } from "./report.ts";
+
+type Row = Omit<ImagenetRow, "relativeCompute" | "savingsPercent">;
+
+/** Runs (or resumes) comparison `id` of `task` with resolved `config`. */
+export async function runImagenetComparison(
+  ctx: TaskContext,
+  task: string,
+  config: Record<string, unknown>,
+  id: string,
+  resume: boolean,
+): Promise<TaskResult> {
+  const arms = IMAGENET_ARM_DEFS.filter((a) => (config.methods as string[]).includes(a.name));
+  if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
+  lookup("kernel", config.kernel as string);
+  lookup("backprop", config.backprop as string);
+  const data = await openData(task, config);
+  const { train, val } = data;
+  ctx.log(
+    `${task}: ${data.layout} at ${config.data}: ${train.classes.length} classes, ` +
+      `${train.length} train / ${val.length} val images`,
+  );
+  const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
+    ? await RunRecord.open(ctx.runsDir, id)
+    : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
+      task,
+      method: "comparison",
+      backend: ctx.backend.name,
+    });
+  await record.update({ status: "running", error: undefined });
+  const backbone = await setupBackbone(config, train.classes, task, ctx.log);
+  const semantic = train.hierarchy ? new SemanticSoftmax(train.hierarchy) : undefined;
+  const pool = new DecodePool(config.workers as number);
+  const issues = { train: new IssueLog(ctx.log), val: new IssueLog(ctx.log) };
+  const prefetch = config.prefetch as number;
+  const trainLoader = new BatchLoader(train, {
+    transform: backbone.transforms.train,
+    pool,
+    prefetch,
+    issues: issues.train,
+  });
+  const valLoader = new BatchLoader(val, {
+    transform: backbone.transforms.eval,
+    pool,
+    prefetch,
+    issues: issues.val,
+  });
+  const batchSize = config.batchSize as number;
+  const evaluator = (model: tf.LayersModel) =>
+    evaluateStream(model, valLoader, { batchSize, semantic });
+  const smoothing = config.labelSmoothing as number;
+  const loss = semantic
+    ? (logits: tf.Tensor, labels: Int32Array) => semantic.loss(logits, labels, smoothing)
+    : undefined;
+  const settings: ArmSettings = {
+    seed: config.seed as number,
+    arch: backbone.arch,
+    epochs: config.epochs as number,
+    scratchEpochs: config.scratchEpochs as number,
+    lr: config.lr as number,
+    rank: config.rank as number,
+    alpha: config.alpha as number | undefined,
+    kernel: config.kernel as string,
+    backprop: config.backprop as string,
+    targets: (config.targets as string[] | undefined) ?? null,
+  };
+  const loop = loopSettings(config);
+  const rows: Row[] = [];
+  const skipped: { method: string; reason: string }[] = [];
+  try {
+    for (const arm of arms) {
+      const runId = `${id}-${arm.name}`;
+      let summary: RunSummary;
+      if (arm.name === "zero-shot") {
+        if (!backbone.zeroShot.ok) {
+          skipped.push({ method: arm.name, reason: backbone.zeroShot.reason ?? "" });
+          continue;
+        }
+        summary = await zeroShot(ctx, task, runId, config, () => evaluator(backbone.pretrained));
+      } else {
+        const built = arm.build(backbone.pretrained, settings)!;
+        ctx.log(`${arm.name}: ${arm.description}`);
+        const adapted = adapterLayers(built.model).length ? adapterSummary(built.model) : undefined;
+        const out = await runTraining({
+          ...loop,
+          model: built.model,
+          train: new ImageBatchStream(trainLoader),
+          evaluator,
+          loss,
+          stages: built.stages,
+          head: backbone.arch.head,
+          seed: settings.seed,
+          runsDir: ctx.runsDir,
+          runId,
+          task,
+          method: arm.name,
+          backend: ctx.backend.name,
+          config: { ...config, comparisonId: id, method: arm.name },
+          resume: existsSync(join(ctx.runsDir, runId, "summary.json")),
+          progress: ctx.progress,
+          signal: ctx.signal,
+          label: arm.name,
+          summaryExtra: {
+            comparisonId: id,
+            fromPretrained: arm.fromPretrained,
+            stages: built.stages,
+            ...(adapted ? { adapter: { ...adapted, layers: undefined } } : {}),
+          },
+        });
+        built.model.dispose();
+        await out.record.update({
+          dataIssues: { train: issues.train.summary(), val: issues.val.summary() },
+        });
+        summary = out.record.summary;
+        if (out.result?.status === "interrupted") {
+          await record.update({ status: "interrupted" });
+          ctx.log(`interrupted; resume with: deno task train ${task} --resume ${id}`);
+          return { status: "interrupted", recordDir: record.dir };
+        }
+      }
+      const final = summary.final as Record<string, number> | undefined;
+      rows.push({
+        method: arm.name,
+        runId,
+        top1: final?.top1 ?? 0,
+        top5: final?.top5 ?? 0,
+        ...(semantic ? { semanticTop1: final?.semanticTop1 ?? 0 } : {}),
+        trainableParams: (summary.params as { trainable: number } | undefined)?.trainable ?? 0,
+        computeSeconds: summary.compute?.cpuSeconds ?? 0,
+        wallSeconds: summary.compute?.wallSeconds ?? 0,
+        trainingFlops: summary.compute?.trainingFlops ?? 0,
+      });
+    }
+    const table = withSavings(rows) as ImagenetRow[];
+    for (const r of table) {
+      const rec = await RunRecord.open(ctx.runsDir, r.runId!);
+      await rec.update({ comparison: { id, row: r, table } });
+    }
+    const dataNote = {
+      root: config.data as string,
+      layout: data.layout,
+      classes: train.classes.length,
+      trainImages: train.length,
+      valImages: val.length,
+      workers: config.workers as number,
+      issues: { train: issues.train.summary(), val: issues.val.summary() },
+    };
+    const report = formatImagenetReport({
+      id,
+      task,
+      backend: ctx.backend.name,
+      rows: table,
+      config,
+      data: dataNote,
+      skipped,
+      weights: backbone.weightsNote,
+    });
+    await Deno.writeTextFile(join(record.dir, "report.md.tmp"), report);
+    await Deno.rename(join(record.dir, "report.md.tmp"), join(record.dir, "report.md"));
+    await record.update({ status: "completed", rows: table, skipped, data: dataNote });
+    console.log(`\n${formatTable(table)}\n`);
+    ctx.log(`report: ${join(record.dir, "report.md")}`);
+    return { status: "completed", recordDir: record.dir };
+  } catch (e) {
+    await record.update({ status: "failed", error: (e as Error).message });
+    throw e;
+  } finally {
+    pool.close();
+    semantic?.dispose();
+    backbone.pretrained.dispose();
+  }
+}
+
+/** Zero-shot: the pre-trained network evaluated as is, as a run record. */
+async function zeroShot(
+  ctx: TaskContext,
+  task: string,
+  runId: string,
+  config: Record<string, unknown>,
+  evaluate: () => Promise<Record<string, number>>,
+): Promise<RunSummary> {
+  if (existsSync(join(ctx.runsDir, runId, "summary.json"))) {
+    const rec = await RunRecord.open(ctx.runsDir, runId);
+    if (rec.summary.status === "completed") return rec.summary;
+    await Deno.remove(rec.dir, { recursive: true });
+  }
+  const rec = await RunRecord.create(ctx.runsDir, runId, { ...config, method: "zero-shot" }, {
+    task,
+    method: "zero-shot",
+    backend: ctx.backend.name,
+  });
+  const { count: _count, ...final } = await evaluate();
+  await rec.log({ step: 0, eval: true, ...final, evalLoss: final.loss });
+  await rec.update({
+    status: "completed",
+    final,
+    best: final,
+    params: { trainable: 0, total: 0 },
+    compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
+    fromPretrained: true,
+  });
+  return rec.summary;
+}
