@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { adapt } from "../adapter/adapt.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { NonFiniteLossError } from "../errors.ts";
+import type { Dataset } from "./evaluate.ts";
 import { tinyCnn, tinyData } from "../testing/tiny_task.ts";
 import { tf } from "../tf.ts";
 import { trainLoop, type TrainOptions } from "./train_loop.ts";
@@ -115,9 +116,10 @@ Deno.test("trainLoop: a NaN loss stops with a clear error naming the last good c
   opts.hooks = {
     onCheckpoint: () => {
       if (++epochs === 1) {
-        const x = opts.train.x.arraySync() as number[][][][];
+        const train = opts.train as Dataset;
+        const x = train.x.arraySync() as number[][][][];
         x[0][0][0][0] = NaN;
-        opts.train.x = tf.tensor4d(x);
+        train.x = tf.tensor4d(x);
       }
     },
   };

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
 import { crossEntropy, type Dataset } from "./evaluate.ts";
 import { Rng } from "./rng.ts";
-import { tinyCnn, tinyData } from "./testing/tiny_task.ts";
-import { tf } from "./tf.ts";
+import { tinyCnn, tinyData } from "../testing/tiny_task.ts";
+import { tf } from "../tf.ts";
 import { type BatchStream, trainLoop, type TrainOptions } from "./train_loop.ts";
 
 /** The in-memory set served as a stream; `noise` > 0 adds seeded per-batch noise (augmentation). */
@@ -89,7 +89,9 @@ Deno.test("trainLoop: an interrupted streamed run resumes to the same weights (a
     checkpointDir: dir,
     signal,
     logEvery: 1,
-    hooks: { onLog: (e) => void (e.loss !== undefined && ++steps === 4 && (signal.interrupted = true)) },
+    hooks: {
+      onLog: (e) => void (e.loss !== undefined && ++steps === 4 && (signal.interrupted = true)),
+    },
   });
   assert.equal(first.status, "interrupted"); // mid-epoch 2 (3 batches per epoch)
   const resumed = tinyCnn(99); // weights come from the checkpoint
