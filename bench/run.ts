@@ -4,12 +4,13 @@
  *
  * @module
  */
-const benches = ["backends.ts", "memory_efficient.ts"];
+const benches = ["backends.ts", "memory_efficient.ts", "data_pipeline.ts"];
 for (const b of benches) {
   const status = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-read",
+      "--allow-write", // data_pipeline.ts writes its JPEGs to a temp folder
       "--allow-env",
       "--allow-sys",
       "--allow-ffi",
