@@ -30,8 +30,8 @@ export function helpText(task: TaskDefinition): string {
     const t = lookup("task", n);
     return `  ${n.padEnd(30)} ${t.description}`;
   });
-  const plugins = (["backend", "method", "kernel", "backprop", "backbone"] as const).map((k) =>
-    `  ${k.padEnd(30)} ${registered(k).join(", ")}`
+  const plugins = (["backend", "method", "kernel", "backprop", "backbone", "dataset"] as const).map(
+    (k) => `  ${k.padEnd(30)} ${registered(k).join(", ")}`,
   );
   return [
     "Usage: deno task train [NAME | --task NAME] [--config FILE] [--backend NAME] [--plugin SPEC]",

@@ -84,6 +84,10 @@ Deno.test("imagenet-1k --quick on the ILSVRC fixture writes a complete compariso
   const report = Deno.readTextFileSync(join(runsDir, id, "report.md"));
   assert.match(report, /\| quadratic \| \d+\.\d\d% \|/);
   assert.match(report, /zero-shot: zero-shot needs the classes/);
+  // --resume on the finished comparison reuses every arm: same table.
+  const again = await train(["imagenet-1k", "--resume", id, "--quiet", "--runs-dir", runsDir]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(read(id).rows, cmp.rows);
 });
 
 Deno.test("imagenet-21k-p --quick trains with the semantic softmax and reports semantic top-1", async () => {
