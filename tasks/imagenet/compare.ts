@@ -69,6 +69,11 @@ export async function runImagenetComparison(
     });
   await record.update({ status: "running", error: undefined });
   const backbone = await setupBackbone(config, train.classes, task, ctx.log);
+  if (arms.every((a) => a.name === "zero-shot") && !backbone.zeroShot.ok) {
+    backbone.pretrained.dispose();
+    await record.update({ status: "failed", error: backbone.zeroShot.reason });
+    throw new ConfigError("methods", `zero-shot cannot run: ${backbone.zeroShot.reason}`);
+  }
   const semantic = train.hierarchy ? new SemanticSoftmax(train.hierarchy) : undefined;
   const pool = new DecodePool(config.workers as number);
   const issues = { train: new IssueLog(ctx.log), val: new IssueLog(ctx.log) };
