@@ -121,7 +121,14 @@ export async function runImagenetComparison(
           skipped.push({ method: arm.name, reason: backbone.zeroShot.reason ?? "" });
           continue;
         }
-        summary = await zeroShot(ctx, task, runId, config, () => evaluator(backbone.pretrained));
+        summary = await zeroShot(
+          ctx,
+          task,
+          runId,
+          config,
+          () => evaluator(backbone.pretrained),
+          backbone.pretrained.countParams(),
+        );
       } else {
         const built = arm.build(backbone.pretrained, settings)!;
         ctx.log(`${arm.name}: ${arm.description}`);
@@ -223,6 +230,7 @@ async function zeroShot(
   runId: string,
   config: Record<string, unknown>,
   evaluate: () => Promise<Record<string, number>>,
+  totalParams: number,
 ): Promise<RunSummary> {
   if (existsSync(join(ctx.runsDir, runId, "summary.json"))) {
     const rec = await RunRecord.open(ctx.runsDir, runId);
@@ -240,7 +248,7 @@ async function zeroShot(
     status: "completed",
     final,
     best: final,
-    params: { trainable: 0, total: 0 },
+    params: { trainable: 0, total: totalParams },
     compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
     fromPretrained: true,
   });

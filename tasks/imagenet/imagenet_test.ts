@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { readSafetensors, writeSafetensors } from "@quadranet/backbones";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const FIX = join(ROOT, "plugins/datasets/testdata");
@@ -117,6 +118,45 @@ Deno.test("imagenet-21k-p --quick trains with the semantic softmax and reports s
     assert.equal(row.semanticTop1, s);
   }
   assert.match(Deno.readTextFileSync(join(runsDir, id, "report.md")), /semantic top-1/);
+});
+
+Deno.test("zero-shot runs when the checkpoint's head has exactly the data's classes", async () => {
+  // The resnet18_w4 fixture checkpoint with its 10-class head cut to the 21K-P fixture's 8 classes.
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [k, t] of readSafetensors(await Deno.readFile(WEIGHTS))) {
+    const data = Float32Array.from(t.data as ArrayLike<number>);
+    tensors[k] = k === "fc.weight"
+      ? { shape: [8, t.shape[1]], data: data.slice(0, 8 * t.shape[1]) }
+      : k === "fc.bias"
+      ? { shape: [8], data: data.slice(0, 8) }
+      : { shape: t.shape, data };
+  }
+  const weights = join(runsDir, "resnet18_w4_8.safetensors");
+  await Deno.writeFile(weights, writeSafetensors(tensors));
+  const id = "in21k-zero-shot";
+  const r = await train([
+    "imagenet-21k-p",
+    "--data",
+    join(FIX, "imagenet21k"),
+    "--weights",
+    weights,
+    "--quick",
+    "--quiet",
+    "--methods",
+    "zero-shot",
+    "--run-id",
+    id,
+    "--runs-dir",
+    runsDir,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const arm = read(`${id}-zero-shot`);
+  assert.equal(arm.status, "completed");
+  assert.equal(arm.params.trainable, 0);
+  assert.equal(arm.final.images, 16);
+  assert.ok(Math.abs(arm.final.top1 * 16 - Math.round(arm.final.top1 * 16)) < 1e-6);
+  assert.ok(Math.abs(arm.final.semanticTop1 * 32 - Math.round(arm.final.semanticTop1 * 32)) < 1e-6);
+  assert.deepEqual(read(id).skipped, []);
 });
 
 Deno.test("broken files are counted in the run record, never fatal", async () => {
