@@ -32,15 +32,32 @@ import {
 } from "@quadranet/datasets";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { ArmSettings } from "../digits-shift/methods.ts";
-import { formatTable, withSavings } from "../digits-shift/report.ts";
-import { loopSettings } from "../digits-shift/settings.ts";
-import { IMAGENET_ARM_DEFS } from "./arms.ts";
+import { type ArmSettings, IMAGENET_ARM_DEFS } from "./arms.ts";
 import { openData } from "./data.ts";
 import { setupBackbone } from "./model.ts";
-import { formatImagenetReport, type ImagenetRow } from "./report.ts";
+import { formatImagenetReport, formatTable, type ImagenetRow, withSavings } from "./report.ts";
 
 type Row = Omit<ImagenetRow, "relativeCompute" | "savingsPercent">;
+
+/** The loop's settings from the task config. */
+function loopSettings(c: Record<string, unknown>) {
+  const warmupSteps = c.warmupSteps as number;
+  const kind = c.schedule as "cosine" | "step" | "constant";
+  return {
+    batchSize: c.batchSize as number,
+    lr: c.lr as number,
+    optimizer: { kind: c.optimizer as "adamw" | "sgd", weightDecay: c.weightDecay as number },
+    schedule: kind === "step"
+      ? { kind, warmupSteps, milestones: [0.5, 0.75], gamma: 0.1 }
+      : kind === "cosine"
+      ? { kind, warmupSteps, minScale: 0.01 }
+      : { kind: "constant" as const, warmupSteps },
+    labelSmoothing: c.labelSmoothing as number,
+    clipNorm: c.clipNorm as number,
+    checkpointEvery: c.checkpointEvery as number,
+    logEvery: 10,
+  };
+}
 
 /** Runs (or resumes) comparison `id` of `task` with resolved `config`. */
 export async function runImagenetComparison(
@@ -102,12 +119,10 @@ export async function runImagenetComparison(
     arch: backbone.arch,
     epochs: config.epochs as number,
     scratchEpochs: config.scratchEpochs as number,
-    lr: config.lr as number,
     rank: config.rank as number,
     alpha: config.alpha as number | undefined,
     kernel: config.kernel as string,
     backprop: config.backprop as string,
-    targets: (config.targets as string[] | undefined) ?? null,
   };
   const loop = loopSettings(config);
   const rows: Row[] = [];
@@ -183,7 +198,7 @@ export async function runImagenetComparison(
         trainingFlops: summary.compute?.trainingFlops ?? 0,
       });
     }
-    const table = withSavings(rows) as ImagenetRow[];
+    const table = withSavings(rows);
     for (const r of table) {
       const rec = await RunRecord.open(ctx.runsDir, r.runId!);
       await rec.update({ comparison: { id, row: r, table } });
@@ -202,7 +217,7 @@ export async function runImagenetComparison(
       task,
       backend: ctx.backend.name,
       rows: table,
-      config,
+      config: { ...config, imageSize: backbone.arch.size },
       data: dataNote,
       skipped,
       weights: backbone.weightsNote,

@@ -27,7 +27,8 @@ import {
   type TransformSpec,
 } from "@quadranet/datasets";
 import { lookup } from "@quadranet/core";
-import { type Architecture, reseedKernels } from "../digits-shift/model.ts";
+import { reseedKernels } from "../digits-shift/model.ts";
+import type { Architecture } from "./arms.ts";
 
 /** What a comparison needs from its backbone. */
 export interface RunBackbone {

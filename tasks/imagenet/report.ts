@@ -1,7 +1,8 @@
 /**
- * The ImageNet comparison's report: the default task's table (reused from
- * digits-shift) plus what the data was, how it was read and, for
- * ImageNet-21K-P, the semantic top-1 of each arm.
+ * The ImageNet comparison's table and report: accuracy, trainable
+ * parameters and compute of each arm with the compute relative to the
+ * quadratic network from scratch (when it ran), what the data was and how it
+ * was read and, for ImageNet-21K-P, the semantic top-1 of each arm.
  *
  * @example
  * ```ts
@@ -10,10 +11,54 @@
  * @module
  */
 import type { IssueSummary } from "@quadranet/datasets";
-import { type ComparisonRow, formatTable } from "../digits-shift/report.ts";
+/** One arm's row (the shape of the default task's rows, which the site reads). */
+export interface ImagenetRow {
+  method: string;
+  runId?: string;
+  top1: number;
+  top5: number;
+  /** ImageNet-21K-P only. */
+  semanticTop1?: number;
+  trainableParams: number;
+  computeSeconds: number;
+  wallSeconds: number;
+  trainingFlops: number;
+  /** Compute / compute of quadratic-scratch (null when that arm did not run). */
+  relativeCompute: number | null;
+  /** 1 − relativeCompute, in percent. */
+  savingsPercent: number | null;
+}
 
-/** A row with the 21K-P metric. */
-export type ImagenetRow = ComparisonRow & { semanticTop1?: number };
+/** Adds compute relative to quadratic-scratch to each row. */
+export function withSavings(
+  rows: Omit<ImagenetRow, "relativeCompute" | "savingsPercent">[],
+): ImagenetRow[] {
+  const scratch = rows.find((r) => r.method === "quadratic-scratch")?.computeSeconds;
+  return rows.map((r) => {
+    const rel = scratch ? r.computeSeconds / scratch : null;
+    return { ...r, relativeCompute: rel, savingsPercent: rel === null ? null : 100 * (1 - rel) };
+  });
+}
+
+function fmtParams(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/** The markdown table. */
+export function formatTable(rows: ImagenetRow[]): string {
+  const semantic = rows.some((r) => r.semanticTop1 !== undefined);
+  const head = `| method | top-1 |${semantic ? " semantic top-1 |" : ""} trainable params | ` +
+    "compute (CPU s) | vs quadratic-scratch | savings |";
+  const sep = `| --- | ---: |${semantic ? " ---: |" : ""} ---: | ---: | ---: | ---: |`;
+  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+  const body = rows.map((r) =>
+    `| ${r.method} | ${pct(r.top1)} |${semantic ? ` ${pct(r.semanticTop1 ?? 0)} |` : ""} ` +
+    `${fmtParams(r.trainableParams)} | ${r.computeSeconds.toFixed(1)} | ` +
+    `${r.relativeCompute === null ? "–" : `${r.relativeCompute.toFixed(2)}x`} | ` +
+    `${r.savingsPercent === null ? "–" : `${r.savingsPercent.toFixed(1)}%`} |`
+  );
+  return [head, sep, ...body].join("\n");
+}
 
 /** What the report says about the data. */
 export interface DataNote {
@@ -53,7 +98,7 @@ export function formatImagenetReport(o: {
     `Data: ${o.data.root} (${o.data.layout}), ${o.data.classes} classes, ${o.data.trainImages} ` +
     `training images${c.perClass ? ` (${c.perClass} per class)` : ""}, ${o.data.valImages} ` +
     `validation images${c.valPerClass ? ` (${c.valPerClass} per class)` : ""}. Backbone ` +
-    `**${c.backbone}** at ${c.imageSize ?? "its"} px, weights: ${o.weights}. Backend: ` +
+    `**${c.backbone}** at ${c.imageSize} px, weights: ${o.weights}. Backend: ` +
     `**${o.backend}**. Seed ${c.seed}; ${c.epochs} epochs per adapted arm, batch ${c.batchSize}, ` +
     `${o.data.workers} decode workers.`,
     "",
@@ -61,11 +106,7 @@ export function formatImagenetReport(o: {
     "",
     ...(semantic
       ? [
-        "Semantic top-1 (mean over hierarchy levels of the per-level softmax top-1):",
-        "",
-        "| method | semantic top-1 |",
-        "| --- | ---: |",
-        ...o.rows.map((r) => `| ${r.method} | ${(100 * (r.semanticTop1 ?? 0)).toFixed(2)}% |`),
+        "Semantic top-1: the mean over hierarchy levels of the top-1 within each level's softmax.",
         "",
       ]
       : []),
