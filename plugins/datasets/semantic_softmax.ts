@@ -70,25 +70,26 @@ export class SemanticSoftmax {
     return out;
   }
 
-  /** The weighted per-level cross-entropy, averaged over the batch. `logits`: [B, classes]. */
+  /**
+   * The weighted per-level cross-entropy, averaged over the batch. `logits`: [B, classes].
+   * Intermediate tensors are left to the caller's `tf.tidy` (a training step's gradient scope).
+   */
   loss(logits: tf.Tensor, labels: Int32Array, smoothing = 0): tf.Scalar {
     const targets = this.targets(labels);
-    // No tidy here: inside the training step's gradient scope the caller's tidy frees it all.
-    {
-      const terms = this.#levelIndex.filter((idx) => idx.shape[0] > 1).map((idx) => {
-        const l = this.#levelIndex.indexOf(idx);
-        const sub = tf.gather(logits, idx, 1); // [B, n_l]
-        const n = idx.shape[0];
-        const t = targets[l];
-        const mask = tf.tensor1d(Array.from(t, (v) => (v >= 0 ? 1 : 0)), "float32");
-        const onehot = tf.oneHot(tf.tensor1d(Array.from(t, (v) => Math.max(v, 0)), "int32"), n);
-        const soft = smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / n) : onehot;
-        const ce = tf.neg(tf.sum(tf.mul(soft, tf.logSoftmax(sub)), 1)); // [B]
-        return tf.mul(tf.sum(tf.mul(ce, mask)), this.weights[l]);
-      });
-      if (terms.length === 0) return tf.scalar(0);
-      return tf.div(tf.addN(terms), labels.length) as tf.Scalar;
-    }
+    const terms: tf.Tensor[] = [];
+    this.#levelIndex.forEach((idx, l) => {
+      const n = idx.shape[0];
+      if (n < 2) return; // a one-class softmax is constant
+      const sub = tf.gather(logits, idx, 1); // [B, n_l]
+      const t = targets[l];
+      const mask = tf.tensor1d(Array.from(t, (v) => (v >= 0 ? 1 : 0)), "float32");
+      const onehot = tf.oneHot(tf.tensor1d(Array.from(t, (v) => Math.max(v, 0)), "int32"), n);
+      const soft = smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / n) : onehot;
+      const ce = tf.neg(tf.sum(tf.mul(soft, tf.logSoftmax(sub)), 1)); // [B]
+      terms.push(tf.mul(tf.sum(tf.mul(ce, mask)), this.weights[l]));
+    });
+    if (terms.length === 0) return tf.scalar(0);
+    return tf.div(tf.addN(terms), labels.length) as tf.Scalar;
   }
 
   /** Hits and counts per level from logits ([B × classes], row-major). */
