@@ -83,7 +83,9 @@ async function stepImagesPerSecond(): Promise<number> {
   };
   await run(); // warm-up
   const ms = await run();
-  tf.dispose([x, model, base]);
+  x.dispose();
+  model.dispose();
+  base.dispose();
   return BATCH / (ms / 1000);
 }
 
