@@ -16,6 +16,7 @@ export {
   type AdapterTotals,
   type ComparisonRow,
   type Compute,
+  type DataIssueCounts,
   type EvalLine,
   type JsonValue,
   type MetricsLine,

@@ -149,10 +149,23 @@ export interface RunSummary {
   rows?: ComparisonRow[];
   /** A comparison record's sunk pre-training cost. */
   sunkPretrain?: SunkCost;
-  /** An arm's view of its comparison. */
-  comparison?: { id: string; row?: ComparisonRow; table: ComparisonRow[]; sunkPretrain: SunkCost };
+  /** An arm's view of its comparison (no sunk cost when the weights came from elsewhere). */
+  comparison?: { id: string; row?: ComparisonRow; table: ComparisonRow[]; sunkPretrain?: SunkCost };
   /** digits-shift: the domain shift. */
   shift?: string;
+  /** Image tasks: files the decoder converted or skipped, per split (counts by kind). */
+  dataIssues?: Record<string, DataIssueCounts>;
+  /** A comparison's arms that did not run, and why. */
+  skipped?: { method: string; reason: string }[];
+  /** An image task's comparison: what data it read (root, layout, classes, images, issues). */
+  data?: { [key: string]: JsonValue };
+}
+
+/** Files an image pipeline converted or skipped: distinct files, and counts by kind. */
+export interface DataIssueCounts {
+  files: number;
+  skipped: Record<string, number>;
+  converted: Record<string, number>;
 }
 
 /** A `metrics.jsonl` line of a training step. */

@@ -66,7 +66,7 @@ Deno.test("trainLoop: custom loss and evaluator hooks are used, extra metrics lo
       return crossEntropy(logits as tf.Tensor2D, labels);
     },
     evaluator: () => Promise.resolve({ top1: 0.25, top5: 1, loss: 2, count: 4, semanticTop1: 0.5 }),
-    hooks: { onLog: (e) => void logged.push(e) },
+    hooks: { onLog: (e) => void logged.push({ ...e }) },
   });
   assert.equal(lossCalls, 2); // 32 examples, batch 16
   assert.equal(r.final!.top1, 0.25);
@@ -90,7 +90,7 @@ Deno.test("trainLoop: an interrupted streamed run resumes to the same weights (a
     signal,
     logEvery: 1,
     hooks: {
-      onLog: (e) => void (e.loss !== undefined && ++steps === 4 && (signal.interrupted = true)),
+      onLog: (e) => void (!e.eval && ++steps === 4 && (signal.interrupted = true)),
     },
   });
   assert.equal(first.status, "interrupted"); // mid-epoch 2 (3 batches per epoch)

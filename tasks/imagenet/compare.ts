@@ -22,6 +22,7 @@ import {
   type TaskResult,
   tf,
 } from "@quadranet/core";
+import type { AdapterTotals, JsonValue } from "@quadranet/core/records";
 import {
   BatchLoader,
   DecodePool,
@@ -171,7 +172,7 @@ export async function runImagenetComparison(
             comparisonId: id,
             fromPretrained: arm.fromPretrained,
             stages: built.stages,
-            ...(adapted ? { adapter: { ...adapted, layers: undefined } } : {}),
+            ...(adapted ? { adapter: { ...adapted, layers: undefined } as AdapterTotals } : {}),
           },
         });
         built.model.dispose();
@@ -224,7 +225,12 @@ export async function runImagenetComparison(
     });
     await Deno.writeTextFile(join(record.dir, "report.md.tmp"), report);
     await Deno.rename(join(record.dir, "report.md.tmp"), join(record.dir, "report.md"));
-    await record.update({ status: "completed", rows: table, skipped, data: dataNote });
+    await record.update({
+      status: "completed",
+      rows: table,
+      skipped,
+      data: dataNote as unknown as { [key: string]: JsonValue },
+    });
     console.log(`\n${formatTable(table)}\n`);
     ctx.log(`report: ${join(record.dir, "report.md")}`);
     return { status: "completed", recordDir: record.dir };
@@ -258,7 +264,7 @@ async function zeroShot(
     backend: ctx.backend.name,
   });
   const { count: _count, ...final } = await evaluate();
-  await rec.log({ step: 0, eval: true, ...final, evalLoss: final.loss });
+  await rec.log({ step: 0, eval: true, top1: final.top1, top5: final.top5, evalLoss: final.loss });
   await rec.update({
     status: "completed",
     final,

@@ -30,10 +30,10 @@ function runner(task: string) {
   return async (ctx: TaskContext) => {
     if (ctx.resume) {
       let rec = await RunRecord.open(ctx.runsDir, ctx.resume);
-      let stored = await rec.config<Record<string, unknown>>();
+      let stored = await rec.config() as Record<string, unknown>;
       if (stored.comparisonId) {
         rec = await RunRecord.open(ctx.runsDir, stored.comparisonId as string);
-        stored = await rec.config<Record<string, unknown>>();
+        stored = await rec.config() as Record<string, unknown>;
       }
       if (stored.kind !== "comparison" || rec.summary.task !== task) {
         throw new ConfigError("resume", `Run "${ctx.resume}" is not part of a ${task} comparison`);

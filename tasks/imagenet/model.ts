@@ -55,7 +55,7 @@ export async function setupBackbone(
   log: (line: string) => void,
 ): Promise<RunBackbone> {
   const name = config.backbone as string;
-  const def = lookup<BackboneDefinition>("backbone", name);
+  const def = lookup("backbone", name);
   const cfg = backboneConfig(name);
   const size = (config.imageSize as number | undefined) ?? cfg.inputSize[0];
   const inputShape: [number, number, number] = [size, size, 3];
