@@ -12,10 +12,9 @@
  * ```
  * @module
  */
-import { ConfigError, type tf } from "@quadranet/core";
+import { ConfigError, lookup, type tf } from "@quadranet/core";
 import {
   backboneConfig,
-  type BackboneDefinition,
   createBackbone,
   lastLoadReport,
   WeightMismatchError,
@@ -26,7 +25,6 @@ import {
   headMismatch,
   type TransformSpec,
 } from "@quadranet/datasets";
-import { lookup } from "@quadranet/core";
 import { reseedKernels } from "../digits-shift/model.ts";
 import type { Architecture } from "./arms.ts";
 
