@@ -7,8 +7,8 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 const FIX = join(ROOT, "plugins/datasets/testdata");
 const WEIGHTS = join(ROOT, "plugins/backbones/testdata/resnet18_w4.safetensors");
 
-async function train(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
+function command(args: string[]) {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-read",
@@ -23,7 +23,11 @@ async function train(args: string[]) {
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  });
+}
+
+async function train(args: string[]) {
+  const out = await command(args).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
@@ -207,4 +211,58 @@ Deno.test("broken files are counted in the run record, never fatal", async () =>
   assert.equal(r.stderr.split("\n").filter((l) => l.startsWith("data: ")).length, 8);
   assert.ok(existsSync(join(runsDir, id, "report.md")));
   await Deno.remove(data, { recursive: true });
+});
+
+async function waitForCheckpoint(runId: string, atLeast: number): Promise<void> {
+  const latest = join(runsDir, runId, "checkpoints", "latest.json");
+  for (let i = 0; i < 3000; i++) {
+    if (existsSync(latest)) {
+      const step = JSON.parse(Deno.readTextFileSync(latest)).step;
+      if (step >= atLeast) return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no checkpoint >= ${atLeast} for ${runId}`);
+}
+
+Deno.test("an imagenet arm killed with SIGKILL and resumed ends exactly like an uninterrupted one", async () => {
+  // 12 training images, batch 2: 6 steps per epoch, 18 in all; a checkpoint every 2 steps.
+  const args = [
+    "imagenet-1k",
+    "--data",
+    join(FIX, "imagefolder"),
+    "--quick",
+    "--quiet",
+    "--methods",
+    "quadratic",
+    "--batch-size",
+    "2",
+    "--epochs",
+    "3",
+    "--checkpoint-every",
+    "2",
+    "--runs-dir",
+    runsDir,
+  ];
+  const whole = await train([...args, "--run-id", "in1k-whole"]);
+  assert.equal(whole.code, 0, whole.stderr);
+  const child = command([...args, "--run-id", "in1k-killed"]).spawn();
+  await waitForCheckpoint("in1k-killed-quadratic", 4);
+  child.kill("SIGKILL");
+  assert.equal((await child.output()).signal, "SIGKILL");
+  assert.equal(read("in1k-killed-quadratic").status, "running");
+  const resumed = await train([
+    "imagenet-1k",
+    "--resume",
+    "in1k-killed",
+    "--quiet",
+    "--runs-dir",
+    runsDir,
+  ]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const a = read("in1k-whole-quadratic"), b = read("in1k-killed-quadratic");
+  assert.equal(b.status, "completed");
+  assert.equal(b.steps, 18);
+  assert.equal(b.steps, a.steps);
+  assert.deepEqual(b.final, a.final); // exact: same decoded crops, same order, same state
 });
