@@ -39,7 +39,8 @@ export function ComparisonView({ run, base }: { run: RunFolder; base: string }) 
       <h2>
         <a href={`${base}runs/${run.id}/`}>{run.id}</a>{" "}
         <small>
-          {String(run.summary.task ?? "")} · shift {String(run.summary.shift ?? "–")} · backend{" "}
+          {String(run.summary.task ?? "")}
+          {run.summary.shift ? ` · shift ${run.summary.shift}` : ""} · backend{" "}
           {String(run.summary.backend ?? "–")}
         </small>
       </h2>
