@@ -22,9 +22,16 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+/**
+ * Jobs in flight per worker: two, so a worker reads its next message and normalises one image
+ * while libvips decodes another.
+ */
+const SLOTS_PER_WORKER = 2;
+
 /** Decode workers with a FIFO job queue. */
 export class DecodePool {
   readonly #workers: Worker[] = [];
+  /** Free slots: each worker appears once per job it can take. */
   readonly #idle: Worker[] = [];
   readonly #queue: Pending[] = [];
   readonly #running = new Map<number, Pending>();
@@ -49,7 +56,7 @@ export class DecodePool {
         this.#running.clear();
       };
       this.#workers.push(w);
-      this.#idle.push(w);
+      for (let k = 0; k < SLOTS_PER_WORKER; k++) this.#idle.push(w);
     }
   }
 
