@@ -105,3 +105,31 @@ Deno.test("trainLoop: an interrupted streamed run resumes to the same weights (a
   assert.deepEqual(seedsPart, seedsFull);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("trainLoop: a streamed batch whose files were all skipped is passed over, not fatal", async () => {
+  const { train, test } = tinyData(32, 4);
+  const inner = asStream(train);
+  let batch = 0;
+  const skipping: BatchStream = {
+    length: inner.length,
+    async *batches(order, batchSize, start, seedOf) {
+      for await (const b of inner.batches(order, batchSize, start, seedOf)) {
+        if (batch++ % 2 === 0) {
+          b.x.dispose();
+          yield { x: tf.zeros([0, 6, 6, 1]), y: new Int32Array(0) };
+        } else yield b;
+      }
+    },
+  };
+  const losses: number[] = [];
+  const r = await trainLoop({
+    ...options(tinyCnn(2), skipping, test),
+    logEvery: 1,
+    hooks: { onLog: (e) => void (!e.eval && losses.push(e.loss)) },
+  });
+  assert.equal(r.status, "completed");
+  assert.equal(losses.length, 2); // no loss line for a batch with nothing in it
+  assert.ok(losses.every((l) => l > 0));
+  assert.equal(r.steps, 4); // 2 epochs × 2 batches, the skipped ones included
+  assert.equal(r.examples, 32); // only the 2 real batches of 16
+});
