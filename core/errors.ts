@@ -3,7 +3,8 @@
  *
  * @example
  * ```ts
- * import { adapt, ConfigError } from "@quadranet/core";
+ * import { adapt, ConfigError, tf } from "@quadranet/core";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
  * try {
  *   adapt(model, { rank: 0 });
  * } catch (e) {
@@ -15,6 +16,7 @@
 
 /** Base class of every error the project throws on purpose. */
 export class QuadraNetError extends Error {
+  /** See the class description for the fields. */
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -23,6 +25,7 @@ export class QuadraNetError extends Error {
 
 /** An adapter config value is invalid; `field` names the config key. */
 export class ConfigError extends QuadraNetError {
+  /** See the class description for the fields. */
   constructor(readonly field: string, message: string) {
     super(message);
   }
@@ -33,6 +36,7 @@ export class TargetError extends QuadraNetError {}
 
 /** A layer kind that cannot carry a quadratic term was asked for. */
 export class UnsupportedLayerError extends QuadraNetError {
+  /** See the class description for the fields. */
   constructor(readonly layerName: string, readonly className: string, message: string) {
     super(message);
   }
@@ -40,6 +44,7 @@ export class UnsupportedLayerError extends QuadraNetError {
 
 /** A name was looked up in the plugin registry and is not there. */
 export class UnknownPluginError extends QuadraNetError {
+  /** See the class description for the fields. */
   constructor(readonly kind: string, readonly pluginName: string, readonly known: string[]) {
     super(
       `Unknown ${kind} "${pluginName}"; registered ${kind}s: ${
@@ -66,6 +71,7 @@ export class BaseMismatchError extends CheckpointError {}
 
 /** A compute backend could not be initialised; `hint` says what to install. */
 export class BackendUnavailableError extends QuadraNetError {
+  /** See the class description for the fields. */
   constructor(readonly backend: string, readonly reason: string, readonly hint: string) {
     super(`Backend "${backend}" is unavailable: ${reason}. ${hint}`);
   }
@@ -73,6 +79,7 @@ export class BackendUnavailableError extends QuadraNetError {
 
 /** The loss became NaN or infinite; the run stops, its last good checkpoint kept. */
 export class NonFiniteLossError extends QuadraNetError {
+  /** See the class description for the fields. */
   constructor(readonly step: number, readonly lastCheckpoint: string | undefined, detail: string) {
     super(
       `Loss is not finite (${detail}) at step ${step}; training stopped. ` +
@@ -86,6 +93,7 @@ export class NonFiniteLossError extends QuadraNetError {
 
 /** A run-record file (summary, config, metrics) does not match its schema. */
 export class RecordError extends QuadraNetError {
+  /** See the class description for the fields. */
   constructor(readonly file: string, readonly field: string, readonly detail: string) {
     super(
       `${file}: ${detail}; fix or remove the file (records are written by \`deno task train\`)`,

@@ -54,8 +54,10 @@ export {
   type AdaptedLayerArgs,
   type BaseLayerSpec,
   kaimingBound,
+  type LayerArgs,
   type LayerForm,
   registerAdaptedLayer,
+  type Shape,
 } from "./adapter/adapted_layer.ts";
 export { quadraticMethod, QuadraticTerm } from "./adapter/quadratic_layer.ts";
 export { ConvProjection, denseLastAxis, depthwiseOutProject } from "./adapter/projections.ts";
@@ -164,6 +166,7 @@ export {
   type CheckpointData,
   latestCheckpoint,
   loadCheckpoint,
+  type LoopPosition,
   type LoopState,
   saveCheckpoint,
 } from "./train/checkpoint.ts";

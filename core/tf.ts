@@ -24,4 +24,5 @@ void tf.setBackend("cpu");
 // selection, which says what it picked, so the hint is noise here.
 (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
 
-export { tf };
+/** The TensorFlow.js namespace (`@tensorflow/tfjs` 4.22), one instance for the whole project. */
+export * as tf from "./tfjs.ts";

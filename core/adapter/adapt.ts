@@ -23,9 +23,13 @@ import "./quadratic_layer.ts";
 
 /** What {@link adapt} records in the adapted model's user-defined metadata. */
 export interface AdapterMetadata {
+  /** Version of this metadata's layout. */
   formatVersion: 1;
+  /** The resolved adapter config, as JSON (RegExps as `{ regex, flags }`). */
   config: Record<string, unknown>;
+  /** Names of the adapted layers. */
   adaptedLayers: string[];
+  /** Names of the layers trained in full and saved with the adapter. */
   modulesToSave: string[];
   /** {@link weightsFingerprint} of the input model. */
   baseFingerprint: string;

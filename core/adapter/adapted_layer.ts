@@ -29,8 +29,10 @@ import { checkAlpha, checkRank } from "./options.ts";
 import { denseLastAxis } from "./projections.ts";
 import { fromClassConfig } from "./topology.ts";
 
-type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
-type Shape = (number | null)[];
+/** tfjs' base layer arguments (name, trainable, input shape, ...). */
+export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+/** A tfjs symbolic shape (null: unknown size). */
+export type Shape = (number | null)[];
 
 /** The serialized original layer: `{ className, config }`. */
 export interface BaseLayerSpec {
@@ -96,11 +98,12 @@ export class AdaptedLayer extends tf.layers.Layer {
   inputChannels = 0;
   /** Primary (pre-trained) kernel and bias. */
   primaryKernel!: tf.LayerVariable;
+  /** The primary bias, when the original layer has one. */
   primaryBias: tf.LayerVariable | null = null;
   readonly #activation: tf.layers.Layer | null;
   readonly #baseLayer: tf.layers.Layer;
 
-  /** @param args the layer config @param methodName the method whose delta it carries */
+  /** A layer from its config `args`, carrying the delta of method `methodName`. */
   constructor(args: AdaptedLayerArgs, methodName: string) {
     super(args);
     this.base = args.base;
@@ -171,6 +174,13 @@ export class AdaptedLayer extends tf.layers.Layer {
     );
   }
 
+  /** FLOPs per example of a term costing `perPosition` at each output position (null if unknown). */
+  flopsPerExample(perPosition: number): number | null {
+    const positions = this.outputPositions();
+    return positions == null ? null : positions * perPosition;
+  }
+
+  /** Adds the primary weights, then the delta's. */
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const c = shape[shape.length - 1];
@@ -223,14 +233,17 @@ export class AdaptedLayer extends tf.layers.Layer {
     return this.addWeight(name, shape, "float32", initializer, undefined, trainable);
   }
 
+  /** The adapter's weights (the delta's). */
   adapterWeights(): tf.LayerVariable[] {
     return this.delta.weights();
   }
 
+  /** The primary kernel (and bias): the original layer's weights. */
   primaryWeights(): tf.LayerVariable[] {
     return this.primaryBias ? [this.primaryKernel, this.primaryBias] : [this.primaryKernel];
   }
 
+  /** Sets the primary weights from the original layer's `getWeights()`. */
   setPrimaryWeights(weights: tf.Tensor[]): void {
     const vars = this.primaryWeights();
     if (weights.length !== vars.length) {
@@ -241,6 +254,7 @@ export class AdaptedLayer extends tf.layers.Layer {
     vars.forEach((v, i) => v.write(weights[i]));
   }
 
+  /** Inference FLOPs per example the adapter adds (null if the spatial size is unknown). */
   extraFlops(): number | null {
     return this.delta.extraFlops();
   }
@@ -256,10 +270,12 @@ export class AdaptedLayer extends tf.layers.Layer {
     );
   }
 
+  /** The original layer's output shape. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     return this.#baseLayer.computeOutputShape(inputShape);
   }
 
+  /** `act(lin(x) + delta(x))` (the delta only while `quadEnabled`). */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown> = {}): tf.Tensor {
     const training = kwargs.training === true;
     return tf.tidy(() => {
@@ -270,6 +286,7 @@ export class AdaptedLayer extends tf.layers.Layer {
     });
   }
 
+  /** The config: the original layer as `base`, the common options and the delta's. */
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),

@@ -3,7 +3,8 @@
  *
  * @example
  * ```ts
- * import { adapt, disableAdapters, enableAdapters, unload } from "@quadranet/core";
+ * import { adapt, disableAdapters, enableAdapters, tf, unload } from "@quadranet/core";
+ * const base = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
  * const adapted = adapt(base, { rank: 4 });
  * disableAdapters(adapted); // computes what `base` computes
  * enableAdapters(adapted);
@@ -18,14 +19,21 @@ import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
 
 /** One adapted layer in {@link AdapterSummary}. */
 export interface AdaptedLayerSummary {
+  /** Layer name. */
   name: string;
+  /** The adapted layer's class. */
   className: string;
+  /** The original layer's class. */
   baseClassName: string;
+  /** Adapter rank. */
   rank: number;
+  /** Kernel method (quadratic adapters; empty otherwise). */
   kernel: string;
   /** U/V kernel size and dilation (convs). */
   quadKernelSize?: [number, number];
+  /** U/V dilation (convs). */
   dilation?: [number, number];
+  /** Parameters the adapter adds in this layer. */
   adapterParams: number;
   /** Extra FLOPs per example of the quadratic term (null: spatial size unknown). */
   extraFlops: number | null;
@@ -33,9 +41,13 @@ export interface AdaptedLayerSummary {
 
 /** What {@link adapterSummary} reports. */
 export interface AdapterSummary {
+  /** Per adapted layer. */
   layers: AdaptedLayerSummary[];
+  /** Trainable parameters of the model. */
   trainableParams: number;
+  /** All parameters of the model. */
   totalParams: number;
+  /** Parameters the adapters add. */
   adapterParams: number;
   /** Sum over adapted layers; null if any layer's spatial size is unknown. */
   extraFlopsPerExample: number | null;
@@ -154,7 +166,10 @@ export function unload(model: tf.LayersModel): tf.LayersModel {
  *
  * @example
  * ```ts
- * const plain = merge(adapt(model, { method: "lora", rank: 8 })); // after training
+ * import { adapt, merge, tf } from "@quadranet/core";
+ * import "@quadranet/lora";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+ * const plain = merge(adapt(model, { method: "lora", rank: 2 })); // after training
  * ```
  */
 export function merge(model: tf.LayersModel): tf.LayersModel {

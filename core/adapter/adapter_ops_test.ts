@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { adapt, adapterLayers } from "./adapt.ts";
-import {
-  adapterSummary,
-  disableAdapters,
-  enableAdapters,
-  formatAdapterSummary,
-  merge,
-  unload,
-} from "./adapter_ops.ts";
+import * as ops from "./adapter_ops.ts";
 import { MergeUnsupportedError } from "../errors.ts";
+
+const { adapterSummary, disableAdapters, enableAdapters, formatAdapterSummary, merge, unload } =
+  ops;
 import { quadraticTerms } from "../testing/terms.ts";
 import { mobileNetV2Shaped, randomizeWeights } from "../testing/models.ts";
 import { maxAbsDiff } from "../testing/assert_close.ts";

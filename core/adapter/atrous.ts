@@ -23,14 +23,19 @@ import { tf } from "../tf.ts";
 
 /** Where a conv reads along one spatial axis. `before`/`after` < 0 crop. */
 export interface AxisPlan {
+  /** Output positions. */
   out: number;
+  /** Padding before the input (negative: crop). */
   before: number;
+  /** Padding after the input (negative: crop). */
   after: number;
 }
 
 /** The primary layer's geometry that a projection aligns with. */
 export interface PrimaryGeometry {
+  /** Strides `[h, w]`. */
   strides: [number, number];
+  /** The primary's padding mode. */
   padding: "same" | "valid";
   /** Effective (dilated) kernel extent `(k - 1) · d + 1` per axis. */
   primaryKernel: [number, number];
@@ -38,8 +43,11 @@ export interface PrimaryGeometry {
 
 /** A plan per spatial axis plus the strides. */
 export interface GridPlan {
+  /** Along the height. */
   h: AxisPlan;
+  /** Along the width. */
   w: AxisPlan;
+  /** Strides `[h, w]`. */
   strides: [number, number];
 }
 

@@ -18,9 +18,13 @@ import { effectiveSize } from "./atrous.ts";
 
 /** Geometry of a conv layer's primary op, from its config. */
 export interface ConvGeometry {
+  /** Kernel size `[h, w]`. */
   kernelSize: [number, number];
+  /** Strides `[h, w]`. */
   strides: [number, number];
+  /** Dilation `[h, w]`. */
   dilation: [number, number];
+  /** Padding mode. */
   padding: "same" | "valid";
   /** Effective extent of the primary kernel. */
   extent: [number, number];

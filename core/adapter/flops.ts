@@ -6,7 +6,9 @@
  *
  * @example
  * ```ts
- * const f = forwardFlops(model); // e.g. 2.3e6 per example
+ * import { forwardFlops, tf, trainingFlops } from "@quadranet/core";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+ * const f = forwardFlops(model); // 2·4·3 + 3 = 27 per example
  * const training = trainingFlops(model, 10_000 * 5);
  * ```
  * @module

@@ -23,9 +23,13 @@ export type KernelOptions = Record<string, number | boolean | string>;
 
 /** A weight a kernel carries in each adapted layer. */
 export interface KernelWeightSpec {
+  /** Weight name (stored as `kernel_<name>`). */
   name: string;
+  /** Its shape. */
   shape: number[];
+  /** Its initialisation. */
   init: "zeros" | "ones" | "identity";
+  /** Whether it trains (false: statistics such as moving means). */
   trainable: boolean;
 }
 
@@ -33,6 +37,7 @@ export interface KernelWeightSpec {
 export interface KernelContext {
   /** The kernel's weights in this layer, by {@link KernelWeightSpec} name. */
   weights: Record<string, tf.LayerVariable>;
+  /** The kernel's resolved options. */
   options: KernelOptions;
   /** Training mode (e.g. BatchNorm uses batch statistics and updates moving ones). */
   training: boolean;

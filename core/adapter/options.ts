@@ -59,6 +59,11 @@ export function positivePair(field: string, v: unknown): [number, number] {
   return [pair[0], pair[1]];
 }
 
+/** {@link positivePair}, or null for an unset (`undefined`/`null`) value. */
+export function optionalPair(field: string, v: unknown): [number, number] | null {
+  return v === undefined || v === null ? null : positivePair(field, v);
+}
+
 /** Checks the rank: an integer >= 1. */
 export function checkRank(rank: unknown): number {
   if (typeof rank !== "number" || !Number.isInteger(rank) || rank < 1) {
@@ -173,15 +178,13 @@ export const ADAPTER_OPTIONS = {
     help: "U/V kernel size for convs (default: matched to the primary receptive field)",
     shownDefault: "matched",
     scope: "method",
-    resolve: (v: unknown): [number, number] | null =>
-      v === undefined || v === null ? null : positivePair("quadKernelSize", v),
+    resolve: (v: unknown): [number, number] | null => optionalPair("quadKernelSize", v),
   },
   dilation: {
     help: "U/V dilation for convs (atrous; default: matched to the primary receptive field)",
     shownDefault: "matched",
     scope: "method",
-    resolve: (v: unknown): [number, number] | null =>
-      v === undefined || v === null ? null : positivePair("dilation", v),
+    resolve: (v: unknown): [number, number] | null => optionalPair("dilation", v),
   },
   targets: {
     help: 'layers to adapt: names, class names ("Conv2D"), RegExps on names, or "all"',

@@ -48,6 +48,7 @@ export class ConvProjection {
    * @param size the projection kernel size
    * @param dilation the projection dilation
    */
+  /** A projection of `kind` filters of `size` and `dilation` aligned with `geometry`. */
   constructor(
     readonly geometry: ConvGeometry,
     readonly kind: ConvKind,

@@ -37,11 +37,8 @@ import { type AdaptedLayer, kaimingBound, registerAdaptedLayer } from "./adapted
 import type { AdapterDelta, AdapterMethod } from "./adapter_method.ts";
 import { quadGeometry } from "./conv_geometry.ts";
 import type { KernelContext, KernelMethod, KernelOptions } from "./kernel_method.ts";
-import { positivePair } from "./options.ts";
+import { optionalPair } from "./options.ts";
 import { ConvProjection, denseLastAxis, depthwiseOutProject } from "./projections.ts";
-
-const pairOrNull = (field: string, v: unknown): [number, number] | null =>
-  v === undefined || v === null ? null : positivePair(field, v);
 
 /** The quadratic term `s · P k(Ux, Vx)` of one adapted layer. */
 export class QuadraticTerm implements AdapterDelta {
@@ -49,7 +46,9 @@ export class QuadraticTerm implements AdapterDelta {
   readonly layer: AdaptedLayer;
   /** The kernel method and its resolved options. */
   readonly kernelMethod: KernelMethod;
+  /** The kernel method's registry name. */
   readonly kernelName: string;
+  /** The kernel's resolved options. */
   readonly kernelOptions: KernelOptions;
   /** The backprop strategy's name. */
   readonly backpropName: string;
@@ -59,15 +58,18 @@ export class QuadraticTerm implements AdapterDelta {
   kernelWeights: Record<string, tf.LayerVariable> = {};
   /** The projections U, V and the output projection P. */
   u!: tf.LayerVariable;
+  /** V (same shape as U). */
   v!: tf.LayerVariable;
+  /** P: `[r, c_out]`, or `[c, r, m]` for depthwise; zeros at init. */
   p!: tf.LayerVariable;
-  readonly mergeRefusal =
+  /** Why a quadratic term cannot be merged into linear weights. */
+  readonly mergeRefusal: string =
     "the quadratic term s·P·k(Ux, Vx) is a function of x of degree 2, and no linear W' gives " +
     "W'x = Wx + s·P·k(Ux, Vx)";
   readonly #sizeArg: [number, number] | null;
   readonly #dilationArg: [number, number] | null;
 
-  /** @param layer the adapted layer @param o its config: kernel, kernelOptions, quadKernelSize, dilation, backprop */
+  /** The term of `layer`, from its config `o` (kernel, kernelOptions, quadKernelSize, dilation, backprop). */
   constructor(layer: AdaptedLayer, o: Readonly<Record<string, unknown>>) {
     this.layer = layer;
     this.kernelName = (o.kernel as string | undefined) ?? "quadratic";
@@ -78,8 +80,8 @@ export class QuadraticTerm implements AdapterDelta {
       : opts;
     this.backpropName = (o.backprop as string | undefined) ?? "autodiff";
     lookup("backprop", this.backpropName);
-    this.#sizeArg = pairOrNull("quadKernelSize", o.quadKernelSize);
-    this.#dilationArg = pairOrNull("dilation", o.dilation);
+    this.#sizeArg = optionalPair("quadKernelSize", o.quadKernelSize);
+    this.#dilationArg = optionalPair("dilation", o.dilation);
     const g = layer.geometry;
     if (g) {
       const q = quadGeometry(g.extent, this.#sizeArg, this.#dilationArg);
@@ -101,6 +103,7 @@ export class QuadraticTerm implements AdapterDelta {
     return this.layer.form === "depthwise" ? this.layer.inputChannels * r : r;
   }
 
+  /** Adds U, V (Kaiming-uniform, seeded), P (zeros) and the kernel's weights for `c` input channels. */
   build(c: number): void {
     const l = this.layer, r = l.rank;
     const [qh, qw] = this.projection?.size ?? [1, 1];
@@ -160,22 +163,23 @@ export class QuadraticTerm implements AdapterDelta {
     return lookup("backprop", this.backpropName).quadraticTerm(this, x, training);
   }
 
+  /** U, V, P and the kernel's weights. */
   weights(): tf.LayerVariable[] {
     return [this.u, this.v, this.p, ...Object.values(this.kernelWeights)];
   }
 
+  /** Inference FLOPs per example of the term (null if the spatial size is unknown). */
   extraFlops(): number | null {
     const l = this.layer;
-    const positions = l.outputPositions();
-    if (positions == null) return null;
     const [qh, qw] = this.projection?.size ?? [1, 1];
     const kc = this.kernelChannels;
     const outPerChannel = l.form === "depthwise" ? l.depthMultiplier : l.outputChannels;
     const projections = 2 * 2 * qh * qw * l.inputChannels * l.rank; // U and V
     const kernel = (this.kernelMethod.flopsPerElement ?? 1) * kc;
-    return positions * (projections + kernel + 2 * kc * outPerChannel + l.outputChannels);
+    return l.flopsPerExample(projections + kernel + 2 * kc * outPerChannel + l.outputChannels);
   }
 
+  /** Kernel name and, for convs, the U/V geometry. */
   summary(): { kernel: string; quadKernelSize?: [number, number]; dilation?: [number, number] } {
     const p = this.projection;
     return {
@@ -184,6 +188,7 @@ export class QuadraticTerm implements AdapterDelta {
     };
   }
 
+  /** The quadratic options as stored in the layer config. */
   config(): tf.serialization.ConfigDict {
     return {
       kernel: this.kernelName,

@@ -65,6 +65,8 @@ export function copyWeightsByName(
  *
  * @example
  * ```ts
+ * import { cloneModel, tf } from "@quadranet/core";
+ * const pretrained = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
  * const copy = cloneModel(pretrained); // fine-tuning the copy leaves pretrained untouched
  * ```
  */

@@ -6,7 +6,9 @@
  *
  * @example
  * ```ts
- * import { loadAdapter, saveAdapter } from "@quadranet/core";
+ * import { adapt, loadAdapter, saveAdapter, tf } from "@quadranet/core";
+ * const base = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+ * const adapted = adapt(base, { rank: 2 });
  * await saveAdapter(adapted, "runs/demo/adapter");
  * const again = await loadAdapter(base, "runs/demo/adapter"); // same outputs as `adapted`
  * ```
@@ -26,9 +28,11 @@ export const ADAPTER_FORMAT = "quadranet-adapter";
 
 /** Contents of `adapter_config.json`. */
 export interface AdapterFile extends AdapterMetadata {
+  /** Always {@link ADAPTER_FORMAT}. */
   format: typeof ADAPTER_FORMAT;
   /** BatchNormalization layers whose weights are saved because training changed them. */
   savedBatchNorm: string[];
+  /** Where the adapter's weights are (tfjs weights manifest). */
   weightsManifest: tf.io.WeightsManifestConfig;
 }
 

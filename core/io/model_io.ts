@@ -8,7 +8,8 @@
  *
  * @example
  * ```ts
- * import { loadModel, saveModel } from "@quadranet/core";
+ * import { adapt, loadModel, saveModel, tf } from "@quadranet/core";
+ * const adapted = adapt(tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] }));
  * await saveModel(adapted, "runs/demo/model");
  * const again = await loadModel("runs/demo/model");
  * ```

@@ -35,8 +35,11 @@ export interface BackendPlugin {
 
 /** What {@link selectBackend} chose. */
 export interface SelectedBackend {
+  /** The backend plugin's name. */
   name: string;
+  /** The tfjs backend it activated. */
   tfjsName: string;
+  /** Library path, device or similar, for the record. */
   detail?: string;
   /** Backends tried before it, with the reason each was skipped. */
   skipped: { name: string; reason: string }[];

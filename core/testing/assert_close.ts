@@ -3,7 +3,9 @@
  *
  * @example
  * ```ts
- * import { assertClose, maxAbsDiff } from "./assert_close.ts";
+ * import { tf } from "@quadranet/core";
+ * import { assertClose, maxAbsDiff } from "@quadranet/core/testing";
+ * const a = tf.tensor1d([1, 2]), b = tf.tensor1d([1, 2.0000001]);
  * assertClose(maxAbsDiff(a, b), 0, 1e-6, "outputs");
  * ```
  * @module

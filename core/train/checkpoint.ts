@@ -7,6 +7,9 @@
  *
  * @example
  * ```ts
+ * import { loadCheckpoint, saveCheckpoint, tf } from "@quadranet/core";
+ * const weights = { "0:dense/kernel": tf.ones([4, 3]) }, slots = {};
+ * const state = { step: 10, next: { stage: 0, epoch: 1, batch: 0 }, rng: 1, optimizerT: 10, examples: 640 };
  * await saveCheckpoint("runs/r1/checkpoints", { weights, slots, state });
  * const ck = await loadCheckpoint("runs/r1/checkpoints"); // the latest
  * ```
@@ -34,6 +37,7 @@ export interface LoopPosition {
 export interface LoopState {
   /** Optimizer updates done over the whole run. */
   step: number;
+  /** The next batch to run. */
   /** The next batch to run. */
   next: LoopPosition;
   /** {@link Rng} state at the start of epoch `next.epoch` (it draws that epoch's order). */
@@ -90,8 +94,11 @@ interface Manifest {
 
 /** What a checkpoint holds. */
 export interface CheckpointData {
+  /** Model weights by {@link weightKeys}-style key. */
   weights: Record<string, tf.Tensor>;
+  /** Optimizer slots (moments) by key. */
   slots: Record<string, tf.Tensor>;
+  /** Where the loop stands. */
   state: LoopState;
 }
 

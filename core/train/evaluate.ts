@@ -4,7 +4,10 @@
  *
  * @example
  * ```ts
- * const m = evaluate(model, { x, y }, 256); // { top1, top5, loss, count }
+ * import { evaluate, tf } from "@quadranet/core";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+ * const x = tf.randomNormal([8, 4]), y = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
+ * const m = evaluate(model, { x, y }, 256); // { top1, top5, loss, count: 8 }
  * ```
  * @module
  */
@@ -12,15 +15,21 @@ import { tf } from "../tf.ts";
 
 /** Images (or features) and integer labels, first axis = examples. */
 export interface Dataset {
+  /** Inputs `[N, ...]`. */
   x: tf.Tensor;
+  /** Class labels, length N. */
   y: Int32Array;
 }
 
 /** Classification metrics; accuracies in [0, 1]. */
 export interface EvalMetrics {
+  /** Top-1 accuracy in [0, 1]. */
   top1: number;
+  /** Top-5 accuracy in [0, 1]. */
   top5: number;
+  /** Mean cross-entropy. */
   loss: number;
+  /** Examples evaluated. */
   count: number;
 }
 

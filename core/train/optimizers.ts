@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import { Optimizer, tf } from "@quadranet/core";
+ * const v = tf.variable(tf.ones([2, 2])), grad = tf.fill([2, 2], 0.5);
  * const opt = new Optimizer({ kind: "adamw", weightDecay: 0.05 });
  * opt.apply([{ key: "fc/kernel", variable: v }], { "fc/kernel": grad }, 1e-3);
  * const slots = opt.slots(); // { "fc/kernel/m": ..., "fc/kernel/v": ... }
@@ -16,14 +18,19 @@ import { tf } from "../tf.ts";
 
 /** Optimizer settings. */
 export interface OptimizerConfig {
+  /** AdamW (decoupled weight decay) or SGD with momentum. */
   kind: "adamw" | "sgd";
   /** AdamW: decoupled decay (p -= lr·wd·p); SGD: L2 added to the gradient. Default 0. */
   weightDecay?: number;
+  /** AdamW's first-moment decay (default 0.9). */
   beta1?: number;
+  /** AdamW's second-moment decay (default 0.999). */
   beta2?: number;
+  /** AdamW's denominator epsilon (default 1e-8). */
   epsilon?: number;
   /** SGD momentum (default 0.9). */
   momentum?: number;
+  /** SGD: Nesterov momentum. */
   nesterov?: boolean;
 }
 
@@ -32,7 +39,9 @@ export const OPTIMIZER_KINDS = ["adamw", "sgd"] as const;
 
 /** A parameter the optimizer updates, under a stable key. */
 export interface Param {
+  /** Stable key of the parameter (slots are stored under it). */
   key: string;
+  /** The variable updated. */
   variable: tf.Variable;
   /** Whether weight decay applies (kernels yes; biases and norms usually not). */
   decay?: boolean;
@@ -40,11 +49,13 @@ export interface Param {
 
 /** AdamW or SGD with named, checkpointable slots. */
 export class Optimizer {
+  /** The config with defaults filled in. */
   readonly config: Required<OptimizerConfig>;
   /** Updates applied so far (AdamW's bias correction uses it). */
   t = 0;
   private readonly state = new Map<string, tf.Variable>();
 
+  /** An optimizer with `config`'s kind and hyper-parameters (checked). */
   constructor(config: OptimizerConfig) {
     if (!OPTIMIZER_KINDS.includes(config.kind)) {
       throw new ConfigError(
@@ -63,6 +74,7 @@ export class Optimizer {
     };
   }
 
+  /** The slot (moment) `key`, created as zeros like `like` on first use. */
   private slot(key: string, like: tf.Tensor): tf.Variable {
     let v = this.state.get(key);
     if (!v) {

@@ -8,6 +8,14 @@
  *
  * @example
  * ```ts
+ * import { adapt, paramGroups, tf } from "@quadranet/core";
+ * const base = tf.sequential({
+ *   layers: [
+ *     tf.layers.dense({ units: 8, inputShape: [4], name: "hidden" }),
+ *     tf.layers.dense({ units: 3, name: "predictions" }),
+ *   ],
+ * });
+ * const model = adapt(base, { rank: 2, targets: ["hidden"] });
  * const groups = paramGroups(model, { head: ["predictions"] });
  * groups.filter((p) => p.group === "quadratic").length;
  * ```
@@ -24,9 +32,13 @@ export type ParamGroup = typeof PARAM_GROUPS[number];
 
 /** A model weight with its group and a stable key (its index and name). */
 export interface GroupedParam {
+  /** Stable key (`index:originalName`). */
   key: string;
+  /** Its group. */
   group: ParamGroup;
+  /** The layer weight. */
   weight: tf.LayerVariable;
+  /** The variable behind it. */
   variable: tf.Variable;
   /** Kernels decay; biases, norms and rank-1 weights do not. */
   decay: boolean;

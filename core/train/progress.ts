@@ -14,13 +14,21 @@
 
 /** One progress report. */
 export interface ProgressInfo {
+  /** What is training (arm and stage). */
   label: string;
+  /** Epoch within the stage, 1-based. */
   epoch: number;
+  /** Epochs of the stage. */
   epochs: number;
+  /** Steps done over the run. */
   step: number;
+  /** Steps of the run. */
   steps: number;
+  /** Latest training loss. */
   loss: number;
+  /** Examples per second (smoothed). */
   perSec: number;
+  /** Seconds left, estimated. */
   etaSec: number;
 }
 
@@ -39,6 +47,7 @@ export class Progress {
   private drawn = false;
   private readonly enc = new TextEncoder();
 
+  /** A progress display (silent when `quiet`). */
   constructor(
     { quiet = false, tty, intervalMs }: { quiet?: boolean; tty?: boolean; intervalMs?: number } =
       {},
@@ -48,6 +57,7 @@ export class Progress {
     this.intervalMs = intervalMs ?? (this.tty ? 100 : 10_000);
   }
 
+  /** Writes `s` over the current line. */
   private write(s: string): void {
     Deno.stderr.writeSync(this.enc.encode(s));
   }

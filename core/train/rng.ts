@@ -16,6 +16,7 @@ export class Rng {
   /** The full generator state (uint32). */
   state: number;
 
+  /** A generator seeded with any integer. */
   constructor(seed: number) {
     this.state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
   }

@@ -7,10 +7,18 @@
  *
  * @example
  * ```ts
+ * import { adapt, runTraining, tf } from "@quadranet/core";
+ * const model = adapt(tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] }));
+ * const train = { x: tf.randomNormal([32, 4]), y: new Int32Array(32) };
  * const { summary } = await runTraining({
- *   ...loopOptions, runsDir: "runs", runId: "my-run", task: "my-task", method: "quadratic",
- *   backend: "blas", config: resolvedConfig, resume: false,
+ *   model, train, batchSize: 8, lr: 1e-2, seed: 1,
+ *   optimizer: { kind: "adamw", weightDecay: 0 },
+ *   schedule: { kind: "constant", warmupSteps: 0 },
+ *   stages: [{ name: "adapt", train: ["quadratic", "head"], epochs: 1 }],
+ *   runsDir: "runs", runId: "my-run", task: "my-task", method: "quadratic",
+ *   backend: "cpu", config: { lr: 1e-2 }, resume: false,
  * });
+ * console.log(summary.status); // "completed"
  * ```
  * @module
  */
@@ -25,10 +33,15 @@ import { extraMetrics, trainLoop, type TrainOptions, type TrainResult } from "./
 
 /** Options of {@link runTraining}: the loop's, plus where and what to record. */
 export interface RunTrainingOptions extends Omit<TrainOptions, "checkpointDir" | "resumeFrom"> {
+  /** Where run folders go. */
   runsDir: string;
+  /** The run's id (its folder). */
   runId: string;
+  /** The task, for the summary. */
   task: string;
+  /** The method (arm), for the summary. */
   method: string;
+  /** The compute backend, for the summary. */
   backend: string;
   /** The resolved config, stored as `config.json`. */
   config: object;
@@ -45,7 +58,9 @@ export function cpuSeconds(): number {
 }
 
 /** Trainable (in any stage) and total parameter counts. */
-export function paramCounts(o: Pick<TrainOptions, "model" | "stages" | "head">) {
+export function paramCounts(
+  o: Pick<TrainOptions, "model" | "stages" | "head">,
+): { trainable: number; total: number } {
   const groups = new Set(o.stages.flatMap((s) => s.train));
   const trainable = paramGroups(o.model, { head: o.head })
     .filter((p) => groups.has(p.group))

@@ -6,8 +6,12 @@
  *
  * @example
  * ```ts
+ * import { adapt, tf, trainLoop } from "@quadranet/core";
+ * const model = adapt(tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] }));
+ * const train = { x: tf.randomNormal([64, 4]), y: new Int32Array(64) };
+ * const test = { x: tf.randomNormal([16, 4]), y: new Int32Array(16) };
  * const result = await trainLoop({
- *   model, train, eval: test, batchSize: 64, lr: 1e-3, seed: 1,
+ *   model, train, eval: test, batchSize: 16, lr: 1e-3, seed: 1,
  *   optimizer: { kind: "adamw", weightDecay: 0.01 },
  *   schedule: { kind: "cosine", warmupSteps: 20 },
  *   stages: [{ name: "quadratic", train: ["quadratic", "head"], epochs: 3 }],
@@ -33,8 +37,11 @@ import { tf } from "../tf.ts";
 
 /** One stage: which parameter groups train, for how long, at what rate. */
 export interface Stage {
+  /** Stage name (in logs and metrics). */
   name: string;
+  /** Parameter groups trained in this stage. */
   train: ParamGroup[];
+  /** Epochs of the stage. */
   epochs: number;
   /** Base learning rate of this stage (default: the loop's `lr`). */
   lr?: number;
@@ -74,31 +81,47 @@ export interface BatchStream {
 
 /** Options of {@link trainLoop}. */
 export interface TrainOptions {
+  /** The model, trained in place. */
   model: tf.LayersModel;
+  /** Training data: in memory, or streamed batches. */
   train: Dataset | BatchStream;
+  /** Evaluated at each epoch end. */
   eval?: Dataset;
   /** Replaces evaluation on `eval` (e.g. streamed, or with extra metrics such as semantic top-1). */
   evaluator?: (model: tf.LayersModel) => Promise<EvalMetrics & Record<string, number>>;
   /** Replaces the softmax cross-entropy (e.g. a semantic softmax); `logits` is [B, classes]. */
   loss?: (logits: tf.Tensor, labels: Int32Array) => tf.Scalar;
+  /** The stages, in order. */
   stages: Stage[];
+  /** Examples per step. */
   batchSize: number;
+  /** Base learning rate. */
   lr: number;
+  /** The optimizer. */
   optimizer: OptimizerConfig;
+  /** The learning-rate schedule (per stage). */
   schedule: Schedule;
+  /** Seed of the data order and augmentation. */
   seed: number;
+  /** Label smoothing of the cross-entropy (default 0). */
   labelSmoothing?: number;
   /** Clip the global gradient norm to this value (0: off). */
   clipNorm?: number;
   /** Classifier layer names (default: the last layer with weights). */
   head?: string[];
+  /** Where checkpoints go (none: no checkpoints). */
   checkpointDir?: string;
   /** Also checkpoint every N steps (0: only at epoch ends). */
   checkpointEvery?: number;
+  /** Log the training loss every N steps (0: never). */
   logEvery?: number;
+  /** A checkpoint to continue from. */
   resumeFrom?: CheckpointData;
+  /** Progress display. */
   progress?: Progress;
+  /** Label of the progress line. */
   label?: string;
+  /** Hooks (logging, checkpoints, compute, augmentation). */
   hooks?: LoopHooks;
   /** Set `interrupted` (e.g. on SIGINT) to checkpoint and stop after the current step. */
   signal?: { interrupted: boolean };
@@ -106,11 +129,17 @@ export interface TrainOptions {
 
 /** What {@link trainLoop} returns. */
 export interface TrainResult {
+  /** Whether all stages ran or the loop stopped on a signal. */
   status: "completed" | "interrupted";
+  /** The last evaluation. */
   final?: EvalMetrics;
+  /** The best evaluation (top-1). */
   best?: EvalMetrics;
+  /** Steps done. */
   steps: number;
+  /** Training examples seen. */
   examples: number;
+  /** The loop state at the end. */
   state: LoopState;
 }
 

@@ -35,7 +35,9 @@ export type PretrainedConfig = CorePretrainedConfig;
 
 /** Options of {@link createBackbone}. */
 export interface BackboneOptions {
+  /** Classifier outputs (default: the backbone's). */
   numClasses?: number;
+  /** `[h, w, c]` input (default: the pretrained config's). */
   inputShape?: [number, number, number];
   /** A `.safetensors` PyTorch state dict or a tfjs-layers `model.json`. */
   pretrained?: string;
@@ -45,7 +47,7 @@ export interface BackboneOptions {
   featuresOnly?: boolean;
 }
 
-/** A registered backbone: core's `backbone` plugin interface. */
+/** A registered backbone: core's `backbone` plugin interface (`BackbonePlugin`). */
 export type BackboneDefinition = BackbonePlugin;
 
 const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;

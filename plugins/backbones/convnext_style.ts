@@ -6,7 +6,21 @@
  *
  * @example
  * ```ts
- * const m = convnextStyle(options, names, (x, name, dim) => myBlock(x, name, dim), "my_net");
+ * import { tf } from "@quadranet/core";
+ * import { convnextStyle } from "./convnext_style.ts";
+ * const options = { depths: [1, 1, 1, 1], dims: [8, 16, 32, 64], numClasses: 10, inputShape: [32, 32, 3] as [number, number, number] };
+ * const names = {
+ *   stemConv: "stem_conv",
+ *   stemNorm: "stem_norm",
+ *   downNorm: (i: number) => `down${i}_norm`,
+ *   downConv: (i: number) => `down${i}_conv`,
+ *   block: (i: number, j: number) => `stage${i}_block${j}`,
+ *   headNorm: "head_norm",
+ *   head: "head",
+ * };
+ * const block = (x: tf.SymbolicTensor, name: string, dim: number) =>
+ *   tf.layers.conv2d({ filters: dim, kernelSize: 3, padding: "same", name }).apply(x) as tf.SymbolicTensor;
+ * const m = convnextStyle(options, names, block, "my_net");
  * ```
  * @module
  */
@@ -17,10 +31,15 @@ const L = tf.layers;
 
 /** Depths, widths, classes, input; `featuresOnly` returns the four stage outputs. */
 export interface ConvnextStyleOptions {
+  /** Blocks per stage. */
   depths: number[];
+  /** Channels per stage. */
   dims: number[];
+  /** Classifier outputs. */
   numClasses: number;
+  /** `[h, w, c]`. */
   inputShape: [number, number, number];
+  /** Return the stage outputs instead of logits. */
   featuresOnly?: boolean;
 }
 

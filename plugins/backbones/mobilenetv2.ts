@@ -29,10 +29,15 @@ export const MOBILENETV2_SETTING: [number, number, number, number][] = [
 
 /** Options of {@link mobilenetV2}. */
 export interface MobilenetV2Options {
+  /** Width multiplier of every block. */
   widthMult: number;
+  /** Classifier outputs. */
   numClasses: number;
+  /** `[h, w, c]`. */
   inputShape: [number, number, number];
+  /** Inverted-residual settings `[t, c, n, s]` (default: torchvision's). */
   setting?: [number, number, number, number][];
+  /** Return the stage outputs (strides 4, 8, 16, 32) instead of logits. */
   featuresOnly?: boolean;
 }
 

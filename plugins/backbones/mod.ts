@@ -12,10 +12,16 @@
  * @module
  */
 export * from "./backbones.ts";
-export { convnext, convnextTargets } from "./convnext.ts";
+export { convnext, type ConvnextOptions, convnextTargets } from "./convnext.ts";
 export { LayerScale } from "./layer_scale.ts";
-export { makeDivisible, mobilenetV2, mobilenetV2Targets } from "./mobilenetv2.ts";
-export { quadranetV1 } from "./quadranet_v1.ts";
-export { resnet, resnetTargets } from "./resnet.ts";
+export {
+  makeDivisible,
+  mobilenetV2,
+  type MobilenetV2Options,
+  mobilenetV2Targets,
+} from "./mobilenetv2.ts";
+export { quadranetV1, type QuadranetV1Options } from "./quadranet_v1.ts";
+export type { ConvnextStyleOptions } from "./convnext_style.ts";
+export { resnet, type ResnetOptions, resnetTargets } from "./resnet.ts";
 export * from "./safetensors.ts";
 export * from "./torch_weights.ts";

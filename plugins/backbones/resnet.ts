@@ -18,10 +18,13 @@ const L = tf.layers;
 
 /** Options of {@link resnet}. */
 export interface ResnetOptions {
+  /** Depth (basic blocks for 18/34, bottlenecks for 50). */
   depth: 18 | 34 | 50;
   /** Channels of the stem and first stage (torchvision: 64). */
   width: number;
+  /** Classifier outputs. */
   numClasses: number;
+  /** `[h, w, c]`. */
   inputShape: [number, number, number];
   /** Return the four stage outputs (strides 4, 8, 16, 32) instead of logits. */
   featuresOnly?: boolean;

@@ -14,8 +14,11 @@ import { QuadraNetError } from "@quadranet/core";
 
 /** A tensor read from a safetensors file, as float32. */
 export interface StTensor {
+  /** The stored dtype (values are converted to float32). */
   dtype: "F32" | "F16" | "BF16";
+  /** Its shape. */
   shape: number[];
+  /** Its values, row-major. */
   data: Float32Array;
 }
 

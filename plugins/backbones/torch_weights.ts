@@ -9,6 +9,8 @@
  *
  * @example
  * ```ts
+ * import { loadTorchWeights, resnet } from "@quadranet/backbones";
+ * const model = resnet({ depth: 18, width: 64, numClasses: 1000, inputShape: [224, 224, 3] });
  * const report = await loadTorchWeights(model, "resnet18.safetensors");
  * report.naming; // "torchvision/timm resnet"
  * ```
@@ -19,15 +21,21 @@ import { readSafetensors, type StTensor } from "./safetensors.ts";
 
 /** What loading did. */
 export interface LoadReport {
+  /** Which key naming matched (torchvision, timm, official). */
   naming: string;
+  /** Tensors loaded. */
   loaded: number;
+  /** Model weights with no tensor in the file. */
   missing: string[];
+  /** File tensors with no model weight. */
   unexpected: string[];
+  /** Tensors whose shape does not fit. */
   mismatched: string[];
 }
 
 /** The state dict does not fit the model (strict mode). */
 export class WeightMismatchError extends QuadraNetError {
+  /** An error listing what `report` found wrong with `what`. */
   constructor(readonly report: LoadReport, what: string) {
     const list = (label: string, xs: string[]) =>
       xs.length

@@ -20,12 +20,13 @@
 export const BLAS_ENV = "QUADRANET_BLAS_LIB";
 
 /** How to get a BLAS library, printed when none loads. */
-export const BLAS_INSTALL_HINT =
+export const BLAS_INSTALL_HINT: string =
   "install OpenBLAS (Debian/Ubuntu: `apt-get install libopenblas0`; Fedora: `dnf install openblas`; " +
   "macOS uses Accelerate) or set " + BLAS_ENV + " to the path of a CBLAS shared library";
 
 /** Raised when no CBLAS library can be opened. */
 export class BlasUnavailableError extends Error {
+  /** An error listing the libraries `tried` and why each failed. */
   constructor(readonly tried: string[], readonly reasons: string[]) {
     super(
       `No BLAS library could be loaded (tried: ${tried.join(", ")}); ${BLAS_INSTALL_HINT}` +

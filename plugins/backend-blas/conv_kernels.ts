@@ -8,7 +8,7 @@
  * ```ts
  * import { tf } from "@quadranet/core";
  * await tf.setBackend("blas"); // after registerBlasBackend()
- * tf.conv2d(tf.ones([1, 8, 8, 3]), tf.ones([3, 3, 3, 4]), 1, "same"); // runs conv2dBlas
+ * tf.conv2d(tf.ones([1, 8, 8, 3]) as tf.Tensor4D, tf.ones([3, 3, 3, 4]) as tf.Tensor4D, 1, "same"); // conv2dBlas
  * ```
  * @module
  */

@@ -18,6 +18,7 @@ import { BLAS_INSTALL_HINT, BlasUnavailableError } from "./blas_library.ts";
 
 export * from "./blas_library.ts";
 export { BLAS_BACKEND, BLAS_KERNELS, registerBlasBackend } from "./backend.ts";
+export type { KernelFn } from "./kernel_util.ts";
 
 /** The backend plugin (priority 30: above wasm and cpu, below tfjs-node). */
 export const blasBackendPlugin: BackendPlugin = {

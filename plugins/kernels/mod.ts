@@ -5,8 +5,11 @@
  *
  * @example
  * ```ts
- * import { adapt } from "@quadranet/core";
+ * import { adapt, tf } from "@quadranet/core";
  * import "@quadranet/kernels";
+ * const model = tf.sequential({
+ *   layers: [tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", inputShape: [8, 8, 2] })],
+ * });
  * const adapted = adapt(model, { rank: 4, kernel: "poly", kernelOptions: { degree: 3 } });
  * ```
  * @module

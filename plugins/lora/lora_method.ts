@@ -36,12 +36,13 @@ export class LoraDelta implements AdapterDelta {
   /** A's conv (the primary's geometry); null for Dense. */
   readonly projection: ConvProjection | null;
 
-  /** @param layer the adapted layer */
+  /** The LoRA term of `layer`. */
   constructor(readonly layer: AdaptedLayer) {
     const g = layer.geometry;
     this.projection = g ? new ConvProjection(g, "conv", g.kernelSize, g.dilation) : null;
   }
 
+  /** Adds A (Kaiming-uniform, seeded) and B (zeros) for `c` input channels. */
   build(c: number): void {
     const l = this.layer, r = l.rank;
     const [kh, kw] = this.projection?.size ?? [1, 1];
@@ -54,6 +55,7 @@ export class LoraDelta implements AdapterDelta {
     this.b = l.addAdapterWeight("lora_b", [r, l.outputChannels], tf.initializers.zeros());
   }
 
+  /** `s · B (A x)`. */
   forward(x: tf.Tensor): tf.Tensor {
     const ax = this.projection
       ? this.projection.apply(x, this.a.read())
@@ -61,6 +63,7 @@ export class LoraDelta implements AdapterDelta {
     return denseLastAxis(ax, tf.mul(this.b.read(), this.layer.scale));
   }
 
+  /** A and B. */
   weights(): tf.LayerVariable[] {
     return [this.a, this.b];
   }
@@ -77,20 +80,21 @@ export class LoraDelta implements AdapterDelta {
     return l.primaryBias ? [w, l.primaryBias.read().clone()] : [w];
   }
 
+  /** Inference FLOPs per example of the term (null if the spatial size is unknown). */
   extraFlops(): number | null {
-    const l = this.layer;
-    const positions = l.outputPositions();
-    if (positions == null) return null;
+    const l = this.layer, r = l.rank;
     const [kh, kw] = this.projection?.size ?? [1, 1];
-    const r = l.rank;
-    return positions *
-      (2 * kh * kw * l.inputChannels * r + 2 * r * l.outputChannels + l.outputChannels);
+    return l.flopsPerExample(
+      2 * kh * kw * l.inputChannels * r + 2 * r * l.outputChannels + l.outputChannels,
+    );
   }
 
+  /** Nothing besides rank and parameters. */
   summary(): Record<string, never> {
     return {};
   }
 
+  /** No options of its own. */
   config(): tf.serialization.ConfigDict {
     return {};
   }

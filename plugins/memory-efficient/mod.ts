@@ -4,8 +4,11 @@
  *
  * @example
  * ```ts
- * import { adapt } from "@quadranet/core";
+ * import { adapt, tf } from "@quadranet/core";
  * import "@quadranet/memory-efficient";
+ * const model = tf.sequential({
+ *   layers: [tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", inputShape: [8, 8, 2] })],
+ * });
  * const adapted = adapt(model, { backprop: "recompute" });
  * ```
  * @module
