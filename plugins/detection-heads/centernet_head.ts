@@ -44,18 +44,26 @@ export interface CenterNetOptions extends CenterNetModelOptions {
 
 /** The three loss terms (each a scalar, unweighted). */
 export interface CenterNetLossParts {
+  /** Gaussian focal loss of the class heatmaps. */
   heatmap: tf.Scalar;
+  /** L1 loss of the box sizes at the centres. */
   size: tf.Scalar;
+  /** L1 loss of the sub-cell centre offsets. */
   offset: tf.Scalar;
 }
 
 /** A built CenterNet head. */
 export class CenterNetHead implements DetectionHead {
+  /** The trainable head (feature maps → heatmap, size, offset maps). */
   readonly model: tf.LayersModel;
+  /** Object classes. */
   readonly numClasses: number;
+  /** Stride of the output maps. */
   readonly stride: number;
+  /** The options it was built with. */
   readonly options: CenterNetOptions;
 
+  /** Builds the head from `options`. */
   constructor(options: CenterNetOptions) {
     this.model = buildCenterNetModel(options);
     this.numClasses = options.numClasses;
@@ -63,6 +71,7 @@ export class CenterNetHead implements DetectionHead {
     this.options = options;
   }
 
+  /** Checks the three output maps; returns `[batch, height, width]`. */
   private check(outputs: tf.Tensor[]): [number, number, number] {
     if (outputs.length !== 3) {
       throw new RangeError(

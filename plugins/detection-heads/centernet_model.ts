@@ -27,8 +27,11 @@ type ST = tf.SymbolicTensor;
 
 /** Network options of the CenterNet head. */
 export interface CenterNetModelOptions {
+  /** Object classes. */
   numClasses: number;
+  /** Stride of each input feature map. */
   featureStrides: number[];
+  /** Channels of each input feature map. */
   featureChannels: number[];
   /** stride of the output maps (default 4) */
   outputStride?: number;

@@ -40,7 +40,9 @@ export interface FcosOptions extends FcosModelOptions {
   sizeRanges?: [number, number][];
   /** centre-sampling radius in strides; 0 turns it off (default 1.5) */
   centerRadius?: number;
+  /** Focal loss alpha (default 0.25). */
   focalAlpha?: number;
+  /** Focal loss gamma (default 2). */
   focalGamma?: number;
   /** candidates kept per level before NMS (default 1000) */
   preNmsTopK?: number;
@@ -48,20 +50,28 @@ export interface FcosOptions extends FcosModelOptions {
 
 /** The three loss terms (each a scalar). */
 export interface FcosLossParts {
+  /** Focal loss of the class scores. */
   classification: tf.Scalar;
+  /** GIoU loss of the boxes at positive locations. */
   box: tf.Scalar;
+  /** BCE of the centerness at positive locations. */
   centerness: tf.Scalar;
 }
 
 /** A built FCOS head. */
 export class FcosHead implements DetectionHead {
+  /** The trainable head (feature maps → per-level class, box, centerness maps). */
   readonly model: tf.LayersModel;
   /** stride of each output level, fine to coarse */
   readonly strides: number[];
+  /** Object classes. */
   readonly numClasses: number;
+  /** The box-size range of each level. */
   readonly sizeRanges: [number, number][];
+  /** The options it was built with. */
   readonly options: FcosOptions;
 
+  /** Builds the head from `options`. */
   constructor(options: FcosOptions) {
     const { model, strides } = buildFcosModel(options);
     this.model = model;
@@ -77,6 +87,7 @@ export class FcosHead implements DetectionHead {
     }
   }
 
+  /** Checks the output maps; returns each level's geometry. */
   private levels(outputs: tf.Tensor[]): FcosLevel[] {
     const L = this.strides.length;
     if (outputs.length !== 3 * L) {

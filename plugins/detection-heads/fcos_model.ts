@@ -27,8 +27,11 @@ type ST = tf.SymbolicTensor;
 
 /** Network options of the FCOS head (all but the first three have defaults). */
 export interface FcosModelOptions {
+  /** Object classes. */
   numClasses: number;
+  /** Stride of each input feature map. */
   featureStrides: number[];
+  /** Channels of each input feature map. */
   featureChannels: number[];
   /** backbone strides the FPN takes (default: those of 8, 16, 32 present) */
   useStrides?: number[];

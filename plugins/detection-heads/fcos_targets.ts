@@ -24,8 +24,11 @@ import type { DetectionTarget } from "@quadranet/core";
 
 /** One pyramid level's geometry and size range. */
 export interface FcosLevel {
+  /** Input pixels per cell. */
   stride: number;
+  /** Cells along the height. */
   height: number;
+  /** Cells along the width. */
   width: number;
   /** `[lo, hi]`: the level regresses boxes whose largest distance lies in it */
   range: [number, number];

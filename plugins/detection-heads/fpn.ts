@@ -34,9 +34,9 @@ export interface FpnOptions {
 
 /** Builds the pyramid on `inputs` ordered fine to coarse; returns fine to coarse outputs. */
 export function buildFpn(
-  inputs: ST[],
+  inputs: tf.SymbolicTensor[],
   { channels, extraLevels = 0, prefix, kernelInitializer }: FpnOptions,
-): ST[] {
+): tf.SymbolicTensor[] {
   const init = () => kernelInitializer?.() ?? "glorotUniform";
   if (inputs.length === 0) throw new RangeError(`${prefix}: the FPN needs at least one input`);
   if (!(extraLevels >= 0 && extraLevels <= 2 && Number.isInteger(extraLevels))) {

@@ -12,9 +12,7 @@
  * ```
  * @module
  */
-import { tf } from "@quadranet/core";
-
-type Shape = (number | null)[];
+import { type Shape, tf } from "@quadranet/core";
 
 /** Options of {@link GroupNorm}. */
 export interface GroupNormArgs {
@@ -22,7 +20,9 @@ export interface GroupNormArgs {
   groups: number;
   /** added to the variance (1e-5 as in PyTorch) */
   epsilon?: number;
+  /** Layer name. */
   name?: string;
+  /** Whether gamma and beta train. */
   trainable?: boolean;
 }
 
@@ -34,12 +34,18 @@ export function defaultGroups(channels: number, max = 32): number {
 
 /** `y = γ · (x − μ_g) / sqrt(σ²_g + ε) + β`, statistics per example and group. */
 export class GroupNorm extends tf.layers.Layer {
+  /** tfjs serialization name. */
   static className = "GroupNorm";
+  /** Number of groups. */
   readonly groups: number;
+  /** Added to the variance. */
   readonly epsilon: number;
+  /** Per-channel scale. */
   gamma!: tf.LayerVariable;
+  /** Per-channel shift. */
   beta!: tf.LayerVariable;
 
+  /** A GroupNorm layer (groups must divide the channels). */
   constructor(args: GroupNormArgs) {
     super(args);
     if (!Number.isInteger(args.groups) || args.groups < 1) {
@@ -49,6 +55,7 @@ export class GroupNorm extends tf.layers.Layer {
     this.epsilon = args.epsilon ?? 1e-5;
   }
 
+  /** Adds gamma (ones) and beta (zeros) for the channels. */
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const channels = shape[shape.length - 1];
@@ -68,6 +75,7 @@ export class GroupNorm extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** Normalises per example and group, then scales and shifts. */
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
@@ -97,10 +105,12 @@ export class GroupNorm extends tf.layers.Layer {
     return tf.tensor2d(m, [c, c]);
   }
 
+  /** The input shape. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     return inputShape;
   }
 
+  /** Its config (groups, epsilon). */
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), groups: this.groups, epsilon: this.epsilon };
   }
