@@ -3,7 +3,8 @@
  *
  * @example
  * ```ts
- * const ms = timeMs(() => work(), 5);
+ * import { timeMs } from "./timing.ts";
+ * const ms = timeMs(() => new Float32Array(1e6).fill(1), 5); // median of 5 runs
  * ```
  * @module
  */

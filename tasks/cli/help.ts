@@ -4,6 +4,9 @@
  *
  * @example
  * ```ts
+ * import { lookup } from "@quadranet/core";
+ * import { helpText } from "./help.ts";
+ * import "../digits-shift/mod.ts";
  * console.log(helpText(lookup("task", "digits-shift")));
  * ```
  * @module

@@ -5,8 +5,11 @@
  *
  * @example
  * ```ts
- * const parsed = parseTrainArgs(["--task", "digits-shift", "--quick"], task);
- * parsed.config.quick; // true
+ * import { lookup } from "@quadranet/core";
+ * import { resolveConfig } from "./options.ts";
+ * import "../digits-shift/mod.ts";
+ * const config = resolveConfig(["--quick", "--rank", "8"], lookup("task", "digits-shift"));
+ * console.log(config.quick, config.rank); // true 8
  * ```
  * @module
  */

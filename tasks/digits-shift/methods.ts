@@ -6,8 +6,11 @@
  *
  * @example
  * ```ts
+ * import type { tf } from "@quadranet/core";
+ * import { ARMS, type ArmSettings } from "./methods.ts";
+ * declare const pretrained: tf.LayersModel, settings: ArmSettings;
  * const arm = ARMS.find((a) => a.name === "quadratic")!;
- * const { model, stages } = arm.build(pretrained, settings);
+ * const { model, stages } = arm.build(pretrained, settings)!; // null only for zero-shot
  * ```
  * @module
  */

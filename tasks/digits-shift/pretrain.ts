@@ -6,7 +6,12 @@
  *
  * @example
  * ```ts
- * const { model, summary } = await pretrained(ctx, settings, data);
+ * import type { Dataset, TaskContext } from "@quadranet/core";
+ * import type { Architecture } from "./model.ts";
+ * import { pretrained, type PretrainKey } from "./pretrain.ts";
+ * declare const ctx: TaskContext, key: PretrainKey, data: { train: Dataset; test: Dataset };
+ * declare const arch: Architecture;
+ * const { model, summary } = await pretrained({ ...ctx, backend: ctx.backend.name }, key, data, arch);
  * ```
  * @module
  */

@@ -6,7 +6,13 @@
  *
  * @example
  * ```ts
- * console.log(formatTable(rows));
+ * import { formatTable, withSavings } from "./report.ts";
+ * const row = { top1: 0.9, top5: 1, trainableParams: 4800, wallSeconds: 60, trainingFlops: 1e12 };
+ * const rows = withSavings([
+ *   { ...row, method: "quadratic", computeSeconds: 50 },
+ *   { ...row, method: "quadratic-scratch", computeSeconds: 100 },
+ * ]);
+ * console.log(formatTable(rows)); // quadratic: 0.50x, savings 50.0%
  * ```
  * @module
  */

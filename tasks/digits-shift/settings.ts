@@ -4,6 +4,9 @@
  *
  * @example
  * ```ts
+ * import type { DigitsShiftConfig } from "./config.ts";
+ * import { loopSettings } from "./settings.ts";
+ * declare const config: DigitsShiftConfig;
  * const loop = loopSettings(config); // { batchSize, lr, optimizer, schedule, ... }
  * ```
  * @module

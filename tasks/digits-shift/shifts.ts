@@ -12,7 +12,9 @@
  *
  * @example
  * ```ts
- * const shifted = applyShift("solarize", images, 1);
+ * import { applyShift } from "./shifts.ts";
+ * const images = new Float32Array(2 * 28 * 28).fill(0.25); // two 28×28 digits in [0, 1]
+ * const shifted = applyShift("solarize", images, 1); // 0.25 → 0.5
  * ```
  * @module
  */

@@ -4,7 +4,10 @@
  *
  * @example
  * ```tsx
- * <ComparisonView run={comparisonRun} base="./" />
+ * import type { RunFolder } from "@quadranet/core/records";
+ * import { ComparisonView } from "./comparison_table.tsx";
+ * declare const comparisonRun: RunFolder;
+ * const view = <ComparisonView run={comparisonRun} base="./" />;
  * ```
  * @module
  */

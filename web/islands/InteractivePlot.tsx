@@ -4,7 +4,9 @@
  *
  * @example
  * ```tsx
- * <InteractivePlot title="top-1" series={series} xLabel="step" />
+ * import InteractivePlot from "./InteractivePlot.tsx";
+ * const series = [{ name: "quadratic", points: [[0, 10], [100, 80]] as [number, number][] }];
+ * const plot = <InteractivePlot title="top-1" series={series} xLabel="step" />;
  * ```
  * @module
  */

@@ -5,7 +5,9 @@
  *
  * @example
  * ```tsx
- * <SortableTable columns={[{ key: "top1", label: "top-1", numeric: true }]} rows={rows} />
+ * import SortableTable, { type Row } from "./SortableTable.tsx";
+ * declare const rows: Row[];
+ * const table = <SortableTable columns={[{ key: "top1", label: "top-1", numeric: true }]} rows={rows} />;
  * ```
  * @module
  */

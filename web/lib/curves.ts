@@ -4,7 +4,10 @@
  *
  * @example
  * ```ts
- * const { loss, top1 } = curves(run.metrics);
+ * import { readRunFolder } from "@quadranet/core/records";
+ * import { curves } from "./curves.ts";
+ * const run = await readRunFolder("runs", "my-run");
+ * const { loss, top1 } = curves(run?.metrics ?? []);
  * ```
  * @module
  */

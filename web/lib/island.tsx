@@ -5,7 +5,9 @@
  *
  * @example
  * ```tsx
- * <Island name="SortableTable" props={{ columns, rows }} />
+ * import { Island } from "./island.tsx";
+ * const columns = [{ key: "top1", label: "top-1", numeric: true }], rows: unknown[] = [];
+ * const island = <Island name="SortableTable" props={{ columns, rows }} />;
  * ```
  * @module
  */

@@ -4,7 +4,10 @@
  *
  * @example
  * ```tsx
- * <ComparePage runs={[a, b]} base="../../" title="a vs b" />
+ * import type { RunFolder } from "@quadranet/core/records";
+ * import { ComparePage } from "./compare.tsx";
+ * declare const a: RunFolder, b: RunFolder;
+ * const page = <ComparePage runs={[a, b]} base="../../" title="a vs b" />;
  * ```
  * @module
  */

@@ -4,7 +4,9 @@
  *
  * @example
  * ```tsx
- * <Overview runs={await readRunFolders("runs")} base="./" />
+ * import { readRunFolders } from "@quadranet/core/records";
+ * import { Overview } from "./index.tsx";
+ * const page = <Overview runs={await readRunFolders("runs")} base="./" />;
  * ```
  * @module
  */

@@ -5,7 +5,10 @@
  *
  * @example
  * ```tsx
- * <RunPage run={run} base="../../" />
+ * import type { RunFolder } from "@quadranet/core/records";
+ * import { RunPage } from "./run.tsx";
+ * declare const run: RunFolder;
+ * const page = <RunPage run={run} base="../../" />;
  * ```
  * @module
  */

@@ -4,7 +4,10 @@
  *
  * @example
  * ```tsx
- * <RunsPage runs={runs} base="../" filters={{ method: "lora" }} />
+ * import type { RunFolder } from "@quadranet/core/records";
+ * import { RunsPage } from "./runs.tsx";
+ * declare const runs: RunFolder[];
+ * const page = <RunsPage runs={runs} base="../" filters={{ method: "lora" }} />;
  * ```
  * @module
  */
