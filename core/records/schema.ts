@@ -163,8 +163,11 @@ export interface RunSummary {
 
 /** Files an image pipeline converted or skipped: distinct files, and counts by kind. */
 export interface DataIssueCounts {
+  /** Distinct files with at least one issue. */
   files: number;
+  /** Skipped files by issue kind. */
   skipped: Record<string, number>;
+  /** Converted files by issue kind. */
   converted: Record<string, number>;
 }
 

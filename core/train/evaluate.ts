@@ -38,7 +38,12 @@ export interface EvalMetrics {
  * largest logits (`topk`). Ties rank the lower class index first, as arg-max
  * does; a NaN logit for the label never counts as a hit.
  */
-export function topKCounts(logits: Float32Array, classes: number, labels: Int32Array, k: number) {
+export function topKCounts(
+  logits: Float32Array,
+  classes: number,
+  labels: Int32Array,
+  k: number,
+): { top1: number; topk: number } {
   let top1 = 0, topk = 0;
   for (let i = 0; i < labels.length; i++) {
     const row = logits.subarray(i * classes, (i + 1) * classes);

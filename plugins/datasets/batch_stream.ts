@@ -5,7 +5,9 @@
  *
  * @example
  * ```ts
- * import { evaluateStream, ImageBatchStream } from "@quadranet/datasets";
+ * import type { tf } from "@quadranet/core";
+ * import { type BatchLoader, evaluateStream, ImageBatchStream } from "@quadranet/datasets";
+ * declare const model: tf.LayersModel, trainLoader: BatchLoader<number>, valLoader: BatchLoader<number>;
  * const stream = new ImageBatchStream(trainLoader); // trainLoop({ train: stream, ... })
  * const m = await evaluateStream(model, valLoader, { batchSize: 64 });
  * ```
@@ -17,12 +19,15 @@ import { SemanticSoftmax } from "./semantic_softmax.ts";
 
 /** Batches of a loader as tensors for `trainLoop`. */
 export class ImageBatchStream implements BatchStream {
+  /** Streams the batches of `loader`. */
   constructor(readonly loader: BatchLoader<number>) {}
 
+  /** Items in the source. */
   get length(): number {
     return this.loader.source.length;
   }
 
+  /** Batches of `order` from batch `start` on, each augmented with `seedOf(batch)`. */
   async *batches(
     order: Int32Array,
     batchSize: number,
@@ -42,6 +47,7 @@ export class ImageBatchStream implements BatchStream {
 
 /** Options of {@link evaluateStream}. */
 export interface StreamEvalOptions {
+  /** Examples per evaluation batch. */
   batchSize: number;
   /** With a hierarchy: the loss is the semantic loss and `semanticTop1` is reported. */
   semantic?: SemanticSoftmax;

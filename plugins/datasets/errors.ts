@@ -13,6 +13,7 @@ import { QuadraNetError } from "@quadranet/core";
 
 /** A dataset on disk does not have the layout or labels a plugin expects. */
 export class DatasetError extends QuadraNetError {
+  /** An error about the dataset at `input`. */
   constructor(readonly input: string, detail: string) {
     super(`Dataset at ${input}: ${detail}`);
     this.name = "DatasetError";

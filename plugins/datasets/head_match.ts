@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { headMismatch } from "@quadranet/datasets";
- * const why = headMismatch(train.classes, imagenet1kClasses); // null when they match
+ * const why = headMismatch(["n01440764", "n01443537"], ["n01440764", "n01443537"]); // null: they match
  * ```
  * @module
  */

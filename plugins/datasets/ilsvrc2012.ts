@@ -22,7 +22,9 @@ import { byteOrder, exists, listFolders, listImages, WNID } from "./scan.ts";
 
 /** Options of the `ilsvrc2012` plugin. */
 export interface IlsvrcOptions {
+  /** The dataset's root folder. */
   root: string;
+  /** The split ("train" or "val"). */
   split: string;
   /** Keep the first N images per class (0: all). */
   perClass?: number;

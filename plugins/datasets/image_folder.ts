@@ -49,7 +49,9 @@ export async function readClassFolders(
 
 /** Options the ImageFolder plugin reads. */
 export interface FolderOptions {
+  /** The dataset's root folder. */
   root: string;
+  /** The split (a sub-folder of `root`). */
   split: string;
   /** The class list to index by (e.g. the training split's). */
   classes?: readonly string[];

@@ -21,9 +21,11 @@ import { DEFAULT_DATA_NOUN, hierarchyFromWordNet, readHypernyms } from "./wordne
 
 /** Options of the `imagenet-21k-p` plugin. */
 export interface Imagenet21kOptions {
+  /** The dataset's root folder. */
   root: string;
   /** "train" or "val" (the folders imagenet21k_train, imagenet21k_val). */
   split: string;
+  /** Keep the first N images per class (0: all). */
   perClass?: number;
   /** WordNet 3.0's data.noun (default Debian's /usr/share/wordnet/data.noun). */
   wordnet?: string;

@@ -14,12 +14,15 @@ import type { ClassHierarchy, DataSource, ImageRecord } from "./types.ts";
 
 /** One labelled file. */
 export interface LabelledPath {
+  /** The image file. */
   path: string;
+  /** Its class index. */
   label: number;
 }
 
 /** A data source over labelled files; `ignored` lists non-image files seen while scanning. */
 export class ListSource implements DataSource<number> {
+  /** A source over `items`, indexed by `classes`. */
   constructor(
     readonly classes: readonly string[],
     readonly items: readonly LabelledPath[],
@@ -27,16 +30,19 @@ export class ListSource implements DataSource<number> {
     readonly ignored: readonly string[] = [],
   ) {}
 
+  /** Number of items. */
   get length(): number {
     return this.items.length;
   }
 
+  /** Where item `index` lives and its class; no image I/O. */
   describe(index: number): { path: string; target: number } {
     const it = this.items[index];
     if (!it) throw new RangeError(`index ${index} outside 0..${this.items.length - 1}`);
     return { path: it.path, target: it.label };
   }
 
+  /** Item `index` with its bytes. */
   async read(index: number): Promise<ImageRecord<number>> {
     const { path, target } = this.describe(index);
     return { path, bytes: await Deno.readFile(path), target };

@@ -16,7 +16,9 @@
  *
  * @example
  * ```ts
+ * import { tf } from "@quadranet/core";
  * import { SemanticSoftmax } from "@quadranet/datasets";
+ * const logits = tf.randomNormal([2, 3]); // 2 examples, 3 classes
  * const s = new SemanticSoftmax({ levels: [[0, 1], [2]], parent: [-1, -1, 0] });
  * const loss = s.loss(logits, new Int32Array([2, 1])); // scalar
  * ```
@@ -35,6 +37,7 @@ export class SemanticSoftmax {
   readonly weights: number[];
   readonly #levelIndex: tf.Tensor1D[];
 
+  /** The semantic softmax of `hierarchy`, level weights capped at `maxWeight`. */
   constructor(readonly hierarchy: ClassHierarchy, maxWeight = 20) {
     const n = hierarchy.parent.length;
     this.depth = new Int32Array(n).fill(-1);

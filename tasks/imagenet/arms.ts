@@ -7,6 +7,9 @@
  *
  * @example
  * ```ts
+ * import type { tf } from "@quadranet/core";
+ * import { type ArmSettings, IMAGENET_ARM_DEFS } from "./arms.ts";
+ * declare const pretrained: tf.LayersModel, settings: ArmSettings;
  * const arm = IMAGENET_ARM_DEFS.find((a) => a.name === "linear-probe")!;
  * const { model, stages } = arm.build(pretrained, settings)!;
  * ```

@@ -6,6 +6,9 @@
  *
  * @example
  * ```ts
+ * import type { TaskContext } from "@quadranet/core";
+ * import { runImagenetComparison } from "./compare.ts";
+ * declare const ctx: TaskContext, config: Record<string, unknown>; // from the task's run()
  * const result = await runImagenetComparison(ctx, "imagenet-1k", config, "imagenet-1k-s1", false);
  * ```
  * @module

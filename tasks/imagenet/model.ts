@@ -7,7 +7,9 @@
  *
  * @example
  * ```ts
- * const b = await setupBackbone(config, train.classes, "imagenet-1k", console.error);
+ * import { setupBackbone } from "./model.ts";
+ * declare const config: Record<string, unknown>, classes: readonly string[];
+ * const b = await setupBackbone(config, classes, "imagenet-1k", console.error);
  * b.zeroShot; // { ok: false, reason: "no --weights: ..." }
  * ```
  * @module

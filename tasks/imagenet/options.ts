@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * const config = withSizes({ quick: true }, "imagenet-1k"); // backbone resnet18_w4, 32 px, ...
+ * import { withSizes } from "./options.ts";
+ * const config = withSizes({ quick: true }); // backbone resnet18_w4, 32 px, ...
  * ```
  * @module
  */

@@ -6,7 +6,12 @@
  *
  * @example
  * ```ts
- * const md = formatImagenetReport({ id, task, backend, rows, config, data, skipped, backbone });
+ * import { type DataNote, formatImagenetReport, type ImagenetRow } from "./report.ts";
+ * declare const rows: ImagenetRow[], data: DataNote, config: Record<string, unknown>;
+ * const md = formatImagenetReport({
+ *   id: "imagenet-1k-s1", task: "imagenet-1k", backend: "blas", rows, config, data,
+ *   skipped: [], weights: "resnet18.safetensors",
+ * });
  * ```
  * @module
  */

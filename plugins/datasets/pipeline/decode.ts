@@ -19,14 +19,19 @@ import { normalise, planFor, type TransformSpec } from "./transforms.ts";
 
 /** What happened to an image that was not a plain RGB file of its extension's format. */
 export interface Issue {
+  /** What was wrong. */
   kind: "empty" | "corrupt" | "truncated" | "cmyk" | "grayscale" | "alpha" | "disguised";
+  /** What was done about it. */
   action: "converted" | "skipped";
+  /** Specifics (the decoder's message, the colour space, ...). */
   detail: string;
 }
 
 /** The decoded image (null when skipped) and what was done to it. */
 export interface Decoded {
+  /** NHWC floats of the transformed image, or null when skipped. */
   data: Float32Array | null;
+  /** What was found and done. */
   issues: Issue[];
 }
 

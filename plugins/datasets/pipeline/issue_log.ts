@@ -18,7 +18,9 @@ import type { Issue } from "./decode.ts";
 export interface IssueSummary {
   /** Distinct files with at least one issue. */
   files: number;
+  /** Skipped files by issue kind. */
   skipped: Record<string, number>;
+  /** Converted files by issue kind. */
   converted: Record<string, number>;
 }
 
@@ -26,6 +28,7 @@ export interface IssueSummary {
 export class IssueLog {
   readonly #seen = new Map<string, Issue[]>();
 
+  /** A ledger printing each new file's issues through `log`. */
   constructor(readonly log: (line: string) => void = () => {}) {}
 
   /** Records the issues of `path` (no-op for none, or for a file already recorded). */

@@ -6,7 +6,9 @@
  *
  * @example
  * ```ts
+ * import type { DataSource } from "@quadranet/core";
  * import { BatchLoader, DecodePool } from "@quadranet/datasets";
+ * declare const source: DataSource<number>;
  * const pool = new DecodePool(2);
  * const loader = new BatchLoader(source, { transform: { kind: "eval", size: 224 }, pool, prefetch: 4 });
  * for await (const b of loader.batches([{ indices: [0, 1, 2], seed: 0 }])) console.log(b.count);
@@ -22,7 +24,9 @@ import type { TransformSpec } from "./transforms.ts";
 
 /** Which items one batch holds and the seed of its augmentation. */
 export interface BatchPlan {
+  /** Source indices of the batch's items. */
   indices: ArrayLike<number>;
+  /** Seed of the batch's augmentation. */
   seed: number;
 }
 
@@ -30,8 +34,11 @@ export interface BatchPlan {
 export interface Batch<T> {
   /** NHWC floats, `count × size × size × 3`. */
   x: Float32Array;
+  /** Image side. */
   size: number;
+  /** Images kept. */
   count: number;
+  /** Their targets. */
   targets: T[];
   /** Source indices of the items kept, in order. */
   indices: number[];
@@ -39,7 +46,9 @@ export interface Batch<T> {
 
 /** Options of {@link BatchLoader}. */
 export interface LoaderOptions {
+  /** How images become tensors. */
   transform: TransformSpec;
+  /** The decode workers. */
   pool: DecodePool;
   /** Batches decoded ahead of the consumer (default 2). */
   prefetch?: number;
@@ -56,8 +65,10 @@ export function imageSeed(seed: number, index: number): number {
 
 /** Reads, decodes and packs batches of a data source. */
 export class BatchLoader<T> {
+  /** Where conversions and skips are counted. */
   readonly issues: IssueLog;
 
+  /** A loader of `source` with options `o`. */
   constructor(readonly source: DataSource<T>, readonly o: LoaderOptions) {
     this.issues = o.issues ?? new IssueLog();
   }

@@ -17,11 +17,13 @@
 
 /** How images become tensors; mean/std come from the backbone's pretrained config. */
 export interface TransformSpec {
+  /** Random-resized-crop and flip (train) or resize and centre crop (eval). */
   kind: "train" | "eval";
   /** Output side (square). */
   size: number;
   /** Per-channel mean and std on the 0..1 scale (default ImageNet's). */
   mean?: [number, number, number];
+  /** Per-channel std on the 0..1 scale (default ImageNet's). */
   std?: [number, number, number];
   /** Eval: the centre-crop fraction (timm's crop_pct; default 0.875). */
   cropPct?: number;
@@ -37,15 +39,18 @@ export interface TransformSpec {
 
 /** ImageNet's channel statistics (torchvision, timm). */
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
+/** ImageNet's channel standard deviations (torchvision, timm). */
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
 /** A crop box in source pixels, the size it is resized to, and whether to mirror it. */
 export interface Plan {
   /** Resize the whole image to this size first (eval), or null (train: crop first). */
   resize: { width: number; height: number } | null;
+  /** The crop box in source pixels. */
   crop: { left: number; top: number; width: number; height: number };
   /** Train: resize the crop to this square; eval: the crop already has it. */
   out: number;
+  /** Mirror horizontally. */
   flip: boolean;
 }
 
