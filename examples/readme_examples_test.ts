@@ -20,6 +20,7 @@ const EXPECT: Record<string, RegExp[]> = {
   ],
   "plugins/backbones": [/\[ 1, 10 \] \d+ adapted 3×3 convs/],
   "plugins/backend-blas": [/^blas 27\n/m],
+  "plugins/datasets": [/^3 \[ "cat", "dog" \] 1 70\n/m],
   "plugins/backend-tfjs": [/Float32Array\(4\) \[ 3, 3, 3, 3 \]/],
 };
 
