@@ -81,6 +81,42 @@ for seed, shape in enumerate([(4, 3, 12, 20), (6, 4, 40, 90), (12, 5, 80, 400), 
     gt, results = make_case(seed, *shape)
     cases.append({"name": f"random-{seed}", "gt": gt, "results": results, **evaluate(gt, results)})
 
+
+
+def hand(images, cats, anns, dets):
+    """The cases of eval/hand_cases_test.ts, so pycocotools confirms the hand-derived numbers."""
+    gt = {"images": [{"id": i, "file_name": f"{i}.png", "width": 200, "height": 200} for i in images],
+          "categories": [{"id": c, "name": f"c{c}"} for c in cats],
+          "annotations": [{"id": n + 1, "image_id": a[0], "category_id": a[1], "bbox": a[2],
+                           "area": a[2][2] * a[2][3], "iscrowd": a[3] if len(a) > 3 else 0}
+                          for n, a in enumerate(anns)]}
+    res = [{"image_id": d[0], "category_id": d[1], "bbox": d[2], "score": d[3]} for d in dets]
+    return gt, res
+
+
+HAND = {
+    "hand-crowd": hand([1], [1], [(1, 1, [0, 0, 10, 10]), (1, 1, [50, 50, 40, 40], 1)],
+                       [(1, 1, [55, 55, 10, 10], .95), (1, 1, [0, 0, 10, 10], .9),
+                        (1, 1, [60, 60, 10, 10], .85), (1, 1, [150, 150, 10, 10], .7)]),
+    "hand-boundary": hand([1], [1], [(1, 1, [0, 0, 32, 32]), (1, 1, [100, 100, 96, 96])],
+                          [(1, 1, [150, 0, 20, 20], .95), (1, 1, [0, 0, 32, 32], .9),
+                           (1, 1, [100, 100, 96, 96], .8)]),
+    "hand-ties": hand([1], [1], [(1, 1, [0, 0, 10, 10]), (1, 1, [20, 0, 10, 10])],
+                      [(1, 1, [50, 50, 10, 10], .5), (1, 1, [0, 0, 10, 10], .5),
+                       (1, 1, [20, 0, 10, 10], .5)]),
+    "hand-ties-images": hand([2, 1], [1], [(2, 1, [0, 0, 10, 10])],
+                             [(2, 1, [0, 0, 10, 10], .5), (1, 1, [0, 0, 10, 10], .5)]),
+    "hand-empty-image": hand([1, 2, 3], [1], [(1, 1, [0, 0, 10, 10])],
+                             [(1, 1, [0, 0, 10, 10], .9), (2, 1, [0, 0, 10, 10], .95)]),
+    "hand-categories": hand([1], [1, 2, 3, 4], [(1, 1, [0, 0, 10, 10]), (1, 2, [50, 50, 10, 10])],
+                            [(1, 1, [0, 0, 10, 10], .9), (1, 4, [0, 0, 10, 10], .8),
+                             (1, 9, [0, 0, 10, 10], .8)]),
+    "hand-regular-first": hand([1], [1], [(1, 1, [0, 0, 10, 12], 1), (1, 1, [0, 0, 10, 10])],
+                               [(1, 1, [0, 0, 10, 11], .9)]),
+}
+for name, (gt, results) in HAND.items():
+    cases.append({"name": name, "gt": gt, "results": results, **evaluate(gt, results)})
+
 p = COCOeval(iouType="bbox").params
 out = {
     "generator": "make_pycocotools_fixtures.py",
