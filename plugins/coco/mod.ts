@@ -1,6 +1,7 @@
 /**
  * COCO detection for QuadraNet-TS: evaluation identical to pycocotools' box `COCOeval`, the
- * results-file format, the instances format.
+ * results-file format, the instances format, the `"coco"` and `"digits-detect"` datasets
+ * (registered on import) with letterbox decoding on workers, and the digits-detect generator.
  *
  * @example
  * ```ts
@@ -10,6 +11,9 @@
  * ```
  * @module
  */
+import { register } from "@quadranet/core";
+import { cocoDataset, digitsDetectDataset } from "./dataset/coco_dataset.ts";
+
 export * from "./instances.ts";
 export * from "./eval/params.ts";
 export { boxIou } from "./eval/box_iou.ts";
@@ -18,3 +22,16 @@ export * from "./eval/accumulate.ts";
 export * from "./eval/summarize.ts";
 export * from "./eval/results_file.ts";
 export * from "./eval/coco_eval.ts";
+export * from "./dataset/dataset_types.ts";
+export * from "./dataset/coco_source.ts";
+export * from "./dataset/letterbox.ts";
+export * from "./dataset/decode_letterbox.ts";
+export * from "./dataset/decode_pool.ts";
+export * from "./dataset/detection_batches.ts";
+export * from "./dataset/coco_dataset.ts";
+export * from "./digits_detect/mnist_digits.ts";
+export * from "./digits_detect/compose.ts";
+export * from "./digits_detect/generate.ts";
+
+register("dataset", cocoDataset.name, cocoDataset);
+register("dataset", digitsDetectDataset.name, digitsDetectDataset);
