@@ -1,0 +1,153 @@
+/**
+ * The detection comparison: one dataset, one pre-trained backbone, one head initialisation; the
+ * arms frozen / full / lora / quadratic trained and evaluated in turn; a comparison record with the
+ * table, `report.md`, and per arm a run record, `results.json` and `preview.svg`.
+ * @module
+ */
+import { ConfigError, lookup, RunRecord, type TaskContext, type TaskResult, tf, writeFileAtomic } from "@quadranet/core";
+import { type CocoSource, LetterboxPool } from "@quadranet/coco";
+import { join } from "node:path";
+import { buildDetector, disposeDetector } from "./detector.ts";
+import type { HeadPlugin } from "./head_interface.ts";
+import { pretrainedBackbone } from "./pretrain.ts";
+import { previewSvg } from "./preview.ts";
+import { type DetectionRow, formatReport, formatTable, withRelative } from "./report.ts";
+import { ARM_NAMES, type ArmName } from "./settings.ts";
+import { openData } from "./data.ts";
+import { trainArm } from "./train_detector.ts";
+
+const range = (n: number, max: number) => Array.from({ length: max > 0 ? Math.min(n, max) : n }, (_, i) => i);
+
+/** Runs comparison `id` with the resolved `config`. */
+export async function runComparison(ctx: TaskContext, config: Record<string, unknown>, id: string): Promise<TaskResult> {
+  const arms = ARM_NAMES.filter((a) => (config.methods as string[]).includes(a));
+  if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
+  const headPlugin = lookup<HeadPlugin>("head", config.head as string);
+  const data = await openData(config, ctx.log);
+  const record = await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
+    task: "coco",
+    method: "comparison",
+    backend: ctx.backend.name,
+  });
+  const pool = new LetterboxPool(config.workers as number);
+  let headInit: tf.Tensor[] | null = null;
+  try {
+    const seed = config.seed as number;
+    let weights = config.weights as string;
+    let pretrain: { runId: string; computeSeconds: number; top1: number } | undefined;
+    if (!weights) {
+      const pre = await pretrainedBackbone({ ...ctx, backend: ctx.backend.name }, {
+        backbone: config.backbone as string,
+        seed,
+        pretrainSize: config.pretrainSize as number,
+        pretrainEpochs: config.pretrainEpochs as number,
+        version: 1,
+      });
+      if (!pre.path) {
+        await record.update({ status: "interrupted" });
+        return { status: "interrupted", recordDir: record.dir };
+      }
+      weights = pre.path;
+      pretrain = {
+        runId: pre.summary.runId,
+        computeSeconds: pre.summary.compute?.cpuSeconds ?? 0,
+        top1: pre.summary.final?.top1 ?? 0,
+      };
+    }
+    const trainIdx = range(data.train.length, config.maxTrainImages as number);
+    const valIdx = range(data.val.length, config.maxValImages as number);
+    const side = config.inputSize as number;
+    const inputSize: [number, number] = [side, side];
+    const rows: Omit<DetectionRow, "relativeCompute">[] = [];
+    for (const arm of arms as ArmName[]) {
+      const runId = `${id}-${arm}`;
+      const d = await buildDetector(arm, {
+        backbone: config.backbone as string,
+        weights,
+        headPlugin,
+        numClasses: data.train.classes.length,
+        inputSize,
+        headWidth: config.headWidth as number,
+        rank: config.rank as number,
+        headInit,
+      });
+      headInit = d.headInit;
+      ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
+      const rec = await RunRecord.create(ctx.runsDir, runId, { ...config, comparisonId: id, method: arm }, {
+        task: "coco",
+        method: arm,
+        backend: ctx.backend.name,
+      });
+      await rec.update({ comparisonId: id, head: config.head, dataset: data.name });
+      try {
+        const out = await trainArm(d, { train: data.train, trainIdx, val: data.val, valIdx }, {
+          epochs: config.epochs as number,
+          batchSize: config.batchSize as number,
+          lr: config.lr as number,
+          weightDecay: config.weightDecay as number,
+          warmupSteps: config.warmupSteps as number,
+          clipNorm: config.clipNorm as number,
+          flip: config.flip as number,
+          seed,
+          inputSize,
+          scoreThreshold: config.scoreThreshold as number,
+          previewImages: config.previewImages as number,
+        }, pool, rec, { signal: ctx.signal, log: ctx.log, label: arm });
+        if (out.status === "interrupted") {
+          await record.update({ status: "interrupted" });
+          return { status: "interrupted", recordDir: record.dir };
+        }
+        if (out.eval && out.eval.predictions.length) {
+          const svg = await previewSvg(data.val as CocoSource, out.eval.predictions, { minScore: 0.3, title: `${arm} (${config.head})` });
+          await writeFileAtomic(join(rec.dir, "preview.svg"), svg);
+        }
+        const f = out.summary.final ?? {};
+        const c = out.summary.compute;
+        rows.push({
+          method: arm,
+          runId,
+          AP: f.AP ?? -1,
+          AP50: f.AP50 ?? -1,
+          AP75: f.AP75 ?? -1,
+          APs: f.APs ?? -1,
+          APm: f.APm ?? -1,
+          APl: f.APl ?? -1,
+          AR100: f.AR100 ?? -1,
+          trainableParams: d.trainable,
+          computeSeconds: c?.cpuSeconds ?? 0,
+          wallSeconds: c?.wallSeconds ?? 0,
+          trainingFlops: c?.trainingFlops ?? 0,
+        });
+      } finally {
+        disposeDetector(d);
+      }
+    }
+    const table = withRelative(rows);
+    for (const row of table) {
+      const rec = await RunRecord.open(ctx.runsDir, row.runId);
+      await rec.update({ comparison: { id, row, table } });
+    }
+    const report = formatReport({
+      id,
+      dataset: data.name,
+      head: config.head as string,
+      backbone: config.backbone as string,
+      backend: ctx.backend.name,
+      rows: table,
+      pretrain,
+      images: { train: trainIdx.length, val: valIdx.length },
+      config,
+    });
+    await writeFileAtomic(join(record.dir, "report.md"), report);
+    await record.update({ status: "completed", rows: table, metric: "AP", sunkPretrain: pretrain });
+    console.log(`\n${formatTable(table)}\n`);
+    ctx.log(`report: ${join(record.dir, "report.md")}`);
+    return { status: "completed", recordDir: record.dir };
+  } catch (e) {
+    await record.update({ status: "failed", error: (e as Error).message });
+    throw e;
+  } finally {
+    pool.close();
+    if (headInit) tf.dispose(headInit);
+  }
+}

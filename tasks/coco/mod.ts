@@ -1,0 +1,37 @@
+/**
+ * The `coco` task: the adaptation comparison on object detection. With `--data DIR` on a COCO
+ * 2017 folder, otherwise on the embedded digits-detect set.
+ *
+ * @example
+ * ```sh
+ * deno task train coco --quick
+ * deno task train coco --data /data/coco --backbone resnet50 --weights resnet50.safetensors --head fcos --input-size 512
+ * ```
+ * @module
+ */
+import { register, type TaskContext, type TaskDefinition } from "@quadranet/core";
+import "@quadranet/coco";
+import "@quadranet/detection-heads";
+import { runComparison } from "./compare.ts";
+import { COCO_OPTIONS, withSizes } from "./settings.ts";
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+async function run(ctx: TaskContext) {
+  const config = withSizes(ctx.config);
+  const id = (config.runId as string | undefined) ??
+    `coco-${config.data ? "data" : "digits"}-${config.head}-s${config.seed}${config.quick ? "-quick" : ""}-${stamp()}`;
+  return runComparison(ctx, { ...config, runId: id }, id);
+}
+
+/** The task. */
+export const cocoTask: TaskDefinition = {
+  name: "coco",
+  description: "adapt a pre-trained backbone to detection: frozen, full, LoRA, quadratic (COCO AP)",
+  options: COCO_OPTIONS,
+  run,
+};
+
+register("task", cocoTask.name, cocoTask);

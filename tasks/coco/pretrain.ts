@@ -1,0 +1,111 @@
+/**
+ * The backbone's pre-training when no `--weights` is given: MNIST digit classification (clean,
+ * centred, grey digits padded to 32×32, ImageNet-normalised like the detection inputs), cached as
+ * `runs/coco-pretrain-<hash>/` and reused; its compute is reported as sunk cost.
+ * @module
+ */
+import { type Progress, type RunSummary, runTraining, saveModel, tf } from "@quadranet/core";
+import { backboneConfig, createBackbone } from "@quadranet/backbones";
+import { IMAGENET_NORMALISATION, mnistDigits } from "@quadranet/coco";
+import { Rng } from "@quadranet/core";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+/** What determines the pre-trained weights (hashed into the cache id). */
+export interface PretrainKey {
+  backbone: string;
+  seed: number;
+  pretrainSize: number;
+  pretrainEpochs: number;
+  version: 1;
+}
+
+async function hash(v: unknown): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(v)));
+  return Array.from(new Uint8Array(d).slice(0, 5), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** `n` digits (seeded choice; the last 2,000 of a permutation are held out for the check). */
+function digitsTensor(n: number, seed: number, heldOut: boolean): { x: tf.Tensor4D; y: Int32Array } {
+  const d = mnistDigits();
+  const order = new Rng(seed * 31 + 7).permutation(d.labels.length);
+  const idx = heldOut ? order.slice(order.length - Math.min(n, 2000)) : order.slice(0, n);
+  const { mean, std } = IMAGENET_NORMALISATION;
+  const x = new Float32Array(idx.length * 32 * 32 * 3);
+  const y = new Int32Array(idx.length);
+  idx.forEach((j, i) => {
+    y[i] = d.labels[j];
+    for (let r = 0; r < 32; r++) {
+      for (let c = 0; c < 32; c++) {
+        const inside = r >= 2 && r < 30 && c >= 2 && c < 30;
+        const v = inside ? d.images[j * 784 + (r - 2) * 28 + (c - 2)] : 0;
+        for (let k = 0; k < 3; k++) x[((i * 32 + r) * 32 + c) * 3 + k] = (v - mean[k]) / std[k];
+      }
+    }
+  });
+  return { x: tf.tensor4d(x, [idx.length, 32, 32, 3]), y };
+}
+
+/** Re-draws kernels He-normal from `seed` (the backbones' own initialisers are unseeded). */
+export function reseed(model: tf.LayersModel, seed: number): void {
+  model.weights.forEach((w, i) => {
+    if (!/kernel$/.test(w.originalName)) return;
+    const shape = w.shape as number[];
+    const fanIn = shape.length === 4 ? shape[0] * shape[1] * (/depthwise/.test(w.originalName) ? 1 : shape[2]) : shape[0];
+    const init = tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed * 7717 + i);
+    w.write(init);
+    init.dispose();
+  });
+}
+
+/** The pre-trained backbone as a model.json path, trained now or taken from the cache. */
+export async function pretrainedBackbone(
+  o: { runsDir: string; backend: string; progress: Progress; signal: { interrupted: boolean }; log(l: string): void },
+  key: PretrainKey,
+): Promise<{ path?: string; summary: RunSummary }> {
+  const runId = `coco-pretrain-${await hash(key)}`;
+  const dir = join(o.runsDir, runId);
+  const modelJson = join(dir, "model", "model.json");
+  if (existsSync(modelJson) && existsSync(join(dir, "summary.json"))) {
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json"))) as RunSummary;
+    if (summary.status === "completed") {
+      o.log(`pre-trained backbone: cached run ${runId}`);
+      return { path: modelJson, summary };
+    }
+  }
+  o.log(`pre-training ${key.backbone} on MNIST digit classification (run ${runId})`);
+  const model = await createBackbone(key.backbone, { numClasses: 10, inputShape: [32, 32, 3] });
+  reseed(model, key.seed);
+  const train = digitsTensor(key.pretrainSize, key.seed, false);
+  const test = digitsTensor(1000, key.seed, true);
+  try {
+    const { summary, result } = await runTraining({
+      model,
+      train,
+      eval: test,
+      stages: [{ name: "pretrain", train: ["primary", "head", "norm"], epochs: key.pretrainEpochs }],
+      batchSize: 64,
+      lr: 3e-3,
+      optimizer: { kind: "adamw", weightDecay: 1e-4 },
+      schedule: { kind: "cosine", warmupSteps: 10, minScale: 0.01 },
+      head: [backboneConfig(key.backbone).classifier],
+      seed: key.seed,
+      runsDir: o.runsDir,
+      runId,
+      task: "coco",
+      method: "pretrain",
+      backend: o.backend,
+      config: { ...key, domain: "mnist-classification" },
+      resume: existsSync(join(dir, "summary.json")),
+      progress: o.progress,
+      signal: o.signal,
+      label: "pretrain",
+    });
+    if (result?.status === "interrupted") return { summary };
+    await saveModel(model, join(dir, "model"));
+    return { path: modelJson, summary };
+  } finally {
+    tf.dispose([train.x, test.x]);
+    model.dispose();
+  }
+}

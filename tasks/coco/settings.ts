@@ -1,0 +1,84 @@
+/**
+ * Options of the `coco` task, full-size defaults and the `--quick` sizes.
+ * @module
+ */
+import type { TaskOption } from "@quadranet/core";
+
+/** The comparison's arms. */
+export const ARM_NAMES = ["frozen", "full", "lora", "quadratic"] as const;
+/** One arm. */
+export type ArmName = typeof ARM_NAMES[number];
+
+/** Full-size defaults and what `--quick` uses where no value was given (`[full, quick]`). */
+export const SIZES: Record<string, [number, number]> = {
+  epochs: [6, 1],
+  pretrainEpochs: [2, 1],
+  pretrainSize: [4000, 300],
+  trainImages: [1500, 48],
+  valImages: [300, 24],
+  inputSize: [64, 32],
+  headWidth: [32, 8],
+  maxTrainImages: [0, 0],
+  maxValImages: [0, 0],
+};
+
+const sized = (name: string, help: string, min = 0): TaskOption => ({
+  name,
+  type: "number",
+  integer: true,
+  min,
+  default: undefined,
+  help: `${help} (default ${SIZES[name][0]}; --quick: ${SIZES[name][1]})`,
+});
+
+/** The options of `coco`. */
+export const COCO_OPTIONS: TaskOption[] = [
+  {
+    name: "data",
+    type: "string",
+    default: "",
+    help: "COCO folder (annotations/instances_SPLIT.json + SPLIT/); empty: the embedded digits-detect",
+  },
+  { name: "trainSplit", type: "string", default: "", help: "train split (default train2017, or train for digits-detect)" },
+  { name: "valSplit", type: "string", default: "", help: "val split (default val2017, or val for digits-detect)" },
+  { name: "digitsDir", type: "string", default: "data/digits-detect", help: "where digits-detect is generated" },
+  { name: "backbone", type: "string", default: "resnet18_w8", help: "registered backbone (featuresOnly stages feed the head)" },
+  {
+    name: "weights",
+    type: "string",
+    default: "",
+    help: "pre-trained backbone (.safetensors or model.json); empty: pre-train on MNIST digits (cached)",
+  },
+  { name: "head", type: "string", default: "centernet", choices: ["fcos", "centernet"], help: "detection head" },
+  { name: "methods", type: "list", default: [...ARM_NAMES], choices: ARM_NAMES, help: "arms to run" },
+  { name: "seed", type: "number", integer: true, min: 0, default: 1, help: "seed of data, init, order" },
+  { name: "runId", type: "string", default: undefined, help: "comparison id (default from head, seed, time)" },
+  sized("epochs", "training epochs per arm", 1),
+  sized("pretrainEpochs", "backbone pre-training epochs on MNIST classification", 1),
+  sized("pretrainSize", "MNIST digits for pre-training", 10),
+  sized("trainImages", "digits-detect train images generated", 1),
+  sized("valImages", "digits-detect val images generated", 1),
+  sized("inputSize", "network input side (letterbox; 512 for COCO)", 16),
+  sized("headWidth", "channels of the head's convs", 4),
+  sized("maxTrainImages", "use at most this many train images (0: all)"),
+  sized("maxValImages", "evaluate at most this many val images (0: all)"),
+  { name: "batchSize", type: "number", integer: true, min: 1, default: 16, help: "batch size" },
+  { name: "lr", type: "number", min: 0, default: 2e-3, help: "base learning rate (AdamW, cosine)" },
+  { name: "weightDecay", type: "number", min: 0, default: 1e-4, help: "weight decay" },
+  { name: "warmupSteps", type: "number", integer: true, min: 0, default: 20, help: "linear warmup steps" },
+  { name: "clipNorm", type: "number", min: 0, default: 10, help: "global gradient-norm clip (0: off)" },
+  { name: "rank", type: "number", integer: true, min: 1, default: 4, help: "adapter rank (LoRA and ours)" },
+  { name: "flip", type: "number", min: 0, max: 1, default: 0.5, help: "horizontal-flip probability in training" },
+  { name: "workers", type: "number", integer: true, min: 0, default: 1, help: "decode workers (0: main thread)" },
+  { name: "previewImages", type: "number", integer: true, min: 0, default: 4, help: "val images drawn in preview.svg" },
+  { name: "scoreThreshold", type: "number", min: 0, max: 1, default: 0.05, help: "evaluation score threshold" },
+];
+
+/** Fills the size defaults (full or `--quick`). */
+export function withSizes(config: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config };
+  for (const [k, [full, quick]] of Object.entries(SIZES)) {
+    if (out[k] === undefined) out[k] = config.quick ? quick : full;
+  }
+  return out;
+}
