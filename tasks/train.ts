@@ -8,6 +8,7 @@
  * deno task train --help
  * deno task train --quick
  * deno task train imagenet-1k --data /data/imagenet --backbone resnet50 --weights resnet50.safetensors
+ * deno task train coco --quick
  * deno task train --config my_run.json --backend blas --plugin ./my_kernel.ts --kernel cubic
  * ```
  * @module
@@ -34,6 +35,7 @@ import "@quadranet/backbones";
 import "@quadranet/datasets";
 import "./digits-shift/mod.ts";
 import "./imagenet/mod.ts";
+import "./coco/mod.ts";
 import { readConfigFile } from "./cli/config_file.ts";
 import { helpText } from "./cli/help.ts";
 import { preParse, resolveConfig } from "./cli/options.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { RecordError } from "../errors.ts";
 import { isRunId, runPaths } from "./paths.ts";
 import {
@@ -92,6 +92,8 @@ export interface RunFolder {
   isComparison: boolean;
   /** A comparison's report.md. */
   report?: string;
+  /** A detection run's `preview.svg` (tasks/coco) as a data URL, shown as an image. */
+  preview?: string;
 }
 
 // "summary.json is malformed JSON (...)", "summary.json: status must be ..."
@@ -101,6 +103,14 @@ function why(e: unknown): string {
   return e.field === "file"
     ? `${name} is ${e.detail.replace(/^the file is /, "")}`
     : `${name}: ${e.detail}`;
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
 }
 
 /** Reads run `id` under `runsDir`; `undefined` when `id` is not a run id or no such folder exists. */
@@ -124,6 +134,8 @@ export async function readRunFolder(runsDir: string, id: string): Promise<RunFol
   view.badLines = m.badLines;
   view.isComparison = Array.isArray(view.summary.rows);
   view.report = await Deno.readTextFile(p.report).catch(() => undefined);
+  const svg = await Deno.readFile(join(p.dir, "preview.svg")).catch(() => undefined);
+  if (svg && svg.length <= 4 << 20) view.preview = `data:image/svg+xml;base64,${base64(svg)}`;
   return view;
 }
 

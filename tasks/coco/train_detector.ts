@@ -32,7 +32,7 @@ function step(d: Detector, opt: Optimizer, x: tf.Tensor4D, targets: { boxes: Flo
     const fixed = d.trainBackbone ? null : d.backbone.apply(x, { training: false }) as tf.Tensor[];
     const { value, grads } = tf.variableGrads(() => {
       const feats = fixed ?? d.backbone.apply(x, { training: d.backboneTraining }) as tf.Tensor[];
-      const outs = d.head.model.apply(feats, { training: true });
+      const outs = d.head.model.apply(feats, { training: true }) as tf.Tensor | tf.Tensor[];
       return d.head.loss([outs].flat(), targets, loop.inputSize);
     }, d.params.map((p) => p.variable));
     const loss = value.dataSync()[0];

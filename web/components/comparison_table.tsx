@@ -14,9 +14,15 @@
 import { Island } from "../lib/island.tsx";
 import { params, pct, secs } from "../lib/format.ts";
 import type { ComparisonRow, RunFolder } from "@quadranet/core/records";
+import { DetectionComparisonView, isDetectionComparison } from "./detection_view.tsx";
 
-/** The table and the plot of one comparison record. */
-export function ComparisonView({ run, base }: { run: RunFolder; base: string }) {
+/** The table and the plot of one comparison record (`arms`: its runs, for detection previews). */
+export function ComparisonView(
+  { run, base, arms }: { run: RunFolder; base: string; arms?: RunFolder[] },
+) {
+  if (isDetectionComparison(run)) {
+    return <DetectionComparisonView run={run} arms={arms} base={base} />;
+  }
   const rows = (run.summary.rows as ComparisonRow[]) ?? [];
   const tableRows = rows.map((r) => ({
     id: r.method,

@@ -45,7 +45,14 @@ export function Overview({ runs, base }: { runs: RunFolder[]; base: string }) {
           No completed comparison yet; see <a href={`${base}runs/`}>all runs</a>.
         </p>
       )}
-      {latest.map((r) => <ComparisonView key={r.id} run={r} base={base} />)}
+      {latest.map((r) => (
+        <ComparisonView
+          key={r.id}
+          run={r}
+          base={base}
+          arms={runs.filter((a) => a.summary.comparisonId === r.id)}
+        />
+      ))}
     </>
   );
 }

@@ -17,6 +17,7 @@ import { Island } from "../lib/island.tsx";
 import { curves } from "../lib/curves.ts";
 import { flops, params, pct, secs } from "../lib/format.ts";
 import type { RunFolder } from "@quadranet/core/records";
+import { ap, DetectionPreview } from "../components/detection_view.tsx";
 
 function Facts({ items }: { items: [string, string][] }) {
   return (
@@ -52,9 +53,17 @@ export function RunPage({ run, base }: { run: RunFolder; base: string }) {
           ["method", String(s.method ?? "–")],
           ["backend", String(s.backend ?? "–")],
           ["status", String(s.status ?? "–")],
-          ["final top-1", pct(s.final?.top1)],
-          ["final top-5", pct(s.final?.top5)],
-          ["best top-1", pct(s.best?.top1)],
+          ...(typeof s.final?.AP === "number"
+            ? [
+              ["box AP", ap(s.final.AP)],
+              ["AP50 / AP75", `${ap(s.final.AP50)} / ${ap(s.final.AP75)}`],
+              ["APs / APm / APl", `${ap(s.final.APs)} / ${ap(s.final.APm)} / ${ap(s.final.APl)}`],
+            ] as [string, string][]
+            : [
+              ["final top-1", pct(s.final?.top1)],
+              ["final top-5", pct(s.final?.top5)],
+              ["best top-1", pct(s.best?.top1)],
+            ] as [string, string][]),
           [
             "trainable / total params",
             `${params(s.params?.trainable)} / ${params(s.params?.total)}`,
@@ -88,6 +97,7 @@ export function RunPage({ run, base }: { run: RunFolder; base: string }) {
         </>
       )}
       {run.isComparison && <ComparisonView run={run} base={base} />}
+      <DetectionPreview run={run} />
       {c.loss.length > 0 && (
         <Island
           name="InteractivePlot"
