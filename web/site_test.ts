@@ -28,6 +28,21 @@ Deno.test("overview shows the latest comparison's table with its numbers and the
   assert.match(p.html, /data-island="SortableTable"/);
 });
 
+Deno.test("a detection comparison shows box AP columns (– for -1) and the arms' previews as images", async () => {
+  const p = await get("/");
+  // method, AP, AP50, AP75, APs, APm, APl, trainable params, compute, vs full
+  assert.match(p.text, /quadratic 45\.7 80\.0 50\.0 40\.0 55\.0 – 40\.0k 30\.0 1\.50x/);
+  assert.match(p.text, /frozen 12\.3 30\.0 5\.0 10\.0 20\.0 – 5\.0k 10\.0 0\.50x/);
+  assert.match(p.html, /aria-label="box AP versus compute \(CPU s\)"/);
+  // the preview is an <img> with the SVG as a data URL (its content cannot run scripts)
+  const svg = await Deno.readFile(`${RUNS}det-a-quadratic/preview.svg`);
+  const b64 = btoa(String.fromCharCode(...svg));
+  assert.ok(p.html.includes(`<img src="data:image/svg+xml;base64,${b64}"`));
+  const run = await get("/runs/det-a-quadratic/");
+  assert.match(run.text, /box AP 45\.7 AP50 \/ AP75 80\.0 \/ 50\.0 APs \/ APm \/ APl 40\.0 \/ 55\.0 \/ –/);
+  assert.match(run.html, /data-preview="det-a-quadratic"/);
+});
+
 Deno.test("overview with no runs says how to produce one", async () => {
   const empty = await Deno.makeTempDir();
   const page = await renderRoute("/", new URLSearchParams(), empty);
@@ -38,7 +53,7 @@ Deno.test("overview with no runs says how to produce one", async () => {
 
 Deno.test("runs page lists every run, broken ones as broken, filtered by the query", async () => {
   const all = await get("/runs/");
-  assert.match(all.text, /7 of 7 runs/);
+  assert.match(all.text, /10 of 10 runs/);
   assert.match(all.text, /torn-summary .*broken: summary\.json is malformed JSON/);
   assert.match(all.text, /no-summary .*broken: no summary\.json/);
   assert.match(
@@ -46,7 +61,7 @@ Deno.test("runs page lists every run, broken ones as broken, filtered by the que
     /cmp-a-quadratic digits-shift quadratic blas completed 91\.25% 12\.3k 40\.0/,
   );
   const lora = await get("/runs/", "method=lora");
-  assert.match(lora.text, /1 of 7 runs/);
+  assert.match(lora.text, /1 of 10 runs/);
   assert.match(lora.text, /live-run digits-shift lora blas running/);
   assert.doesNotMatch(lora.text, /cmp-a-quadratic /);
 });

@@ -3,7 +3,8 @@
  * first use.
  * @module
  */
-import { generateDigitsDetect, openCocoSplit, type CocoSource } from "@quadranet/coco";
+import { ConfigError } from "@quadranet/core";
+import { type CocoSource, generateDigitsDetect, openCocoSplit } from "@quadranet/coco";
 
 /** Opens the train and val splits the config names. */
 export async function openData(
@@ -12,9 +13,13 @@ export async function openData(
 ): Promise<{ name: string; train: CocoSource; val: CocoSource }> {
   const dir = config.data as string;
   if (dir) {
-    const train = await openCocoSplit(dir, (config.trainSplit as string) || "train2017");
-    const val = await openCocoSplit(dir, (config.valSplit as string) || "val2017");
-    return { name: `coco:${dir}`, train, val };
+    try {
+      const train = await openCocoSplit(dir, (config.trainSplit as string) || "train2017");
+      const val = await openCocoSplit(dir, (config.valSplit as string) || "val2017");
+      return { name: `coco:${dir}`, train, val };
+    } catch (e) {
+      throw new ConfigError("data", (e as Error).message);
+    }
   }
   const options = {
     seed: config.seed as number,

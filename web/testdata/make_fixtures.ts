@@ -120,4 +120,51 @@ await write("torn-summary", {
   "metrics.jsonl": "",
 });
 await write("no-summary", { "config.json": json({ method: "linear" }) });
+
+// A detection comparison (tasks/coco): box AP rows, -1 where pycocotools gives -1, and an arm
+// with a preview.svg.
+const detRows = [
+  { method: "frozen", runId: "det-a-frozen", AP: 0.1234, AP50: 0.3, AP75: 0.05, APs: 0.1, APm: 0.2, APl: -1 },
+  { method: "quadratic", runId: "det-a-quadratic", AP: 0.4567, AP50: 0.8, AP75: 0.5, APs: 0.4, APm: 0.55, APl: -1 },
+].map((r, i) => ({
+  ...r,
+  AR100: 0.5,
+  trainableParams: [5000, 40000][i],
+  computeSeconds: [10, 30][i],
+  wallSeconds: [12, 33][i],
+  trainingFlops: [1e10, 5e10][i],
+  relativeCompute: [0.5, 1.5][i],
+}));
+await write("det-a", {
+  "summary.json": json({
+    runId: "det-a",
+    ...head("coco", "comparison", "completed", "2026-11-20T12:00:00.000Z"),
+    metric: "AP",
+    rows: detRows,
+  }),
+  "config.json": json({ kind: "comparison", head: "centernet" }),
+  "metrics.jsonl": "",
+  "report.md": "# Detection comparison det-a\n",
+});
+for (const r of detRows) {
+  const { AP, AP50, AP75, APs, APm, APl } = r;
+  await write(r.runId, {
+    "summary.json": json({
+      runId: r.runId,
+      ...head("coco", r.method, "completed", "2026-11-20T11:30:00.000Z"),
+      final: { AP, AP50, AP75, APs, APm, APl },
+      params: { trainable: r.trainableParams, total: 200000 },
+      compute: { wallSeconds: r.wallSeconds, cpuSeconds: r.computeSeconds, trainingFlops: r.trainingFlops },
+      comparisonId: "det-a",
+    }),
+    "config.json": json({ method: r.method, comparisonId: "det-a" }),
+    "metrics.jsonl": json({ step: 10, loss: 2.5, lr: 0.002 }),
+    ...(r.method === "quadratic"
+      ? {
+        "preview.svg":
+          '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect x="4" y="4" width="20" height="20" fill="none" stroke="#2ecc71"/></svg>\n',
+      }
+      : {}),
+  });
+}
 console.log(`fixtures written to ${root}`);

@@ -1,0 +1,80 @@
+/**
+ * `deno task train coco` end to end at tiny sizes (the real backbone, heads, sharp-written JPEG and
+ * PNG, evaluation): records, table, report, results files and previews hold together.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { evaluateCoco, readInstances, readResults } from "@quadranet/coco";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const TRAIN = join(ROOT, "tasks/train.ts");
+
+async function train(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys", TRAIN, ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("train coco --quick: four arms with AP numbers, report, results files and previews", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-" });
+  try {
+    const runsDir = join(tmp, "runs");
+    const r = await train([
+      "coco", "--quick", "--quiet", "--runs-dir", runsDir, "--digits-dir", join(tmp, "dd"),
+      "--run-id", "t", "--train-images", "16", "--val-images", "8", "--pretrain-size", "64", "--batch-size", "8",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const cmp = JSON.parse(await Deno.readTextFile(join(runsDir, "t", "summary.json")));
+    assert.equal(cmp.status, "completed");
+    assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), ["frozen", "full", "lora", "quadratic"]);
+    const byArm = Object.fromEntries(cmp.rows.map((x: { method: string }) => [x.method, x]));
+    for (const row of cmp.rows) {
+      for (const k of ["AP", "AP50", "AP75", "APs", "APm", "APl"]) {
+        assert.ok(row[k] === -1 || (row[k] >= 0 && row[k] <= 1), `${row.method} ${k} = ${row[k]}`);
+      }
+      assert.ok(row.computeSeconds > 0 && row.trainingFlops > 0);
+    }
+    // trainable parameters: the head alone < LoRA / quadratic adapters + norms + head < everything
+    assert.ok(byArm.frozen.trainableParams < byArm.lora.trainableParams);
+    assert.ok(byArm.lora.trainableParams < byArm.full.trainableParams);
+    assert.ok(byArm.quadratic.trainableParams < byArm.full.trainableParams);
+    // the frozen arm never runs a backward pass through the backbone: fewer FLOPs per image seen
+    assert.ok(byArm.frozen.trainingFlops < byArm.full.trainingFlops);
+    assert.equal(byArm.full.relativeCompute, 1);
+    const report = await Deno.readTextFile(join(runsDir, "t", "report.md"));
+    assert.match(report, /\| method \| AP \| AP50 \| AP75 \| APs \| APm \| APl \|/);
+    assert.match(report, /\| quadratic \|/);
+    // the recorded AP is what the written results file scores against the val ground truth
+    const data = (await Array.fromAsync(Deno.readDir(tmp))).find((e) => e.name.startsWith("dd-"))!.name;
+    const gt = await readInstances(join(tmp, data, "annotations", "instances_val.json"));
+    for (const arm of ["frozen", "quadratic"]) {
+      const dir = join(runsDir, `t-${arm}`);
+      const again = evaluateCoco(gt, await readResults(join(dir, "results.json")));
+      const s = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+      assert.deepEqual(again.stats, Object.values(s.final));
+      assert.equal(s.cocoSummary.length, 12);
+      assert.ok(existsSync(join(dir, "preview.svg")));
+      assert.match(await Deno.readTextFile(join(dir, "preview.svg")), /<svg[^>]*>[\s\S]*<rect /);
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("train coco: a --data folder without COCO annotations fails with what to put where", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const r = await train(["coco", "--quick", "--quiet", "--runs-dir", join(tmp, "runs"), "--data", tmp]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /No COCO annotations at .*instances_train2017\.json/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
