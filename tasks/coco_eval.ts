@@ -11,18 +11,31 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CocoFormatError, evaluateCoco, formatPython3f, readInstances, readResults } from "@quadranet/coco";
+import {
+  CocoFormatError,
+  evaluateCoco,
+  formatPython3f,
+  readInstances,
+  readResults,
+} from "@quadranet/coco";
 
 const USAGE = "usage: deno task coco-eval GT.json RESULTS.json [--json] [--per-category]";
 
 /** Runs the command; returns the exit code (0 ok, 1 bad file, 2 bad usage). */
-export async function main(args: string[], print: (line: string) => void = console.log): Promise<number> {
+export async function main(
+  args: string[],
+  print: (line: string) => void = console.log,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { json: { type: "boolean" }, "per-category": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        json: { type: "boolean" },
+        "per-category": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -40,7 +53,9 @@ export async function main(args: string[], print: (line: string) => void = conso
   try {
     const result = evaluateCoco(await readInstances(gtPath), await readResults(resPath));
     if (result.skippedDetections > 0) {
-      console.error(`note: ${result.skippedDetections} detection(s) name categories not in ${gtPath}; left out`);
+      console.error(
+        `note: ${result.skippedDetections} detection(s) name categories not in ${gtPath}; left out`,
+      );
     }
     if (parsed.values["per-category"]) {
       for (const c of result.perCategory) print(`AP ${formatPython3f(c.ap)}  ${c.id} ${c.name}`);

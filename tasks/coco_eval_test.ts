@@ -15,7 +15,11 @@ async function run(args: string[]) {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
 }
 
 Deno.test("coco-eval prints pycocotools' summarize() lines and the JSON array last", async () => {
@@ -36,7 +40,20 @@ Deno.test("coco-eval prints pycocotools' summarize() lines and the JSON array la
     await Deno.writeTextFile(join(dir, "dt.json"), JSON.stringify(h.results));
     const r2 = await run([join(dir, "gt.json"), join(dir, "dt.json"), "--json"]);
     const last = JSON.parse(r2.stdout.trimEnd().split("\n").at(-1)!) as number[];
-    assert.deepEqual(last.map((v) => (v === -1 ? -1 : Math.round(v))), [1, 1, 1, 1, -1, -1, 0, 1, 1, 1, -1, -1]);
+    assert.deepEqual(last.map((v) => (v === -1 ? -1 : Math.round(v))), [
+      1,
+      1,
+      1,
+      1,
+      -1,
+      -1,
+      0,
+      1,
+      1,
+      1,
+      -1,
+      -1,
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -39,7 +39,10 @@ Deno.test("a detection comparison shows box AP columns (– for -1) and the arms
   const b64 = btoa(String.fromCharCode(...svg));
   assert.ok(p.html.includes(`<img src="data:image/svg+xml;base64,${b64}"`));
   const run = await get("/runs/det-a-quadratic/");
-  assert.match(run.text, /box AP 45\.7 AP50 \/ AP75 80\.0 \/ 50\.0 APs \/ APm \/ APl 40\.0 \/ 55\.0 \/ –/);
+  assert.match(
+    run.text,
+    /box AP 45\.7 AP50 \/ AP75 80\.0 \/ 50\.0 APs \/ APm \/ APl 40\.0 \/ 55\.0 \/ –/,
+  );
   assert.match(run.html, /data-preview="det-a-quadratic"/);
 });
 

@@ -53,7 +53,9 @@ export class CocoFormatError extends Error {
 
 function num(v: unknown, where: string, what: string, source: string): number {
   if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new CocoFormatError(`${source}: ${where} has ${what} = ${JSON.stringify(v)}; expected a finite number`);
+    throw new CocoFormatError(
+      `${source}: ${where} has ${what} = ${JSON.stringify(v)}; expected a finite number`,
+    );
   }
   return v;
 }
@@ -61,19 +63,34 @@ function num(v: unknown, where: string, what: string, source: string): number {
 function list(v: unknown, key: string, source: string, required: boolean): unknown[] {
   if (v === undefined && !required) return [];
   if (!Array.isArray(v)) {
-    throw new CocoFormatError(`${source}: "${key}" must be an array (is this a COCO instances file?)`);
+    throw new CocoFormatError(
+      `${source}: "${key}" must be an array (is this a COCO instances file?)`,
+    );
   }
   return v;
 }
 
 /** Reads a 4-number box `[x, y, w, h]` with non-negative width and height. */
-export function parseBox(v: unknown, where: string, source: string): [number, number, number, number] {
+export function parseBox(
+  v: unknown,
+  where: string,
+  source: string,
+): [number, number, number, number] {
   if (!Array.isArray(v) || v.length !== 4) {
-    throw new CocoFormatError(`${source}: ${where} bbox must be [x, y, width, height], got ${JSON.stringify(v)}`);
+    throw new CocoFormatError(
+      `${source}: ${where} bbox must be [x, y, width, height], got ${JSON.stringify(v)}`,
+    );
   }
-  const b = v.map((x, i) => num(x, where, `bbox[${i}]`, source)) as [number, number, number, number];
+  const b = v.map((x, i) => num(x, where, `bbox[${i}]`, source)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   if (b[2] < 0 || b[3] < 0) {
-    throw new CocoFormatError(`${source}: ${where} bbox has a negative width or height: ${JSON.stringify(v)}`);
+    throw new CocoFormatError(
+      `${source}: ${where} bbox has a negative width or height: ${JSON.stringify(v)}`,
+    );
   }
   return b;
 }
@@ -84,7 +101,9 @@ export function parseBox(v: unknown, where: string, source: string): [number, nu
  */
 export function parseInstances(json: unknown, source = "instances"): CocoInstances {
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new CocoFormatError(`${source}: expected a JSON object with images, annotations, categories`);
+    throw new CocoFormatError(
+      `${source}: expected a JSON object with images, annotations, categories`,
+    );
   }
   const o = json as Record<string, unknown>;
   const imageIds = new Set<number>();
@@ -120,15 +139,21 @@ export function parseInstances(json: unknown, source = "instances"): CocoInstanc
     const r = raw as Record<string, unknown>;
     const where = `annotations[${i}]`;
     const id = num(r?.id, where, "id", source);
-    if (annIds.has(id)) throw new CocoFormatError(`${source}: ${where} repeats annotation id ${id}`);
+    if (annIds.has(id)) {
+      throw new CocoFormatError(`${source}: ${where} repeats annotation id ${id}`);
+    }
     annIds.add(id);
     const imageId = num(r.image_id, where, "image_id", source);
     if (!imageIds.has(imageId)) {
-      throw new CocoFormatError(`${source}: ${where} names image ${imageId}, which is not in "images"`);
+      throw new CocoFormatError(
+        `${source}: ${where} names image ${imageId}, which is not in "images"`,
+      );
     }
     const categoryId = num(r.category_id, where, "category_id", source);
     if (!catIds.has(categoryId)) {
-      throw new CocoFormatError(`${source}: ${where} names category ${categoryId}, which is not in "categories"`);
+      throw new CocoFormatError(
+        `${source}: ${where} names category ${categoryId}, which is not in "categories"`,
+      );
     }
     const bbox = parseBox(r.bbox, where, source);
     const area = r.area === undefined ? bbox[2] * bbox[3] : num(r.area, where, "area", source);

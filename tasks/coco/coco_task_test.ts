@@ -12,7 +12,16 @@ const TRAIN = join(ROOT, "tasks/train.ts");
 
 async function train(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys", TRAIN, ...args],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+      TRAIN,
+      ...args,
+    ],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",
@@ -27,13 +36,33 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
   try {
     const runsDir = join(tmp, "runs");
     const r = await train([
-      "coco", "--quick", "--quiet", "--runs-dir", runsDir, "--digits-dir", join(tmp, "dd"),
-      "--run-id", "t", "--train-images", "16", "--val-images", "8", "--pretrain-size", "64", "--batch-size", "8",
+      "coco",
+      "--quick",
+      "--quiet",
+      "--runs-dir",
+      runsDir,
+      "--digits-dir",
+      join(tmp, "dd"),
+      "--run-id",
+      "t",
+      "--train-images",
+      "16",
+      "--val-images",
+      "8",
+      "--pretrain-size",
+      "64",
+      "--batch-size",
+      "8",
     ]);
     assert.equal(r.code, 0, r.stderr);
     const cmp = JSON.parse(await Deno.readTextFile(join(runsDir, "t", "summary.json")));
     assert.equal(cmp.status, "completed");
-    assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), ["frozen", "full", "lora", "quadratic"]);
+    assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), [
+      "frozen",
+      "full",
+      "lora",
+      "quadratic",
+    ]);
     const byArm = Object.fromEntries(cmp.rows.map((x: { method: string }) => [x.method, x]));
     for (const row of cmp.rows) {
       for (const k of ["AP", "AP50", "AP75", "APs", "APm", "APl"]) {
@@ -52,7 +81,9 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
     assert.match(report, /\| method \| AP \| AP50 \| AP75 \| APs \| APm \| APl \|/);
     assert.match(report, /\| quadratic \|/);
     // the recorded AP is what the written results file scores against the val ground truth
-    const data = (await Array.fromAsync(Deno.readDir(tmp))).find((e) => e.name.startsWith("dd-"))!.name;
+    const data = (await Array.fromAsync(Deno.readDir(tmp))).find((e) =>
+      e.name.startsWith("dd-")
+    )!.name;
     const gt = await readInstances(join(tmp, data, "annotations", "instances_val.json"));
     for (const arm of ["frozen", "quadratic"]) {
       const dir = join(runsDir, `t-${arm}`);
@@ -71,7 +102,15 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
 Deno.test("train coco: a --data folder without COCO annotations fails with what to put where", async () => {
   const tmp = await Deno.makeTempDir();
   try {
-    const r = await train(["coco", "--quick", "--quiet", "--runs-dir", join(tmp, "runs"), "--data", tmp]);
+    const r = await train([
+      "coco",
+      "--quick",
+      "--quiet",
+      "--runs-dir",
+      join(tmp, "runs"),
+      "--data",
+      tmp,
+    ]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /No COCO annotations at .*instances_train2017\.json/);
   } finally {

@@ -4,7 +4,15 @@
  * table, `report.md`, and per arm a run record, `results.json` and `preview.svg`.
  * @module
  */
-import { ConfigError, lookup, RunRecord, type TaskContext, type TaskResult, tf, writeFileAtomic } from "@quadranet/core";
+import {
+  ConfigError,
+  lookup,
+  RunRecord,
+  type TaskContext,
+  type TaskResult,
+  tf,
+  writeFileAtomic,
+} from "@quadranet/core";
 import { type CocoSource, LetterboxPool } from "@quadranet/coco";
 import { join } from "node:path";
 import { buildDetector, disposeDetector } from "./detector.ts";
@@ -16,10 +24,15 @@ import { ARM_NAMES, type ArmName } from "./settings.ts";
 import { openData } from "./data.ts";
 import { trainArm } from "./train_detector.ts";
 
-const range = (n: number, max: number) => Array.from({ length: max > 0 ? Math.min(n, max) : n }, (_, i) => i);
+const range = (n: number, max: number) =>
+  Array.from({ length: max > 0 ? Math.min(n, max) : n }, (_, i) => i);
 
 /** Runs comparison `id` with the resolved `config`. */
-export async function runComparison(ctx: TaskContext, config: Record<string, unknown>, id: string): Promise<TaskResult> {
+export async function runComparison(
+  ctx: TaskContext,
+  config: Record<string, unknown>,
+  id: string,
+): Promise<TaskResult> {
   const arms = ARM_NAMES.filter((a) => (config.methods as string[]).includes(a));
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
   const headPlugin = lookup<HeadPlugin>("head", config.head as string);
@@ -73,32 +86,46 @@ export async function runComparison(ctx: TaskContext, config: Record<string, unk
       });
       headInit = d.headInit;
       ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
-      const rec = await RunRecord.create(ctx.runsDir, runId, { ...config, comparisonId: id, method: arm }, {
+      const rec = await RunRecord.create(ctx.runsDir, runId, {
+        ...config,
+        comparisonId: id,
+        method: arm,
+      }, {
         task: "coco",
         method: arm,
         backend: ctx.backend.name,
       });
       await rec.update({ comparisonId: id, head: config.head, dataset: data.name });
       try {
-        const out = await trainArm(d, { train: data.train, trainIdx, val: data.val, valIdx }, {
-          epochs: config.epochs as number,
-          batchSize: config.batchSize as number,
-          lr: config.lr as number,
-          weightDecay: config.weightDecay as number,
-          warmupSteps: config.warmupSteps as number,
-          clipNorm: config.clipNorm as number,
-          flip: config.flip as number,
-          seed,
-          inputSize,
-          scoreThreshold: config.scoreThreshold as number,
-          previewImages: config.previewImages as number,
-        }, pool, rec, { signal: ctx.signal, log: ctx.log, label: arm });
+        const out = await trainArm(
+          d,
+          { train: data.train, trainIdx, val: data.val, valIdx },
+          {
+            epochs: config.epochs as number,
+            batchSize: config.batchSize as number,
+            lr: config.lr as number,
+            weightDecay: config.weightDecay as number,
+            warmupSteps: config.warmupSteps as number,
+            clipNorm: config.clipNorm as number,
+            flip: config.flip as number,
+            seed,
+            inputSize,
+            scoreThreshold: config.scoreThreshold as number,
+            previewImages: config.previewImages as number,
+          },
+          pool,
+          rec,
+          { signal: ctx.signal, log: ctx.log, label: arm },
+        );
         if (out.status === "interrupted") {
           await record.update({ status: "interrupted" });
           return { status: "interrupted", recordDir: record.dir };
         }
         if (out.eval && out.eval.predictions.length) {
-          const svg = await previewSvg(data.val as CocoSource, out.eval.predictions, { minScore: 0.3, title: `${arm} (${config.head})` });
+          const svg = await previewSvg(data.val as CocoSource, out.eval.predictions, {
+            minScore: 0.3,
+            title: `${arm} (${config.head})`,
+          });
           await writeFileAtomic(join(rec.dir, "preview.svg"), svg);
         }
         const f = out.summary.final ?? {};

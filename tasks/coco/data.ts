@@ -27,7 +27,8 @@ export async function openData(
     valImages: config.valImages as number,
     size: config.quick ? 48 : 64,
   };
-  const root = `${config.digitsDir}-${options.size}px-${options.trainImages}-${options.valImages}-s${options.seed}`;
+  const root =
+    `${config.digitsDir}-${options.size}px-${options.trainImages}-${options.valImages}-s${options.seed}`;
   log(`digits-detect: ${root}`);
   await generateDigitsDetect(root, options);
   return {

@@ -48,7 +48,8 @@ const BACKBONE_GROUPS: Record<ArmName, ParamGroup[]> = {
   quadratic: ["quadratic", "norm"],
 };
 
-const count = (shape: readonly (number | null)[]) => shape.reduce((a: number, b) => a * (b ?? 1), 1);
+const count = (shape: readonly (number | null)[]) =>
+  shape.reduce((a: number, b) => a * (b ?? 1), 1);
 
 /** Builds the detector of `arm`. */
 export async function buildDetector(arm: ArmName, s: DetectorSettings): Promise<Detector> {
@@ -61,7 +62,11 @@ export async function buildDetector(arm: ArmName, s: DetectorSettings): Promise<
   let backbone = base;
   if (arm === "lora" || arm === "quadratic") {
     const targets = backboneConfig(s.backbone).defaultTargets(base);
-    backbone = adapt(base, { rank: s.rank, targets, ...(arm === "lora" ? { method: "lora" } : {}) });
+    backbone = adapt(base, {
+      rank: s.rank,
+      targets,
+      ...(arm === "lora" ? { method: "lora" } : {}),
+    });
     base.dispose();
   }
   const feats = backbone.outputs;
@@ -94,7 +99,10 @@ export async function buildDetector(arm: ArmName, s: DetectorSettings): Promise<
     params,
     trainable,
     total: backbone.countParams() + head.model.countParams(),
-    flops: { backbone: forwardFlops(backbone), head: headFlops(head.model, feats.map((t) => t.shape)) },
+    flops: {
+      backbone: forwardFlops(backbone),
+      head: headFlops(head.model, feats.map((t) => t.shape)),
+    },
     headInit,
   };
 }

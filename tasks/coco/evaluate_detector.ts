@@ -46,7 +46,11 @@ export async function evaluateDetector(
   const [H, W] = o.inputSize;
   for (let s = 0; s < indices.length; s += o.batchSize) {
     const idx = indices.slice(s, s + o.batchSize);
-    const batch = await loadDetectionBatch(source, idx, { inputSize: o.inputSize, flip: 0, seed: 0 }, pool);
+    const batch = await loadDetectionBatch(source, idx, {
+      inputSize: o.inputSize,
+      flip: 0,
+      seed: 0,
+    }, pool);
     const outputs = tf.tidy(() => {
       const x = tf.tensor4d(batch.images, [idx.length, H, W, 3]);
       const feats = d.backbone.apply(x, { training: false }) as tf.Tensor[];
@@ -62,8 +66,15 @@ export async function evaluateDetector(
     dets.forEach((det, b) => {
       const truth = batch.truth[b];
       const boxes = boxesToImage(det.boxes, batch.plans[b]);
-      results.push(...detectionsToResults(truth.imageId, { ...det, boxes }, source.categoryIds, [truth.width, truth.height]));
-      if (predictions.length < o.keep) predictions.push({ index: idx[b], boxes, scores: det.scores, labels: det.labels });
+      results.push(
+        ...detectionsToResults(truth.imageId, { ...det, boxes }, source.categoryIds, [
+          truth.width,
+          truth.height,
+        ]),
+      );
+      if (predictions.length < o.keep) {
+        predictions.push({ index: idx[b], boxes, scores: det.scores, labels: det.labels });
+      }
     });
   }
   // ground truth of the evaluated images only (a subset run must not count unseen images as misses)

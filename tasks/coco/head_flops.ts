@@ -17,7 +17,8 @@ export function headFlops(model: tf.LayersModel, shapes: Shape[]): number {
     const cls = layer.getClassName();
     if (cls !== "Conv2D" && cls !== "Dense") continue;
     const node = layer.inboundNodes[layer.inboundNodes.length - 1];
-    const out = (Array.isArray(node.outputShapes[0]) ? node.outputShapes[0] : node.outputShapes) as Shape;
+    const out =
+      (Array.isArray(node.outputShapes[0]) ? node.outputShapes[0] : node.outputShapes) as Shape;
     const kernel = layer.weights.find((w) => /kernel$/.test(w.originalName));
     if (!kernel) continue;
     const k = kernel.shape as number[];

@@ -15,7 +15,12 @@ export interface DetectionHead {
   ): tf.Scalar;
   decode(
     outputs: tf.Tensor[],
-    options: { scoreThreshold: number; maxDetections: number; iouThreshold: number; inputSize: [number, number] },
+    options: {
+      scoreThreshold: number;
+      maxDetections: number;
+      iouThreshold: number;
+      inputSize: [number, number];
+    },
   ): Promise<{ boxes: Float32Array; scores: Float32Array; labels: Int32Array }[]>;
 }
 
@@ -24,6 +29,11 @@ export interface HeadPlugin {
   name: string;
   description: string;
   create(
-    options: { numClasses: number; featureStrides: number[]; featureChannels: number[]; [k: string]: unknown },
+    options: {
+      numClasses: number;
+      featureStrides: number[];
+      featureChannels: number[];
+      [k: string]: unknown;
+    },
   ): DetectionHead;
 }

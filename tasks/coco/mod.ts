@@ -19,10 +19,12 @@ function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
 }
 
-async function run(ctx: TaskContext) {
+function run(ctx: TaskContext) {
   const config = withSizes(ctx.config);
   const id = (config.runId as string | undefined) ??
-    `coco-${config.data ? "data" : "digits"}-${config.head}-s${config.seed}${config.quick ? "-quick" : ""}-${stamp()}`;
+    `coco-${config.data ? "data" : "digits"}-${config.head}-s${config.seed}${
+      config.quick ? "-quick" : ""
+    }-${stamp()}`;
   return runComparison(ctx, { ...config, runId: id }, id);
 }
 

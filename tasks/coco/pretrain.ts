@@ -26,7 +26,11 @@ async function hash(v: unknown): Promise<string> {
 }
 
 /** `n` digits (seeded choice; the last 2,000 of a permutation are held out for the check). */
-function digitsTensor(n: number, seed: number, heldOut: boolean): { x: tf.Tensor4D; y: Int32Array } {
+function digitsTensor(
+  n: number,
+  seed: number,
+  heldOut: boolean,
+): { x: tf.Tensor4D; y: Int32Array } {
   const d = mnistDigits();
   const order = new Rng(seed * 31 + 7).permutation(d.labels.length);
   const idx = heldOut ? order.slice(order.length - Math.min(n, 2000)) : order.slice(0, n);
@@ -51,7 +55,9 @@ export function reseed(model: tf.LayersModel, seed: number): void {
   model.weights.forEach((w, i) => {
     if (!/kernel$/.test(w.originalName)) return;
     const shape = w.shape as number[];
-    const fanIn = shape.length === 4 ? shape[0] * shape[1] * (/depthwise/.test(w.originalName) ? 1 : shape[2]) : shape[0];
+    const fanIn = shape.length === 4
+      ? shape[0] * shape[1] * (/depthwise/.test(w.originalName) ? 1 : shape[2])
+      : shape[0];
     const init = tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed * 7717 + i);
     w.write(init);
     init.dispose();
@@ -60,7 +66,13 @@ export function reseed(model: tf.LayersModel, seed: number): void {
 
 /** The pre-trained backbone as a model.json path, trained now or taken from the cache. */
 export async function pretrainedBackbone(
-  o: { runsDir: string; backend: string; progress: Progress; signal: { interrupted: boolean }; log(l: string): void },
+  o: {
+    runsDir: string;
+    backend: string;
+    progress: Progress;
+    signal: { interrupted: boolean };
+    log(l: string): void;
+  },
   key: PretrainKey,
 ): Promise<{ path?: string; summary: RunSummary }> {
   const runId = `coco-pretrain-${await hash(key)}`;
@@ -83,7 +95,11 @@ export async function pretrainedBackbone(
       model,
       train,
       eval: test,
-      stages: [{ name: "pretrain", train: ["primary", "head", "norm"], epochs: key.pretrainEpochs }],
+      stages: [{
+        name: "pretrain",
+        train: ["primary", "head", "norm"],
+        epochs: key.pretrainEpochs,
+      }],
       batchSize: 64,
       lr: 3e-3,
       optimizer: { kind: "adamw", weightDecay: 1e-4 },

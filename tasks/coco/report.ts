@@ -40,10 +40,13 @@ function fmtParams(n: number): string {
 
 /** A Markdown table of the rows. */
 export function formatTable(rows: readonly DetectionRow[]): string {
-  const head = "| method | AP | AP50 | AP75 | APs | APm | APl | trainable params | compute (CPU s) | vs full |";
+  const head =
+    "| method | AP | AP50 | AP75 | APs | APm | APl | trainable params | compute (CPU s) | vs full |";
   const sep = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
   const body = rows.map((r) =>
-    `| ${r.method} | ${fmtAp(r.AP)} | ${fmtAp(r.AP50)} | ${fmtAp(r.AP75)} | ${fmtAp(r.APs)} | ${fmtAp(r.APm)} | ${fmtAp(r.APl)} | ` +
+    `| ${r.method} | ${fmtAp(r.AP)} | ${fmtAp(r.AP50)} | ${fmtAp(r.AP75)} | ${fmtAp(r.APs)} | ${
+      fmtAp(r.APm)
+    } | ${fmtAp(r.APl)} | ` +
     `${fmtParams(r.trainableParams)} | ${r.computeSeconds.toFixed(1)} | ` +
     `${r.relativeCompute === null ? "–" : `${r.relativeCompute.toFixed(2)}x`} |`
   );
@@ -77,7 +80,9 @@ export function formatReport(o: {
     "",
     o.pretrain
       ? `Backbone pre-training (sunk cost, run ${o.pretrain.runId}): MNIST digit classification, ` +
-        `${o.pretrain.computeSeconds.toFixed(1)} CPU s, ${(100 * o.pretrain.top1).toFixed(2)}% top-1 on held-out digits.`
+        `${o.pretrain.computeSeconds.toFixed(1)} CPU s, ${
+          (100 * o.pretrain.top1).toFixed(2)
+        }% top-1 on held-out digits.`
       : `Backbone weights: ${o.config.weights}.`,
     "",
     "Each arm's folder holds `results.json` (COCO results format) and `preview.svg` (ground truth and predictions).",

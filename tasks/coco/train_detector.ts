@@ -4,8 +4,21 @@
  * (`metrics.jsonl`, `summary.json` with AP numbers and compute, `results.json`).
  * @module
  */
-import { cpuSeconds, learningRate, Optimizer, Rng, RunRecord, type RunSummary, tf } from "@quadranet/core";
-import { type CocoSource, type LetterboxPool, loadDetectionBatch, writeResults } from "@quadranet/coco";
+import {
+  cpuSeconds,
+  learningRate,
+  Optimizer,
+  Rng,
+  RunRecord,
+  type RunSummary,
+  tf,
+} from "@quadranet/core";
+import {
+  type CocoSource,
+  type LetterboxPool,
+  loadDetectionBatch,
+  writeResults,
+} from "@quadranet/coco";
 import { join } from "node:path";
 import type { Detector } from "./detector.ts";
 import { type DetectorEval, evaluateDetector } from "./evaluate_detector.ts";
@@ -26,7 +39,14 @@ export interface ArmLoop {
 }
 
 /** One optimisation step; returns the loss. */
-function step(d: Detector, opt: Optimizer, x: tf.Tensor4D, targets: { boxes: Float32Array; labels: Int32Array }[], loop: ArmLoop, lr: number): number {
+function step(
+  d: Detector,
+  opt: Optimizer,
+  x: tf.Tensor4D,
+  targets: { boxes: Float32Array; labels: Int32Array }[],
+  loop: ArmLoop,
+  lr: number,
+): number {
   return tf.tidy(() => {
     // a frozen backbone runs outside the tape: no backward pass through it
     const fixed = d.trainBackbone ? null : d.backbone.apply(x, { training: false }) as tf.Tensor[];
@@ -39,7 +59,9 @@ function step(d: Detector, opt: Optimizer, x: tf.Tensor4D, targets: { boxes: Flo
     if (!Number.isFinite(loss)) return loss;
     let scale = 1;
     if (loop.clipNorm > 0) {
-      const norm = Math.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
+      const norm = Math.sqrt(
+        tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0],
+      );
       if (norm > loop.clipNorm) scale = loop.clipNorm / norm;
     }
     const byKey: Record<string, tf.Tensor> = {};
@@ -66,7 +88,9 @@ export async function trainArm(
   const perEpoch = Math.ceil(data.trainIdx.length / loop.batchSize);
   const total = perEpoch * loop.epochs;
   const [H, W] = loop.inputSize;
-  const perImage = d.trainBackbone ? 3 * (d.flops.backbone + d.flops.head) : d.flops.backbone + 3 * d.flops.head;
+  const perImage = d.trainBackbone
+    ? 3 * (d.flops.backbone + d.flops.head)
+    : d.flops.backbone + 3 * d.flops.head;
   let seen = 0, stepIndex = 0, last: DetectorEval | undefined;
   // training compute only: the time spent evaluating is taken out
   let evalWall = 0, evalCpu = 0;
@@ -84,14 +108,27 @@ export async function trainArm(
         await record.update({ status: "interrupted", compute: compute() });
         return { status: "interrupted", summary: record.summary };
       }
-      const idx = Array.from(order.subarray(b * loop.batchSize, (b + 1) * loop.batchSize), (i) => data.trainIdx[i]);
-      const batch = await loadDetectionBatch(data.train, idx, { inputSize: loop.inputSize, flip: loop.flip, seed: loop.seed * 7 + epoch }, pool);
-      const lr = learningRate(loop.lr, { kind: "cosine", warmupSteps: loop.warmupSteps, minScale: 0.01 }, stepIndex, total);
+      const idx = Array.from(
+        order.subarray(b * loop.batchSize, (b + 1) * loop.batchSize),
+        (i) => data.trainIdx[i],
+      );
+      const batch = await loadDetectionBatch(data.train, idx, {
+        inputSize: loop.inputSize,
+        flip: loop.flip,
+        seed: loop.seed * 7 + epoch,
+      }, pool);
+      const lr = learningRate(
+        loop.lr,
+        { kind: "cosine", warmupSteps: loop.warmupSteps, minScale: 0.01 },
+        stepIndex,
+        total,
+      );
       const x = tf.tensor4d(batch.images, [idx.length, H, W, 3]);
       const loss = step(d, opt, x, batch.targets, loop, lr);
       x.dispose();
       if (!Number.isFinite(loss)) {
-        const msg = `loss became ${loss} at step ${stepIndex} of ${o.label}; lower --lr or raise --clip-norm`;
+        const msg =
+          `loss became ${loss} at step ${stepIndex} of ${o.label}; lower --lr or raise --clip-norm`;
         await record.update({ status: "failed", error: msg, compute: compute() });
         throw new Error(msg);
       }
@@ -99,7 +136,9 @@ export async function trainArm(
       stepIndex++;
       sum += loss;
       n++;
-      if (stepIndex % 10 === 0 || stepIndex === total) await record.log({ step: stepIndex, epoch, loss, lr });
+      if (stepIndex % 10 === 0 || stepIndex === total) {
+        await record.log({ step: stepIndex, epoch, loss, lr });
+      }
     }
     const e0 = performance.now(), c0 = cpuSeconds();
     last = await evaluateDetector(d, data.val, data.valIdx, {
@@ -111,8 +150,18 @@ export async function trainArm(
     evalWall += (performance.now() - e0) / 1000;
     evalCpu += cpuSeconds() - c0;
     const m = last.coco.named;
-    await record.log({ step: stepIndex, epoch: epoch + 1, eval: true, ...m, trainLoss: sum / Math.max(1, n) });
-    o.log(`${o.label} epoch ${epoch + 1}/${loop.epochs}: loss ${(sum / Math.max(1, n)).toFixed(4)} AP ${(100 * m.AP).toFixed(1)} AP50 ${(100 * m.AP50).toFixed(1)}`);
+    await record.log({
+      step: stepIndex,
+      epoch: epoch + 1,
+      eval: true,
+      ...m,
+      trainLoss: sum / Math.max(1, n),
+    });
+    o.log(
+      `${o.label} epoch ${epoch + 1}/${loop.epochs}: loss ${(sum / Math.max(1, n)).toFixed(4)} AP ${
+        (100 * m.AP).toFixed(1)
+      } AP50 ${(100 * m.AP50).toFixed(1)}`,
+    );
     await record.update({ compute: compute(), final: { ...m }, epoch: epoch + 1 });
   }
   opt.dispose();

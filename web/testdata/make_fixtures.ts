@@ -124,8 +124,26 @@ await write("no-summary", { "config.json": json({ method: "linear" }) });
 // A detection comparison (tasks/coco): box AP rows, -1 where pycocotools gives -1, and an arm
 // with a preview.svg.
 const detRows = [
-  { method: "frozen", runId: "det-a-frozen", AP: 0.1234, AP50: 0.3, AP75: 0.05, APs: 0.1, APm: 0.2, APl: -1 },
-  { method: "quadratic", runId: "det-a-quadratic", AP: 0.4567, AP50: 0.8, AP75: 0.5, APs: 0.4, APm: 0.55, APl: -1 },
+  {
+    method: "frozen",
+    runId: "det-a-frozen",
+    AP: 0.1234,
+    AP50: 0.3,
+    AP75: 0.05,
+    APs: 0.1,
+    APm: 0.2,
+    APl: -1,
+  },
+  {
+    method: "quadratic",
+    runId: "det-a-quadratic",
+    AP: 0.4567,
+    AP50: 0.8,
+    AP75: 0.5,
+    APs: 0.4,
+    APm: 0.55,
+    APl: -1,
+  },
 ].map((r, i) => ({
   ...r,
   AR100: 0.5,
@@ -154,7 +172,11 @@ for (const r of detRows) {
       ...head("coco", r.method, "completed", "2026-11-20T11:30:00.000Z"),
       final: { AP, AP50, AP75, APs, APm, APl },
       params: { trainable: r.trainableParams, total: 200000 },
-      compute: { wallSeconds: r.wallSeconds, cpuSeconds: r.computeSeconds, trainingFlops: r.trainingFlops },
+      compute: {
+        wallSeconds: r.wallSeconds,
+        cpuSeconds: r.computeSeconds,
+        trainingFlops: r.trainingFlops,
+      },
       comparisonId: "det-a",
     }),
     "config.json": json({ method: r.method, comparisonId: "det-a" }),

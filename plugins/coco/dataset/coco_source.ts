@@ -64,7 +64,9 @@ export class CocoSource implements DataSource<CocoTarget> {
     this.#targets = instances.images.map((img) => {
       const anns = byImage.get(img.id) ?? [];
       const boxes = new Float32Array(anns.length * 4);
-      anns.forEach((a, i) => boxes.set([a.bbox[0], a.bbox[1], a.bbox[0] + a.bbox[2], a.bbox[1] + a.bbox[3]], 4 * i));
+      anns.forEach((a, i) =>
+        boxes.set([a.bbox[0], a.bbox[1], a.bbox[0] + a.bbox[2], a.bbox[1] + a.bbox[3]], 4 * i)
+      );
       return {
         imageId: img.id,
         width: img.width,
@@ -99,7 +101,9 @@ export class CocoSource implements DataSource<CocoTarget> {
     try {
       bytes = await Deno.readFile(path);
     } catch (e) {
-      throw new Error(`Cannot read image ${index} (id ${target.imageId}) at ${path}: ${(e as Error).message}`);
+      throw new Error(
+        `Cannot read image ${index} (id ${target.imageId}) at ${path}: ${(e as Error).message}`,
+      );
     }
     return { path, bytes, target };
   }

@@ -11,8 +11,12 @@ import { planLetterbox } from "./letterbox.ts";
 /** A 40×20 dark PNG with a white 10×10 square at x 4..14, y 5..15. */
 async function squarePng(): Promise<Uint8Array> {
   const raw = new Uint8Array(40 * 20 * 3).fill(20);
-  for (let y = 5; y < 15; y++) for (let x = 4; x < 14; x++) raw.fill(255, (y * 40 + x) * 3, (y * 40 + x) * 3 + 3);
-  return new Uint8Array(await sharp(raw, { raw: { width: 40, height: 20, channels: 3 } }).png().toBuffer());
+  for (let y = 5; y < 15; y++) {
+    for (let x = 4; x < 14; x++) raw.fill(255, (y * 40 + x) * 3, (y * 40 + x) * 3 + 3);
+  }
+  return new Uint8Array(
+    await sharp(raw, { raw: { width: 40, height: 20, channels: 3 } }).png().toBuffer(),
+  );
 }
 
 const GT = {
@@ -72,7 +76,12 @@ Deno.test("loadDetectionBatch: fixed input size, seeded flips, training targets 
     const src = new CocoSource(parseInstances(GT), dir);
     const pool = new LetterboxPool(0);
     // 40×20 into 20×20: scale .5 -> 20×10; box 4..14 × 5..15 -> 2..7 × 2.5..7.5
-    const b = await loadDetectionBatch(src, [0, 1], { inputSize: [20, 20], flip: 0, seed: 1 }, pool);
+    const b = await loadDetectionBatch(
+      src,
+      [0, 1],
+      { inputSize: [20, 20], flip: 0, seed: 1 },
+      pool,
+    );
     assert.equal(b.images.length, 2 * 20 * 20 * 3);
     assert.deepEqual([...b.targets[0].boxes], [2, 2.5, 7, 7.5]);
     assert.equal(b.targets[1].boxes.length, 0);

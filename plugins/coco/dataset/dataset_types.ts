@@ -25,5 +25,7 @@ export interface DataSource<Target> {
 export interface DatasetPlugin<Target = unknown> {
   name: string;
   description: string;
-  open(options: { root: string; split: string; [key: string]: unknown }): Promise<DataSource<Target>>;
+  open(
+    options: { root: string; split: string; [key: string]: unknown },
+  ): Promise<DataSource<Target>>;
 }

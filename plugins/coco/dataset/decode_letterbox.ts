@@ -40,7 +40,9 @@ export async function decodeLetterbox(
   if (plan.flip) img = img.flop();
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
   if (info.width !== plan.resizedWidth || info.height !== plan.resizedHeight) {
-    throw new Error(`decoded to ${info.width}×${info.height}, planned ${plan.resizedWidth}×${plan.resizedHeight}`);
+    throw new Error(
+      `decoded to ${info.width}×${info.height}, planned ${plan.resizedWidth}×${plan.resizedHeight}`,
+    );
   }
   const out = new Float32Array(H * W * 3); // padding: 0 = the mean colour after normalisation
   const ch = info.channels;

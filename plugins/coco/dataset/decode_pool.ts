@@ -65,9 +65,15 @@ export class LetterboxPool {
   decode(bytes: Uint8Array, plan: LetterboxPlan): Promise<Float32Array> {
     if (this.#closed) return Promise.reject(new Error("LetterboxPool is closed"));
     if (this.workers === 0) return decodeLetterbox(bytes, plan, this.norm);
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes
+      : bytes.slice();
     return new Promise((resolve, reject) => {
-      this.#queue.push({ job: { id: this.#next++, bytes: own, plan, norm: this.norm }, resolve, reject });
+      this.#queue.push({
+        job: { id: this.#next++, bytes: own, plan, norm: this.norm },
+        resolve,
+        reject,
+      });
       this.#pump();
     });
   }

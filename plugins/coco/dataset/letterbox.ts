@@ -26,8 +26,15 @@ export interface LetterboxPlan {
  * planLetterbox(640, 480, [512, 512], false); // resized 512×384, padded 128 rows at the bottom
  * ```
  */
-export function planLetterbox(width: number, height: number, inputSize: [number, number], flip: boolean): LetterboxPlan {
-  if (!(width > 0 && height > 0)) throw new RangeError(`image size ${width}×${height} must be positive`);
+export function planLetterbox(
+  width: number,
+  height: number,
+  inputSize: [number, number],
+  flip: boolean,
+): LetterboxPlan {
+  if (!(width > 0 && height > 0)) {
+    throw new RangeError(`image size ${width}×${height} must be positive`);
+  }
   const scale = Math.min(inputSize[1] / width, inputSize[0] / height);
   return {
     width,

@@ -17,5 +17,8 @@ Deno.test("boxesToInput scales, flips within the resized image, and boxesToImage
   const back = boxesToImage(inp, p);
   [100, 50, 200, 150].forEach((v, i) => assert.ok(Math.abs(back[i] - v) < 1e-4));
   // predictions outside the image are clipped to it: x2 = 600/0.8 = 750 -> 640
-  assert.equal(boxesToImage(Float32Array.of(0, 0, 600, 10), planLetterbox(640, 480, [512, 512], false))[2], 640);
+  assert.equal(
+    boxesToImage(Float32Array.of(0, 0, 600, 10), planLetterbox(640, 480, [512, 512], false))[2],
+    640,
+  );
 });

@@ -93,7 +93,15 @@ export function composeImage(
     const members = 3 + rng.int(3);
     for (let m = 0; m < members; m++) {
       const d = same[rng.int(same.length)];
-      const b = paste(canvas, size, digits.images.subarray(d * px, (d + 1) * px), side, cx + rng.int(span - side + 1), cy + rng.int(span - side + 1), col);
+      const b = paste(
+        canvas,
+        size,
+        digits.images.subarray(d * px, (d + 1) * px),
+        side,
+        cx + rng.int(span - side + 1),
+        cy + rng.int(span - side + 1),
+        col,
+      );
       if (!b) continue;
       x0 = Math.min(x0, b[0]), y0 = Math.min(y0, b[1]);
       x1 = Math.max(x1, b[0] + b[2]), y1 = Math.max(y1, b[1] + b[3]);
@@ -114,7 +122,15 @@ export function composeImage(
       // overlap allowed, but not so much that a digit hides another
       if (placed.some((b) => overlap(b, [x, y, side, side]) > 0.25)) continue;
       const d = pick();
-      const box = paste(canvas, size, digits.images.subarray(d * px, (d + 1) * px), side, x, y, colour());
+      const box = paste(
+        canvas,
+        size,
+        digits.images.subarray(d * px, (d + 1) * px),
+        side,
+        x,
+        y,
+        colour(),
+      );
       if (box) {
         objects.push({ label: digits.labels[d], bbox: box, crowd: false });
         placed.push([x, y, side, side]);
@@ -123,6 +139,8 @@ export function composeImage(
     }
   }
   const rgb = new Uint8Array(size * size * 3);
-  for (let i = 0; i < rgb.length; i++) rgb[i] = Math.round(Math.min(1, Math.max(0, canvas[i])) * 255);
+  for (let i = 0; i < rgb.length; i++) {
+    rgb[i] = Math.round(Math.min(1, Math.max(0, canvas[i])) * 255);
+  }
   return { rgb, objects };
 }

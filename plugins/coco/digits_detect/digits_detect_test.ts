@@ -32,7 +32,9 @@ Deno.test("composeImage: boxes lie inside the canvas over real ink, seeded", () 
     assert.ok(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 64 && y + h <= 64, JSON.stringify(o));
     // digits are painted at least 0.6 bright over a background of at most ~0.5: ink inside the box
     let peak = 0;
-    for (let j = y; j < y + h; j++) for (let i = x; i < x + w; i++) peak = Math.max(peak, a.rgb[(j * 64 + i) * 3]);
+    for (let j = y; j < y + h; j++) {
+      for (let i = x; i < x + w; i++) peak = Math.max(peak, a.rgb[(j * 64 + i) * 3]);
+    }
     assert.ok(peak > 140, `box ${JSON.stringify(o.bbox)} has no ink (peak ${peak})`);
   }
 });
@@ -40,21 +42,49 @@ Deno.test("composeImage: boxes lie inside the canvas over real ink, seeded", () 
 Deno.test("generateDigitsDetect writes a COCO set that reads back, and refuses other options", async () => {
   const root = join(await Deno.makeTempDir(), "dd");
   try {
-    await generateDigitsDetect(root, { trainImages: 12, valImages: 6, size: 48, crowdRate: 0.5, seed: 2 });
+    await generateDigitsDetect(root, {
+      trainImages: 12,
+      valImages: 6,
+      size: 48,
+      crowdRate: 0.5,
+      seed: 2,
+    });
     const train = await readInstances(join(root, "annotations", "instances_train.json"));
     const val = await readInstances(join(root, "annotations", "instances_val.json"));
     assert.equal(train.images.length, 12);
     assert.equal(val.images.length, 6);
-    assert.deepEqual(train.categories.map((c) => c.name), ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    assert.deepEqual(train.categories.map((c) => c.name), [
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+    ]);
     assert.ok(train.annotations.some((a) => a.iscrowd === 1));
-    const meta = await sharp(await Deno.readFile(join(root, "train", train.images[0].file_name))).metadata();
+    const meta = await sharp(await Deno.readFile(join(root, "train", train.images[0].file_name)))
+      .metadata();
     assert.equal(meta.format, "jpeg");
     assert.equal(meta.width, 48);
-    const png = await sharp(await Deno.readFile(join(root, "val", val.images[0].file_name))).metadata();
+    const png = await sharp(await Deno.readFile(join(root, "val", val.images[0].file_name)))
+      .metadata();
     assert.equal(png.format, "png");
     // same options: reused; other options: a clear error
-    await generateDigitsDetect(root, { trainImages: 12, valImages: 6, size: 48, crowdRate: 0.5, seed: 2 });
-    await assert.rejects(() => generateDigitsDetect(root, { trainImages: 13 }), /made with other options/);
+    await generateDigitsDetect(root, {
+      trainImages: 12,
+      valImages: 6,
+      size: 48,
+      crowdRate: 0.5,
+      seed: 2,
+    });
+    await assert.rejects(
+      () => generateDigitsDetect(root, { trainImages: 13 }),
+      /made with other options/,
+    );
   } finally {
     await Deno.remove(join(root, ".."), { recursive: true });
   }

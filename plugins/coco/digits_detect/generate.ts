@@ -60,17 +60,25 @@ async function writeSplit(
   const rng = new Rng(opts.seed * 1009 + (split === "train" ? 1 : 2));
   await Deno.mkdir(join(dir, split), { recursive: true });
   const gt: CocoInstances = {
-    info: { description: `digits-detect ${split}: real MNIST digits pasted on canvases`, seed: opts.seed },
+    info: {
+      description: `digits-detect ${split}: real MNIST digits pasted on canvases`,
+      seed: opts.seed,
+    },
     images: [],
     annotations: [],
-    categories: Array.from({ length: 10 }, (_, d) => ({ id: d + 1, name: String(d), supercategory: "digit" })),
+    categories: Array.from(
+      { length: 10 },
+      (_, d) => ({ id: d + 1, name: String(d), supercategory: "digit" }),
+    ),
   };
   const ext = split === "train" ? "jpg" : "png";
   for (let i = 0; i < count; i++) {
     const img = composeImage(digits, pool, opts, rng);
     const fileName = `${String(i + 1).padStart(6, "0")}.${ext}`;
     const raw = sharp(img.rgb, { raw: { width: opts.size, height: opts.size, channels: 3 } });
-    const bytes = split === "train" ? await raw.jpeg({ quality: 92 }).toBuffer() : await raw.png().toBuffer();
+    const bytes = split === "train"
+      ? await raw.jpeg({ quality: 92 }).toBuffer()
+      : await raw.png().toBuffer();
     await Deno.writeFile(join(dir, split, fileName), bytes);
     const id = i + 1;
     gt.images.push({ id, file_name: fileName, width: opts.size, height: opts.size });
@@ -99,7 +107,9 @@ export async function generateDigitsDetect(
 ): Promise<string> {
   const opts = { ...DIGITS_DETECT_DEFAULTS, ...options };
   if (opts.maxDigits < opts.minDigits || opts.minDigits < 0 || opts.size < 16) {
-    throw new RangeError(`digits-detect: need 0 <= minDigits <= maxDigits and size >= 16, got ${JSON.stringify(opts)}`);
+    throw new RangeError(
+      `digits-detect: need 0 <= minDigits <= maxDigits and size >= 16, got ${JSON.stringify(opts)}`,
+    );
   }
   const want = JSON.stringify(opts);
   if (await exists(join(root, MANIFEST))) {

@@ -58,7 +58,11 @@ export function resizeDigit(digit: Float32Array, side: number): Float32Array {
  * The tight box `[x, y, w, h]` of the pixels with ink above `threshold` in a `side`×`side` patch,
  * or null when there is none.
  */
-export function inkBox(ink: Float32Array, side: number, threshold = 0.25): [number, number, number, number] | null {
+export function inkBox(
+  ink: Float32Array,
+  side: number,
+  threshold = 0.25,
+): [number, number, number, number] | null {
   let x0 = side, y0 = side, x1 = -1, y1 = -1;
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {

@@ -4,8 +4,14 @@
  * @module
  */
 import { CocoFormatError, type CocoInstances } from "../instances.ts";
-import { type Accumulated, accumulateCell, emptyAccumulated } from "./accumulate.ts";
-import { type EvalDt, evaluateImage, type EvalGt, type ImageEval, prepareImageCategory } from "./evaluate_image.ts";
+import { accumulateCell, type Accumulated, emptyAccumulated } from "./accumulate.ts";
+import {
+  type EvalDt,
+  type EvalGt,
+  evaluateImage,
+  type ImageEval,
+  prepareImageCategory,
+} from "./evaluate_image.ts";
 import { AREA_RANGES, IOU_THRESHOLDS, MAX_DETS, RECALL_THRESHOLDS } from "./params.ts";
 import type { CocoResult } from "./results_file.ts";
 import { categoryAp, STAT_NAMES, summaryLines, summaryStats } from "./summarize.ts";
@@ -62,7 +68,12 @@ export function evaluateCoco(gt: CocoInstances, results: readonly CocoResult[]):
       skipped++;
       return;
     }
-    dtCells[k * I + i].push({ id: n + 1, bbox: r.bbox, area: r.bbox[2] * r.bbox[3], score: r.score });
+    dtCells[k * I + i].push({
+      id: n + 1,
+      bbox: r.bbox,
+      area: r.bbox[2] * r.bbox[3],
+      score: r.score,
+    });
   });
   if (foreign.size > 0) {
     const some = [...foreign].slice(0, 5).join(", ");
@@ -81,14 +92,20 @@ export function evaluateCoco(gt: CocoInstances, results: readonly CocoResult[]):
   });
   for (let k = 0; k < K; k++) {
     const prepared = [];
-    for (let i = 0; i < I; i++) prepared.push(prepareImageCategory(gtCells[k * I + i], dtCells[k * I + i], maxDet));
+    for (let i = 0; i < I; i++) {
+      prepared.push(prepareImageCategory(gtCells[k * I + i], dtCells[k * I + i], maxDet));
+    }
     for (let a = 0; a < AREA_RANGES.length; a++) {
-      const evals: (ImageEval | null)[] = prepared.map((p) => evaluateImage(p, AREA_RANGES[a], maxDet, IOU_THRESHOLDS));
+      const evals: (ImageEval | null)[] = prepared.map((p) =>
+        evaluateImage(p, AREA_RANGES[a], maxDet, IOU_THRESHOLDS)
+      );
       accumulateCell(acc, k, a, evals, MAX_DETS, RECALL_THRESHOLDS);
     }
   }
   const stats = summaryStats(acc);
-  const named = Object.fromEntries(STAT_NAMES.map((n, i) => [n, stats[i]])) as CocoEvalResult["named"];
+  const named = Object.fromEntries(
+    STAT_NAMES.map((n, i) => [n, stats[i]]),
+  ) as CocoEvalResult["named"];
   return {
     stats,
     named,

@@ -73,7 +73,9 @@ export function evaluateImage(
   if (gts.length === 0 && ic.dts.length === 0) return null;
   const ignoreRaw = gts.map((g) => g.crowd || g.area < areaRange[0] || g.area > areaRange[1]);
   // stable argsort by the ignore flag: regular first, ignored last
-  const gtind = gts.map((_, i) => i).sort((a, b) => Number(ignoreRaw[a]) - Number(ignoreRaw[b]) || a - b);
+  const gtind = gts.map((_, i) => i).sort((a, b) =>
+    Number(ignoreRaw[a]) - Number(ignoreRaw[b]) || a - b
+  );
   const gt = gtind.map((i) => gts[i]);
   const dt = ic.dts.slice(0, maxDet);
   const T = iouThresholds.length, G = gt.length, D = dt.length;

@@ -38,7 +38,8 @@ const det = (img: number, cat: number, box: Box, score: number): CocoResult => (
   score,
 });
 // precision is TP / (TP + FP + 2^-52) as in pycocotools, so "1" is 1 - 2.2e-16
-const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, what: string) =>
+  assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
 const closeAll = (a: number[], b: number[]) => {
   assert.equal(a.length, b.length);
   a.forEach((v, i) => close(v, b[i], `[${i}]`));
@@ -56,7 +57,12 @@ Deno.test("evaluateCoco: detections inside a crowd region are ignored, not false
   // Small: g1 (100) regular, all detections small -> 1. Medium/large: g1 outside the range is
   // ignored, the crowd is always ignored -> no regular ground truth -> -1.
   const r = evaluateCoco(
-    gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 10, 10] }, { img: 1, cat: 1, box: [50, 50, 40, 40], crowd: true }]),
+    gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 10, 10] }, {
+      img: 1,
+      cat: 1,
+      box: [50, 50, 40, 40],
+      crowd: true,
+    }]),
     [
       det(1, 1, [55, 55, 10, 10], 0.95),
       det(1, 1, [0, 0, 10, 10], 0.9),
@@ -65,8 +71,14 @@ Deno.test("evaluateCoco: detections inside a crowd region are ignored, not false
     ],
   );
   closeAll(r.stats, [1, 1, 1, 1, -1, -1, 0, 1, 1, 1, -1, -1]);
-  assert.equal(r.lines[4], " Average Precision  (AP) @[ IoU=0.50:0.95 | area=medium | maxDets=100 ] = -1.000");
-  assert.equal(r.lines[6], " Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = 0.000");
+  assert.equal(
+    r.lines[4],
+    " Average Precision  (AP) @[ IoU=0.50:0.95 | area=medium | maxDets=100 ] = -1.000",
+  );
+  assert.equal(
+    r.lines[6],
+    " Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = 0.000",
+  );
 });
 
 Deno.test("evaluateCoco: areas of exactly 32² and 96² belong to both neighbouring ranges", () => {
@@ -81,19 +93,34 @@ Deno.test("evaluateCoco: areas of exactly 32² and 96² belong to both neighbour
   // large:  .95 ignored (outside), .9 matches the ignored g1 -> ignored, .8 TP -> 1.
   // AR1: the top detection per image is the FP -> 0; AR10 = AR100 = ARs = ARm = ARl = 1.
   const r = evaluateCoco(
-    gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 32, 32] }, { img: 1, cat: 1, box: [100, 100, 96, 96] }]),
-    [det(1, 1, [150, 0, 20, 20], 0.95), det(1, 1, [0, 0, 32, 32], 0.9), det(1, 1, [100, 100, 96, 96], 0.8)],
+    gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 32, 32] }, {
+      img: 1,
+      cat: 1,
+      box: [100, 100, 96, 96],
+    }]),
+    [
+      det(1, 1, [150, 0, 20, 20], 0.95),
+      det(1, 1, [0, 0, 32, 32], 0.9),
+      det(1, 1, [100, 100, 96, 96], 0.8),
+    ],
   );
   const expected = [2 / 3, 2 / 3, 2 / 3, 0.5, 1, 1, 0, 1, 1, 1, 1, 1];
   expected.forEach((v, i) => close(r.stats[i], v, `stat ${i}`));
-  assert.equal(r.lines[0], " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.667");
+  assert.equal(
+    r.lines[0],
+    " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.667",
+  );
 });
 
 Deno.test("evaluateCoco: equal scores keep file order within an image and image-id order across images", () => {
   // One image, g1 [0,0,10,10], g2 [20,0,10,10]; three detections all scored .5.
   // File order FP, TP, TP: rc 0, .5, 1; pr 0, .5, 2/3 -> envelope 2/3 -> AP 2/3.
   // File order TP, TP, FP: pr 1, 1, 2/3; recall reaches 1 at the 2nd -> envelope 1 -> AP 1.
-  const g = gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 10, 10] }, { img: 1, cat: 1, box: [20, 0, 10, 10] }]);
+  const g = gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 10, 10] }, {
+    img: 1,
+    cat: 1,
+    box: [20, 0, 10, 10],
+  }]);
   const fp = det(1, 1, [50, 50, 10, 10], 0.5), tp1 = det(1, 1, [0, 0, 10, 10], 0.5);
   const tp2 = det(1, 1, [20, 0, 10, 10], 0.5);
   close(evaluateCoco(g, [fp, tp1, tp2]).stats[0], 2 / 3, "FP first");
@@ -101,9 +128,18 @@ Deno.test("evaluateCoco: equal scores keep file order within an image and image-
   // Across images ties follow ascending image id, whatever the file order: image 1 holds an FP,
   // image 2 a TP, both .5 -> FP, TP -> rc 0, 1; pr 0, .5 -> AP .5; swap the roles -> AP 1.
   const two = gt([2, 1], [1], [{ img: 2, cat: 1, box: [0, 0, 10, 10] }]);
-  close(evaluateCoco(two, [det(2, 1, [0, 0, 10, 10], 0.5), det(1, 1, [0, 0, 10, 10], 0.5)]).stats[0], 0.5, "img");
+  close(
+    evaluateCoco(two, [det(2, 1, [0, 0, 10, 10], 0.5), det(1, 1, [0, 0, 10, 10], 0.5)]).stats[0],
+    0.5,
+    "img",
+  );
   const swapped = gt([2, 1], [1], [{ img: 1, cat: 1, box: [0, 0, 10, 10] }]);
-  close(evaluateCoco(swapped, [det(2, 1, [0, 0, 10, 10], 0.5), det(1, 1, [0, 0, 10, 10], 0.5)]).stats[0], 1, "sw");
+  close(
+    evaluateCoco(swapped, [det(2, 1, [0, 0, 10, 10], 0.5), det(1, 1, [0, 0, 10, 10], 0.5)])
+      .stats[0],
+    1,
+    "sw",
+  );
 });
 
 Deno.test("evaluateCoco: detections on an image without ground truth are false positives", () => {
@@ -122,8 +158,16 @@ Deno.test("evaluateCoco: a category without detections scores 0, one without gro
   // precision 0 at every recall point -> AP 0. cat 3: nothing -> -1. cat 4: a detection but no
   // ground truth -> npig = 0 -> -1 (left out of the mean). AP = mean(1, 0) = .5; AR100 = .5.
   const r = evaluateCoco(
-    gt([1], [1, 2, 3, 4], [{ img: 1, cat: 1, box: [0, 0, 10, 10] }, { img: 1, cat: 2, box: [50, 50, 10, 10] }]),
-    [det(1, 1, [0, 0, 10, 10], 0.9), det(1, 4, [0, 0, 10, 10], 0.8), det(1, 9, [0, 0, 10, 10], 0.8)],
+    gt([1], [1, 2, 3, 4], [{ img: 1, cat: 1, box: [0, 0, 10, 10] }, {
+      img: 1,
+      cat: 2,
+      box: [50, 50, 10, 10],
+    }]),
+    [
+      det(1, 1, [0, 0, 10, 10], 0.9),
+      det(1, 4, [0, 0, 10, 10], 0.8),
+      det(1, 9, [0, 0, 10, 10], 0.8),
+    ],
   );
   closeAll(r.perCategory.map((c) => c.ap), [1, 0, -1, -1]);
   close(r.stats[0], 0.5, "AP");
@@ -137,7 +181,11 @@ Deno.test("evaluateCoco: a detection never trades a regular match for an ignored
   // matched the loop stops at the first ignored one, so it is a TP on g1 at every threshold <= .9:
   // thresholds .50….90 (9 of 10) -> AP .9; at .95 it cannot match g1 and matches the crowd (ignored).
   const r = evaluateCoco(
-    gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 10, 12], crowd: true }, { img: 1, cat: 1, box: [0, 0, 10, 10] }]),
+    gt([1], [1], [{ img: 1, cat: 1, box: [0, 0, 10, 12], crowd: true }, {
+      img: 1,
+      cat: 1,
+      box: [0, 0, 10, 10],
+    }]),
     [det(1, 1, [0, 0, 10, 11], 0.9)],
   );
   close(r.stats[0], 0.9, "AP");

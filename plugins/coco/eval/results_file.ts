@@ -18,14 +18,18 @@ export interface CocoResult {
 /** Validates parsed JSON as a results list. */
 export function parseResults(json: unknown, source = "results"): CocoResult[] {
   if (!Array.isArray(json)) {
-    throw new CocoFormatError(`${source}: a results file is a JSON array of {image_id, category_id, bbox, score}`);
+    throw new CocoFormatError(
+      `${source}: a results file is a JSON array of {image_id, category_id, bbox, score}`,
+    );
   }
   return json.map((raw, i) => {
     const r = raw as Record<string, unknown>;
     const where = `[${i}]`;
     for (const key of ["image_id", "category_id", "score"]) {
       if (typeof r?.[key] !== "number" || !Number.isFinite(r[key])) {
-        throw new CocoFormatError(`${source}: ${where} needs a finite number "${key}", got ${JSON.stringify(r?.[key])}`);
+        throw new CocoFormatError(
+          `${source}: ${where} needs a finite number "${key}", got ${JSON.stringify(r?.[key])}`,
+        );
       }
     }
     return {
@@ -85,7 +89,9 @@ export function detectionsToResults(
     const label = det.labels[i];
     const cat = categoryIds[label];
     if (cat === undefined) {
-      throw new RangeError(`detection ${i} of image ${imageId} has label ${label}; there are ${categoryIds.length} classes`);
+      throw new RangeError(
+        `detection ${i} of image ${imageId} has label ${label}; there are ${categoryIds.length} classes`,
+      );
     }
     const x1 = r2(Math.min(Math.max(det.boxes[4 * i], 0), w));
     const y1 = r2(Math.min(Math.max(det.boxes[4 * i + 1], 0), h));

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Accumulated } from "./accumulate.ts";
-import { AREA_LABELS, iouIndex, IOU_THRESHOLDS, MAX_DETS, meanValid } from "./params.ts";
+import { AREA_LABELS, IOU_THRESHOLDS, iouIndex, MAX_DETS, meanValid } from "./params.ts";
 
 /** Names of the 12 stats, in summarize() order. */
 export const STAT_NAMES = [
@@ -69,16 +69,22 @@ function selectStat(acc: Accumulated, spec: StatSpec): number {
   const { T, R, K, A, M } = acc.dims;
   const a = AREA_LABELS.indexOf(spec.area);
   const m = MAX_DETS.indexOf(spec.maxDets);
-  const ts = spec.iou === undefined ? [...Array(T).keys()] : [iouIndex(spec.iou)].filter((t) => t >= 0);
+  const ts = spec.iou === undefined
+    ? [...Array(T).keys()]
+    : [iouIndex(spec.iou)].filter((t) => t >= 0);
   const values: number[] = [];
   if (spec.ap) {
     for (const t of ts) {
       for (let r = 0; r < R; r++) {
-        for (let k = 0; k < K; k++) values.push(acc.precision[(((t * R + r) * K + k) * A + a) * M + m]);
+        for (let k = 0; k < K; k++) {
+          values.push(acc.precision[(((t * R + r) * K + k) * A + a) * M + m]);
+        }
       }
     }
   } else {
-    for (const t of ts) for (let k = 0; k < K; k++) values.push(acc.recall[((t * K + k) * A + a) * M + m]);
+    for (const t of ts) {
+      for (let k = 0; k < K; k++) values.push(acc.recall[((t * K + k) * A + a) * M + m]);
+    }
   }
   return meanValid(values);
 }
@@ -90,14 +96,17 @@ export function summaryStats(acc: Accumulated): number[] {
 
 /** The 12 lines summarize() prints, e.g. ` Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.372`. */
 export function summaryLines(stats: readonly number[]): string[] {
-  const first = IOU_THRESHOLDS[0].toFixed(2), last = IOU_THRESHOLDS[IOU_THRESHOLDS.length - 1].toFixed(2);
+  const first = IOU_THRESHOLDS[0].toFixed(2),
+    last = IOU_THRESHOLDS[IOU_THRESHOLDS.length - 1].toFixed(2);
   return SPECS.map((s, i) => {
     const title = (s.ap ? "Average Precision" : "Average Recall").padEnd(18);
     const type = s.ap ? "(AP)" : "(AR)";
     const iou = (s.iou === undefined ? `${first}:${last}` : s.iou.toFixed(2)).padEnd(9);
     const area = s.area.padStart(6);
     const md = String(s.maxDets).padStart(3);
-    return ` ${title} ${type} @[ IoU=${iou} | area=${area} | maxDets=${md} ] = ${formatPython3f(stats[i])}`;
+    return ` ${title} ${type} @[ IoU=${iou} | area=${area} | maxDets=${md} ] = ${
+      formatPython3f(stats[i])
+    }`;
   });
 }
 
@@ -110,7 +119,9 @@ export function categoryAp(acc: Accumulated, k: number): number {
   const { T, R, K, A, M } = acc.dims;
   const values: number[] = [];
   for (let t = 0; t < T; t++) {
-    for (let r = 0; r < R; r++) values.push(acc.precision[(((t * R + r) * K + k) * A + 0) * M + (M - 1)]);
+    for (let r = 0; r < R; r++) {
+      values.push(acc.precision[(((t * R + r) * K + k) * A + 0) * M + (M - 1)]);
+    }
   }
   return meanValid(values);
 }
