@@ -11,10 +11,10 @@ export type ArmName = typeof ARM_NAMES[number];
 
 /** Full-size defaults and what `--quick` uses where no value was given (`[full, quick]`). */
 export const SIZES: Record<string, [number, number]> = {
-  epochs: [6, 1],
+  epochs: [5, 1],
   pretrainEpochs: [2, 1],
   pretrainSize: [4000, 300],
-  trainImages: [1500, 48],
+  trainImages: [1000, 48],
   valImages: [300, 24],
   inputSize: [64, 32],
   headWidth: [32, 8],
@@ -109,7 +109,7 @@ export const COCO_OPTIONS: TaskOption[] = [
   sized("maxTrainImages", "use at most this many train images (0: all)"),
   sized("maxValImages", "evaluate at most this many val images (0: all)"),
   { name: "batchSize", type: "number", integer: true, min: 1, default: 16, help: "batch size" },
-  { name: "lr", type: "number", min: 0, default: 2e-3, help: "base learning rate (AdamW, cosine)" },
+  { name: "lr", type: "number", min: 0, default: 3e-3, help: "base learning rate (AdamW, cosine)" },
   { name: "weightDecay", type: "number", min: 0, default: 1e-4, help: "weight decay" },
   {
     name: "warmupSteps",

@@ -113,9 +113,9 @@ export function composeImage(
   }
   const count = opts.minDigits + rng.int(opts.maxDigits - opts.minDigits + 1);
   for (let n = 0; n < count; n++) {
-    // 20% tiny (about a tenth of the canvas), the rest log-uniform up to 70% of it
+    // 20% tiny (about a tenth of the canvas), the rest log-uniform up to 90% of it
     const tiny = rng.next() < 0.2;
-    const lo = tiny ? 0.09 : 0.18, hi = tiny ? 0.16 : 0.7;
+    const lo = tiny ? 0.09 : 0.18, hi = tiny ? 0.16 : 0.9;
     const side = Math.max(5, Math.round(size * lo * Math.pow(hi / lo, rng.next())));
     for (let attempt = 0; attempt < 12; attempt++) {
       const x = rng.int(size - side + 1), y = rng.int(size - side + 1);
