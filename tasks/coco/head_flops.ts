@@ -1,7 +1,7 @@
 /**
- * Forward FLOPs of a detection head whose inputs have free spatial sizes: the head is applied once
- * to feature maps of the given shapes, and each convolution is counted at the output size that
- * application gave it (multiply-adds as 2, like core's `forwardFlops`).
+ * Forward FLOPs of a detection head whose inputs have free spatial sizes: the head runs once on
+ * zero feature maps of the given shapes, and each convolution (and Dense) is counted at the output
+ * size it produced (multiply-adds as 2, like core's `forwardFlops`).
  * @module
  */
 import { tf } from "@quadranet/core";
@@ -10,21 +10,24 @@ type Shape = (number | null)[];
 
 /** FLOPs per image of `model` on inputs of `shapes` (`[null, H, W, C]` each). */
 export function headFlops(model: tf.LayersModel, shapes: Shape[]): number {
-  const inputs = shapes.map((s) => tf.input({ shape: s.slice(1) as number[] }));
-  model.apply(inputs);
-  let f = 0;
-  for (const layer of model.layers) {
-    const cls = layer.getClassName();
-    if (cls !== "Conv2D" && cls !== "Dense") continue;
-    const node = layer.inboundNodes[layer.inboundNodes.length - 1];
-    const out =
-      (Array.isArray(node.outputShapes[0]) ? node.outputShapes[0] : node.outputShapes) as Shape;
-    const kernel = layer.weights.find((w) => /kernel$/.test(w.originalName));
-    if (!kernel) continue;
-    const k = kernel.shape as number[];
-    const positions = out.slice(1, -1).reduce<number>((a, d) => a * (d ?? 1), 1);
-    const perPosition = k.slice(0, -1).reduce((a, d) => a * d, 1) * k[k.length - 1];
-    f += 2 * perPosition * positions;
-  }
-  return f;
+  const counted = model.layers.filter((l) =>
+    (l.getClassName() === "Conv2D" || l.getClassName() === "Dense") &&
+    l.weights.some((w) => /kernel$/.test(w.originalName))
+  );
+  if (counted.length === 0) return 0;
+  const probe = tf.model({
+    inputs: model.inputs,
+    outputs: counted.map((l) => l.output as tf.SymbolicTensor),
+  });
+  return tf.tidy(() => {
+    const zeros = shapes.map((s) => tf.zeros([1, ...s.slice(1).map((d) => d ?? 1)]));
+    const outs = [probe.predict(zeros.length === 1 ? zeros[0] : zeros)].flat() as tf.Tensor[];
+    let f = 0;
+    counted.forEach((layer, i) => {
+      const k = layer.weights.find((w) => /kernel$/.test(w.originalName))!.shape as number[];
+      const positions = outs[i].shape.slice(1, -1).reduce((a, d) => a * d, 1);
+      f += 2 * k.reduce((a, d) => a * d, 1) * positions;
+    });
+    return f;
+  });
 }
