@@ -17,7 +17,7 @@ import {
   formatPython3f,
   readInstances,
   readResults,
-} from "@quadranet/coco";
+} from "@quadranet/coco/eval";
 
 const USAGE = "usage: deno task coco-eval GT.json RESULTS.json [--json] [--per-category]";
 

@@ -54,6 +54,18 @@ Deno.test("coco-eval prints pycocotools' summarize() lines and the JSON array la
       -1,
       -1,
     ]);
+    // --per-category: one line per category before the summary (hand-categories: AP 1, 0, -1, -1)
+    const cats = fixture.cases.find((x: { name: string }) => x.name === "hand-categories");
+    await Deno.writeTextFile(join(dir, "gt.json"), JSON.stringify(cats.gt));
+    await Deno.writeTextFile(join(dir, "dt.json"), JSON.stringify(cats.results));
+    const r3 = await run([join(dir, "gt.json"), join(dir, "dt.json"), "--per-category"]);
+    assert.deepEqual(r3.stdout.split("\n").slice(0, 4), [
+      "AP 1.000  1 c1",
+      "AP 0.000  2 c2",
+      "AP -1.000  3 c3",
+      "AP -1.000  4 c4",
+    ]);
+    assert.match(r3.stderr, /1 detection\(s\) name categories not in/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

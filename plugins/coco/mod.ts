@@ -14,14 +14,7 @@
 import { register } from "@quadranet/core";
 import { cocoDataset, digitsDetectDataset } from "./dataset/coco_dataset.ts";
 
-export * from "./instances.ts";
-export * from "./eval/params.ts";
-export { boxIou } from "./eval/box_iou.ts";
-export * from "./eval/evaluate_image.ts";
-export * from "./eval/accumulate.ts";
-export * from "./eval/summarize.ts";
-export * from "./eval/results_file.ts";
-export * from "./eval/coco_eval.ts";
+export * from "./eval/mod.ts";
 export * from "./dataset/dataset_types.ts";
 export * from "./dataset/coco_source.ts";
 export * from "./dataset/letterbox.ts";

@@ -147,6 +147,7 @@ export async function trainArm(
       scoreThreshold: loop.scoreThreshold,
       keep: loop.previewImages,
     }, pool);
+    await writeResults(join(record.dir, "results.json"), last.results); // every evaluation
     evalWall += (performance.now() - e0) / 1000;
     evalCpu += cpuSeconds() - c0;
     const m = last.coco.named;
@@ -165,7 +166,6 @@ export async function trainArm(
     await record.update({ compute: compute(), final: { ...m }, epoch: epoch + 1 });
   }
   opt.dispose();
-  if (last) await writeResults(join(record.dir, "results.json"), last.results);
   await record.update({
     status: "completed",
     compute: compute(),
