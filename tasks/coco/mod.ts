@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { register, type TaskContext, type TaskDefinition } from "@quadranet/core";
+import { ConfigError, register, type TaskContext, type TaskDefinition } from "@quadranet/core";
 import "@quadranet/coco";
 import "@quadranet/detection-heads";
 import { runComparison } from "./compare.ts";
@@ -20,6 +20,12 @@ function stamp(): string {
 }
 
 function run(ctx: TaskContext) {
+  if (ctx.resume) {
+    throw new ConfigError(
+      "resume",
+      "the coco task cannot resume yet (no mid-run checkpoints); start it again without --resume",
+    );
+  }
   const config = withSizes(ctx.config);
   const id = (config.runId as string | undefined) ??
     `coco-${config.data ? "data" : "digits"}-${config.head}-s${config.seed}${
