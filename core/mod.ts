@@ -123,6 +123,7 @@ export {
   checkRunId,
   type ComparisonRow,
   type Compute,
+  type DetectionRow,
   type MetricsLine,
   readSummary,
   type RunConfig,

@@ -7,6 +7,7 @@ import {
   readRunFolders,
   readSummary,
 } from "./read.ts";
+import type { ComparisonRow, DetectionRow } from "./schema.ts";
 
 const FIXTURES = new URL("../../web/testdata/runs/", import.meta.url).pathname;
 
@@ -15,6 +16,9 @@ Deno.test("readRunFolders: the web fixtures load, broken ones say why", async ()
   // newest updatedAt first; broken records (no updatedAt) last, by id
   assert.deepEqual(runs.map((r) => r.id), [
     "live-run",
+    "det-a",
+    "det-a-frozen",
+    "det-a-quadratic",
     "cmp-a",
     "cmp-a-quadratic",
     "cmp-a-quadratic-scratch",
@@ -25,13 +29,19 @@ Deno.test("readRunFolders: the web fixtures load, broken ones say why", async ()
   const byId = Object.fromEntries(runs.map((r) => [r.id, r]));
   assert.equal(byId["cmp-a"].isComparison, true);
   assert.equal(byId["cmp-a"].summary.rows?.length, 3);
-  assert.equal(byId["cmp-a"].summary.rows?.[1].top1, 0.9125);
+  assert.equal((byId["cmp-a"].summary.rows?.[1] as ComparisonRow).top1, 0.9125);
   assert.match(byId["cmp-a"].report ?? "", /cmp-a/);
+  // a detection comparison's rows parse as detection rows; an arm's preview.svg comes as a data URL
+  assert.equal(byId["det-a"].isComparison, true);
+  assert.equal((byId["det-a"].summary.rows?.[1] as DetectionRow).AP, 0.4567);
+  assert.match(byId["det-a-quadratic"].preview ?? "", /^data:image\/svg\+xml;base64,/);
+  assert.equal(byId["det-a-frozen"].preview, undefined);
   assert.equal(byId["cmp-a-quadratic"].summary.params?.trainable, 12345);
   assert.equal(byId["live-run"].summary.status, "running");
   assert.match(byId["no-summary"].error ?? "", /^no summary\.json/);
   assert.match(byId["torn-summary"].error ?? "", /^summary\.json is malformed JSON/);
-  assert.deepEqual(latestComparisons(runs).map((r) => r.id), ["cmp-a"]);
+  // the latest comparison per task: coco (det-a) and digits-shift (cmp-a)
+  assert.deepEqual(latestComparisons(runs).map((r) => r.id), ["det-a", "cmp-a"]);
 });
 
 Deno.test("readMetrics: a torn line is counted, not thrown", async () => {

@@ -67,6 +67,41 @@ export interface ComparisonRow {
   savingsPercent: number | null;
 }
 
+/**
+ * One row of a detection comparison (tasks/coco): box AP as pycocotools' COCOeval gives it, in
+ * [0, 1], -1 where undefined (no ground truth in that area range).
+ */
+export interface DetectionRow {
+  /** The arm (method) name. */
+  method: string;
+  /** The arm's own run. */
+  runId?: string;
+  /** AP@[.50:.95], AP50, AP75 and AP by area (small, medium, large). */
+  AP: number;
+  AP50: number;
+  AP75: number;
+  APs: number;
+  APm: number;
+  APl: number;
+  /** AR with 100 detections per image. */
+  AR100?: number;
+  /** Parameters trained. */
+  trainableParams: number;
+  /** Process CPU seconds (training only). */
+  computeSeconds: number;
+  /** Wall-clock seconds. */
+  wallSeconds: number;
+  /** Estimated training FLOPs. */
+  trainingFlops: number;
+  /** Compute / compute of the reference arm (null when that arm did not run). */
+  relativeCompute: number | null;
+}
+
+/** Whether a parsed row is a detection row. */
+export function isDetectionRow(row: ComparisonRow | DetectionRow): row is DetectionRow {
+  return typeof (row as DetectionRow).AP === "number";
+}
+
 /** Sunk cost of a shared pre-training, reported beside a comparison. */
 export interface SunkCost {
   /** The pre-training run. */
@@ -146,11 +181,16 @@ export interface RunSummary {
   /** The comparison this run is an arm of. */
   comparisonId?: string;
   /** A comparison record's table. */
-  rows?: ComparisonRow[];
+  rows?: ComparisonRow[] | DetectionRow[];
   /** A comparison record's sunk pre-training cost. */
   sunkPretrain?: SunkCost;
   /** An arm's view of its comparison (no sunk cost when the weights came from elsewhere). */
-  comparison?: { id: string; row?: ComparisonRow; table: ComparisonRow[]; sunkPretrain?: SunkCost };
+  comparison?: {
+    id: string;
+    row?: ComparisonRow | DetectionRow;
+    table: ComparisonRow[] | DetectionRow[];
+    sunkPretrain?: SunkCost;
+  };
   /** digits-shift: the domain shift. */
   shift?: string;
   /** Image tasks: files the decoder converted or skipped, per split (counts by kind). */
@@ -159,6 +199,15 @@ export interface RunSummary {
   skipped?: { method: string; reason: string }[];
   /** An image task's comparison: what data it read (root, layout, classes, images, issues). */
   data?: { [key: string]: JsonValue };
+  /** tasks/coco: the detection head, the dataset, the epochs done. */
+  head?: string;
+  dataset?: string;
+  epoch?: number;
+  /** tasks/coco: the comparison's headline metric ("AP"). */
+  metric?: string;
+  /** tasks/coco: AP per category (-1: no ground truth) and pycocotools' 12 summary lines. */
+  perCategoryAp?: { id: number; name: string; ap: number }[];
+  cocoSummary?: string[];
 }
 
 /** Files an image pipeline converted or skipped: distinct files, and counts by kind. */
@@ -209,8 +258,32 @@ export interface EvalLine {
   evalLoss: number;
 }
 
+/** A `metrics.jsonl` line of a detection evaluation (tasks/coco): the 12 COCO numbers. */
+export interface DetectionEvalLine {
+  step: number;
+  time?: string;
+  epoch?: number;
+  eval: true;
+  AP: number;
+  AP50: number;
+  AP75: number;
+  APs: number;
+  APm: number;
+  APl: number;
+  AR1: number;
+  AR10: number;
+  AR100: number;
+  ARs: number;
+  ARm: number;
+  ARl: number;
+  /** Mean training loss of the epoch. */
+  trainLoss?: number;
+  top1?: undefined;
+  evalLoss?: undefined;
+}
+
 /** One `metrics.jsonl` line. */
-export type MetricsLine = TrainLine | EvalLine;
+export type MetricsLine = TrainLine | EvalLine | DetectionEvalLine;
 
 /** `config.json`: the resolved config of a run, plain JSON. */
 export type RunConfig = { [key: string]: JsonValue };
@@ -264,6 +337,23 @@ export function parseComparisonRow(value: unknown, where: string, field = "row")
   return value as unknown as ComparisonRow;
 }
 
+/** Validates one detection row (`where` names the file for the error). */
+export function parseDetectionRow(value: unknown, where: string, field = "row"): DetectionRow {
+  const c: Check = new Check(where);
+  if (!isObj(value)) c.fail(field, "an object", value);
+  c.str(value, "method");
+  c.str(value, "runId", true);
+  for (
+    const k of ["AP", "AP50", "AP75", "APs", "APm", "APl", "trainableParams", "computeSeconds"]
+  ) {
+    c.num(value, k, false, false, `${field}.`);
+  }
+  c.num(value, "wallSeconds", false, false, `${field}.`);
+  c.num(value, "trainingFlops", false, false, `${field}.`);
+  c.num(value, "relativeCompute", false, true, `${field}.`);
+  return value as unknown as DetectionRow;
+}
+
 /**
  * Validates a parsed `summary.json`; throws {@link RecordError} naming the
  * file and the field. Unknown fields are kept as they are.
@@ -293,7 +383,11 @@ export function parseSummary(value: unknown, where: string): RunSummary {
   for (const k of ["checkpoint", "error", "comparisonId", "shift"]) c.str(value, k, true);
   if (value.rows !== undefined) {
     if (!Array.isArray(value.rows)) c.fail("rows", "an array", value.rows);
-    value.rows.forEach((r, i) => parseComparisonRow(r, where, `rows[${i}]`));
+    value.rows.forEach((r, i) =>
+      isObj(r) && typeof r.AP === "number"
+        ? parseDetectionRow(r, where, `rows[${i}]`)
+        : parseComparisonRow(r, where, `rows[${i}]`)
+    );
   }
   return value as unknown as RunSummary;
 }

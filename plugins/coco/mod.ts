@@ -15,7 +15,6 @@ import { register } from "@quadranet/core";
 import { cocoDataset, digitsDetectDataset } from "./dataset/coco_dataset.ts";
 
 export * from "./eval/mod.ts";
-export * from "./dataset/dataset_types.ts";
 export * from "./dataset/coco_source.ts";
 export * from "./dataset/letterbox.ts";
 export * from "./dataset/decode_letterbox.ts";

@@ -16,7 +16,7 @@ import {
 import { type CocoSource, LetterboxPool } from "@quadranet/coco";
 import { join } from "node:path";
 import { buildDetector, disposeDetector } from "./detector.ts";
-import type { HeadPlugin } from "./head_interface.ts";
+import type { HeadPlugin } from "@quadranet/core";
 import { pretrainedBackbone } from "./pretrain.ts";
 import { previewSvg } from "./preview.ts";
 import { type DetectionRow, formatReport, formatTable, withRelative } from "./report.ts";
@@ -35,7 +35,7 @@ export async function runComparison(
 ): Promise<TaskResult> {
   const arms = ARM_NAMES.filter((a) => (config.methods as string[]).includes(a));
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
-  const headPlugin = lookup<HeadPlugin>("head", config.head as string);
+  const headPlugin: HeadPlugin = lookup("head", config.head as string);
   const data = await openData(config, ctx.log);
   const record = await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
     task: "coco",
@@ -47,7 +47,7 @@ export async function runComparison(
   try {
     const seed = config.seed as number;
     let weights = config.weights as string;
-    let pretrain: { runId: string; computeSeconds: number; top1: number } | undefined;
+    let pretrain: { runId: string; computeSeconds: number; cleanTop1: number } | undefined;
     if (!weights) {
       const pre = await pretrainedBackbone({ ...ctx, backend: ctx.backend.name }, {
         backbone: config.backbone as string,
@@ -64,7 +64,7 @@ export async function runComparison(
       pretrain = {
         runId: pre.summary.runId,
         computeSeconds: pre.summary.compute?.cpuSeconds ?? 0,
-        top1: pre.summary.final?.top1 ?? 0,
+        cleanTop1: pre.summary.final?.top1 ?? 0,
       };
     }
     const trainIdx = range(data.train.length, config.maxTrainImages as number);
@@ -95,7 +95,7 @@ export async function runComparison(
         method: arm,
         backend: ctx.backend.name,
       });
-      await rec.update({ comparisonId: id, head: config.head, dataset: data.name });
+      await rec.update({ comparisonId: id, head: config.head as string, dataset: data.name });
       try {
         const out = await trainArm(
           d,

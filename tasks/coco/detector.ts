@@ -6,7 +6,7 @@
  */
 import { adapt, forwardFlops, type Param, type ParamGroup, paramGroups, tf } from "@quadranet/core";
 import { backboneConfig, createBackbone } from "@quadranet/backbones";
-import type { DetectionHead, HeadPlugin } from "./head_interface.ts";
+import type { DetectionHead, HeadPlugin } from "@quadranet/core";
 import { headFlops } from "./head_flops.ts";
 import type { ArmName } from "./settings.ts";
 

@@ -61,7 +61,7 @@ export function formatReport(o: {
   backbone: string;
   backend: string;
   rows: DetectionRow[];
-  pretrain?: { runId: string; computeSeconds: number; top1: number };
+  pretrain?: { runId: string; computeSeconds: number; cleanTop1: number };
   images: { train: number; val: number };
   config: Record<string, unknown>;
 }): string {
@@ -81,7 +81,7 @@ export function formatReport(o: {
     o.pretrain
       ? `Backbone pre-training (sunk cost, run ${o.pretrain.runId}): MNIST digit classification, ` +
         `${o.pretrain.computeSeconds.toFixed(1)} CPU s, ${
-          (100 * o.pretrain.top1).toFixed(2)
+          (100 * o.pretrain.cleanTop1).toFixed(2)
         }% top-1 on held-out digits.`
       : `Backbone weights: ${o.config.weights}.`,
     "",

@@ -31,7 +31,8 @@ export interface DetectionRow {
 /** Whether a comparison record holds detection rows. */
 export function isDetectionComparison(run: RunFolder): boolean {
   const rows = run.summary.rows;
-  return Array.isArray(rows) && rows.length > 0 && typeof (rows[0] as { AP?: unknown }).AP === "number";
+  return Array.isArray(rows) && rows.length > 0 &&
+    typeof (rows[0] as { AP?: unknown }).AP === "number";
 }
 
 /** AP ×100 with one decimal, "–" for pycocotools' -1 (no ground truth in that area range). */
@@ -47,20 +48,26 @@ export function DetectionPreview({ run }: { run: RunFolder }) {
   return (
     <figure class="detection-preview" data-preview={run.id}>
       <img src={run.preview} alt={`detections of ${run.id} on validation images`} />
-      <figcaption>{String(run.summary.method ?? run.id)}: ground truth green, predictions orange</figcaption>
+      <figcaption>
+        {String(run.summary.method ?? run.id)}: ground truth green, predictions orange
+      </figcaption>
     </figure>
   );
 }
 
 /** The AP table, the AP-versus-compute plot and the arms' previews. */
-export function DetectionComparisonView({ run, arms = [], base }: { run: RunFolder; arms?: RunFolder[]; base: string }) {
+export function DetectionComparisonView(
+  { run, arms = [], base }: { run: RunFolder; arms?: RunFolder[]; base: string },
+) {
   const rows = (run.summary.rows as DetectionRow[]) ?? [];
   const tableRows = rows.map((r) => ({
     id: r.method,
     href: r.runId ? `${base}runs/${r.runId}/` : undefined,
     cells: {
       method: { text: r.method, value: r.method },
-      ...Object.fromEntries(AP_KEYS.map((k) => [k, { text: ap(r[k]), value: r[k] >= 0 ? r[k] : null }])),
+      ...Object.fromEntries(
+        AP_KEYS.map((k) => [k, { text: ap(r[k]), value: r[k] >= 0 ? r[k] : null }]),
+      ),
       params: { text: params(r.trainableParams), value: r.trainableParams },
       compute: { text: secs(r.computeSeconds), value: r.computeSeconds },
       relative: {
@@ -69,7 +76,10 @@ export function DetectionComparisonView({ run, arms = [], base }: { run: RunFold
       },
     },
   }));
-  const series = rows.map((r) => ({ name: r.method, points: [[r.computeSeconds, 100 * Math.max(0, r.AP)]] }));
+  const series = rows.map((r) => ({
+    name: r.method,
+    points: [[r.computeSeconds, 100 * Math.max(0, r.AP)]],
+  }));
   const withPreview = arms.filter((a) => a.preview && rows.some((r) => r.runId === a.id));
   return (
     <section class="comparison detection">

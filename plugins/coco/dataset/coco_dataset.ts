@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { readInstances } from "../instances.ts";
 import { type DigitsDetectOptions, generateDigitsDetect } from "../digits_detect/generate.ts";
 import { CocoSource, type CocoTarget } from "./coco_source.ts";
-import type { DatasetPlugin } from "./dataset_types.ts";
+import type { DatasetPlugin } from "@quadranet/core";
 
 /** Opens `ROOT/annotations/instances_SPLIT.json` with images in `ROOT/SPLIT/`. */
 export async function openCocoSplit(root: string, split: string): Promise<CocoSource> {

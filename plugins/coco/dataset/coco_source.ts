@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import type { CocoInstances } from "../instances.ts";
-import type { DataSource, ImageRecord } from "./dataset_types.ts";
+import type { DataSource, ImageRecord } from "@quadranet/core";
 
 /** Ground truth of one image, in original image pixels. */
 export interface CocoTarget {
