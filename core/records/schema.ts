@@ -78,10 +78,15 @@ export interface DetectionRow {
   runId?: string;
   /** AP@[.50:.95], AP50, AP75 and AP by area (small, medium, large). */
   AP: number;
+  /** AP at IoU .50. */
   AP50: number;
+  /** AP at IoU .75. */
   AP75: number;
+  /** AP on small objects (area < 32²). */
   APs: number;
+  /** AP on medium objects (32² to 96²). */
   APm: number;
+  /** AP on large objects (area > 96²). */
   APl: number;
   /** AR with 100 detections per image. */
   AR100?: number;
@@ -201,12 +206,15 @@ export interface RunSummary {
   data?: { [key: string]: JsonValue };
   /** tasks/coco: the detection head, the dataset, the epochs done. */
   head?: string;
+  /** tasks/coco: the dataset it ran on. */
   dataset?: string;
+  /** tasks/coco: epochs done. */
   epoch?: number;
   /** tasks/coco: the comparison's headline metric ("AP"). */
   metric?: string;
   /** tasks/coco: AP per category (-1: no ground truth) and pycocotools' 12 summary lines. */
   perCategoryAp?: { id: number; name: string; ap: number }[];
+  /** tasks/coco: the 12 lines pycocotools' summarize() prints. */
   cocoSummary?: string[];
 }
 
@@ -260,25 +268,43 @@ export interface EvalLine {
 
 /** A `metrics.jsonl` line of a detection evaluation (tasks/coco): the 12 COCO numbers. */
 export interface DetectionEvalLine {
+  /** Optimizer step. */
   step: number;
+  /** ISO time written. */
   time?: string;
+  /** tasks/coco: epochs done. */
   epoch?: number;
+  /** Marks an evaluation. */
   eval: true;
+  /** AP@[.50:.95], all areas, 100 detections. */
   AP: number;
+  /** AP at IoU .50. */
   AP50: number;
+  /** AP at IoU .75. */
   AP75: number;
+  /** AP on small objects (area < 32²). */
   APs: number;
+  /** AP on medium objects (32² to 96²). */
   APm: number;
+  /** AP on large objects (area > 96²). */
   APl: number;
+  /** AR with 1 detection per image. */
   AR1: number;
+  /** AR with 10 detections per image. */
   AR10: number;
+  /** AR with 100 detections per image. */
   AR100: number;
+  /** AR on small objects. */
   ARs: number;
+  /** AR on medium objects. */
   ARm: number;
+  /** AR on large objects. */
   ARl: number;
   /** Mean training loss of the epoch. */
   trainLoss?: number;
+  /** Absent (detection has no top-1). */
   top1?: undefined;
+  /** Absent. */
   evalLoss?: undefined;
 }
 

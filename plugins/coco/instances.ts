@@ -12,17 +12,25 @@
 
 /** One image entry. */
 export interface CocoImage {
+  /** Unique id. */
   id: number;
+  /** File name inside the split's image folder. */
   file_name: string;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 
 /** One object annotation; `bbox` is `[x, y, width, height]` in image pixels. */
 export interface CocoAnnotation {
+  /** Unique id. */
   id: number;
+  /** The image it belongs to. */
   image_id: number;
+  /** Its category. */
   category_id: number;
+  /** Box `[x, y, width, height]` in image pixels. */
   bbox: [number, number, number, number];
   /** The object's area (COCO: the segmentation's area); evaluation's area ranges use it. */
   area: number;
@@ -32,22 +40,31 @@ export interface CocoAnnotation {
 
 /** One category. */
 export interface CocoCategory {
+  /** Unique id. */
   id: number;
+  /** Category name. */
   name: string;
+  /** Parent category name. */
   supercategory?: string;
 }
 
 /** A whole instances file. */
 export interface CocoInstances {
+  /** All images (with or without annotations). */
   images: CocoImage[];
+  /** All objects, crowd regions included. */
   annotations: CocoAnnotation[];
+  /** All categories. */
   categories: CocoCategory[];
+  /** Free-form dataset info. */
   info?: Record<string, unknown>;
+  /** Licenses as given. */
   licenses?: unknown[];
 }
 
 /** Thrown for a malformed instances or results file; the message names the file and the entry. */
 export class CocoFormatError extends Error {
+  /** Error name. */
   override name = "CocoFormatError";
 }
 

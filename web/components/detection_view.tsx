@@ -5,7 +5,11 @@
  *
  * @example
  * ```tsx
- * <DetectionComparisonView run={comparisonRun} arms={armRuns} base="./" />
+ * import type { RunFolder } from "@quadranet/core/records";
+ * import { DetectionComparisonView } from "./detection_view.tsx";
+ * declare const comparisonRun: RunFolder;
+ * declare const armRuns: RunFolder[];
+ * const view = <DetectionComparisonView run={comparisonRun} arms={armRuns} base="./" />;
  * ```
  * @module
  */

@@ -17,8 +17,11 @@ import type { DataSource, ImageRecord } from "@quadranet/core";
 
 /** Ground truth of one image, in original image pixels. */
 export interface CocoTarget {
+  /** COCO image id. */
   imageId: number;
+  /** Image width in pixels. */
   width: number;
+  /** Image height in pixels. */
   height: number;
   /** `[x1, y1, x2, y2]` per object, crowd regions included. */
   boxes: Float32Array;
@@ -50,6 +53,7 @@ export class CocoSource implements DataSource<CocoTarget> {
   readonly #index: Map<number, number>;
   readonly #targets: CocoTarget[];
 
+  /** A split from its parsed instances and the folder holding its images. */
   constructor(readonly instances: CocoInstances, readonly imageDir: string) {
     const cats = [...instances.categories].sort((a, b) => a.id - b.id);
     this.classes = cats.map((c) => c.name);
@@ -78,6 +82,7 @@ export class CocoSource implements DataSource<CocoTarget> {
     });
   }
 
+  /** Number of images. */
   get length(): number {
     return this.#targets.length;
   }
@@ -89,12 +94,14 @@ export class CocoSource implements DataSource<CocoTarget> {
     return i;
   }
 
+  /** Where image `index` lives and its ground truth (no image I/O). */
   describe(index: number): { path: string; target: CocoTarget } {
     const img = this.instances.images[index];
     if (!img) throw new RangeError(`index ${index} is outside 0..${this.length - 1}`);
     return { path: join(this.imageDir, img.file_name), target: this.#targets[index] };
   }
 
+  /** Image `index` with its bytes; a missing file fails naming it. */
   async read(index: number): Promise<ImageRecord<CocoTarget>> {
     const { path, target } = this.describe(index);
     let bytes: Uint8Array;

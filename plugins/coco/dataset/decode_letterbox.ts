@@ -9,7 +9,9 @@ import type { LetterboxPlan } from "./letterbox.ts";
 
 /** Per-channel normalisation `(x/255 − mean) / std`. */
 export interface Normalisation {
+  /** Per-channel mean (of x/255). */
   mean: [number, number, number];
+  /** Per-channel standard deviation. */
   std: [number, number, number];
 }
 

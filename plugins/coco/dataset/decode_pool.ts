@@ -31,6 +31,7 @@ export class LetterboxPool {
   #next = 0;
   #closed = false;
 
+  /** Starts `workers` decode threads (0: decode on this thread) normalising with `norm`. */
   constructor(readonly workers: number, readonly norm: Normalisation = IMAGENET_NORMALISATION) {
     for (let i = 0; i < workers; i++) {
       const w = new Worker(new URL("./decode_worker.ts", import.meta.url).href, { type: "module" });

@@ -32,10 +32,13 @@ export interface BatchOptions {
 export interface DetectionBatch {
   /** NHWC floats `[B·H·W·3]`. */
   images: Float32Array;
+  /** Images in the batch. */
   batchSize: number;
+  /** Network input `[height, width]`. */
   inputSize: [number, number];
   /** Training targets in input pixels. */
   targets: { boxes: Float32Array; labels: Int32Array }[];
+  /** Letterbox plan per image (maps predictions back). */
   plans: LetterboxPlan[];
   /** The full ground truth per image (image pixels, crowd included). */
   truth: CocoTarget[];

@@ -8,12 +8,15 @@
 export interface LetterboxPlan {
   /** Original image size. */
   width: number;
+  /** Original image height. */
   height: number;
   /** Size of the resized image inside the input. */
   resizedWidth: number;
+  /** Height of the resized image inside the input. */
   resizedHeight: number;
   /** Network input `[height, width]`. */
   inputSize: [number, number];
+  /** Whether the image is flipped left-right. */
   flip: boolean;
 }
 

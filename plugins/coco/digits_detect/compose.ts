@@ -13,6 +13,7 @@ export interface ComposeOptions {
   size: number;
   /** Digits per image, inclusive range. */
   minDigits: number;
+  /** Upper end of the digits-per-image range. */
   maxDigits: number;
   /** Probability that an image also holds a crowd cluster. */
   crowdRate: number;
@@ -20,14 +21,19 @@ export interface ComposeOptions {
 
 /** One annotated object of a composed image; `bbox` is `[x, y, w, h]`. */
 export interface ComposedObject {
+  /** Digit class 0..9. */
   label: number;
+  /** Ink box `[x, y, w, h]` in pixels. */
   bbox: [number, number, number, number];
+  /** Whether this is a crowd region. */
   crowd: boolean;
 }
 
 /** A composed image: interleaved RGB bytes `[size·size·3]` and its objects. */
 export interface ComposedImage {
+  /** Interleaved RGB bytes. */
   rgb: Uint8Array;
+  /** Annotated objects. */
   objects: ComposedObject[];
 }
 

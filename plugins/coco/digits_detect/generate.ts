@@ -22,8 +22,11 @@ import { mnistDigits } from "./mnist_digits.ts";
 
 /** Options of the generator. */
 export interface DigitsDetectOptions extends ComposeOptions {
+  /** Seed of everything drawn. */
   seed: number;
+  /** Images in the train split. */
   trainImages: number;
+  /** Images in the val split. */
   valImages: number;
 }
 

@@ -9,7 +9,9 @@ export const DIGIT_SIDE = 28;
 
 /** All digits: `images` `[N·784]` (ink 0..1), `labels` `[N]`. */
 export interface MnistDigits {
+  /** Ink 0..1, 784 per digit. */
   images: Float32Array;
+  /** Digit classes. */
   labels: Int32Array;
 }
 

@@ -11,15 +11,21 @@ const EPS = 2.220446049250313e-16;
 
 /** Sizes of the accumulated arrays. */
 export interface AccumulateDims {
+  /** IoU thresholds. */
   T: number;
+  /** Recall points. */
   R: number;
+  /** Categories. */
   K: number;
+  /** Area ranges. */
   A: number;
+  /** maxDets settings. */
   M: number;
 }
 
 /** pycocotools' `eval` dict: -1 marks a cell without any regular ground truth. */
 export interface Accumulated {
+  /** Array sizes. */
   dims: AccumulateDims;
   /** `[T, R, K, A, M]` row-major. */
   precision: Float64Array;

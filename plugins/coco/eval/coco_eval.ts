@@ -28,6 +28,7 @@ export interface CocoEvalResult {
   perCategory: { id: number; name: string; ap: number }[];
   /** Detections whose category is not in the ground truth (pycocotools drops them too). */
   skippedDetections: number;
+  /** The precision and recall arrays (pycocotools' `eval`). */
   accumulated: Accumulated;
 }
 

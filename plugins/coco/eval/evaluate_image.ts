@@ -8,9 +8,11 @@ import { boxIou } from "./box_iou.ts";
 export interface EvalGt {
   /** Annotation id (pycocotools stores it as the match; an id of 0 reads as "unmatched" there too). */
   id: number;
+  /** Box `[x, y, w, h]`. */
   bbox: readonly number[];
   /** The annotation's `area` field. */
   area: number;
+  /** A crowd region (matched by intersection over the detection area, ignored). */
   crowd: boolean;
 }
 
@@ -18,14 +20,17 @@ export interface EvalGt {
 export interface EvalDt {
   /** 1-based position in the results list (as pycocotools' loadRes numbers them). */
   id: number;
+  /** Box `[x, y, w, h]`. */
   bbox: readonly number[];
   /** `w * h` of the box. */
   area: number;
+  /** Confidence. */
   score: number;
 }
 
 /** One image and category, sorted and with IoUs, shared by the four area ranges. */
 export interface ImageCategory {
+  /** Ground truth in file order. */
   gts: EvalGt[];
   /** Detections by descending score (stable), at most `maxDets` of them. */
   dts: EvalDt[];
@@ -41,6 +46,7 @@ export interface ImageEval {
   dtIgnore: Uint8Array;
   /** 1 where a ground truth is ignored (crowd or outside the area range), in sorted order. */
   gtIgnore: Uint8Array;
+  /** Scores of the kept detections, descending. */
   dtScores: number[];
 }
 

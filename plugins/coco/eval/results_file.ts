@@ -9,9 +9,13 @@ import { CocoFormatError, parseBox } from "../instances.ts";
 
 /** One detection in a results file; `bbox` in original image pixels. */
 export interface CocoResult {
+  /** Image id of the ground truth. */
   image_id: number;
+  /** Category id of the ground truth. */
   category_id: number;
+  /** Box `[x, y, width, height]` in image pixels. */
   bbox: [number, number, number, number];
+  /** Confidence. */
   score: number;
 }
 
@@ -60,8 +64,11 @@ export async function writeResults(path: string, results: readonly CocoResult[])
 
 /** A detector's output for one image: boxes `[x1, y1, x2, y2]` (flat), scores, contiguous labels. */
 export interface ImageDetections {
+  /** `[x1, y1, x2, y2]` per detection, image pixels. */
   boxes: Float32Array | number[];
+  /** Score per detection. */
   scores: Float32Array | number[];
+  /** Contiguous class index per detection. */
   labels: Int32Array | number[];
 }
 
