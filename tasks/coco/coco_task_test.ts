@@ -99,6 +99,44 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
   }
 });
 
+Deno.test("train coco --head fcos: the FCOS head (shared towers) runs the same comparison", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-" });
+  try {
+    const runsDir = join(tmp, "runs");
+    const r = await train([
+      "coco",
+      "--quick",
+      "--quiet",
+      "--head",
+      "fcos",
+      "--methods",
+      "frozen,quadratic",
+      "--runs-dir",
+      runsDir,
+      "--digits-dir",
+      join(tmp, "dd"),
+      "--run-id",
+      "f",
+      "--train-images",
+      "8",
+      "--val-images",
+      "4",
+      "--pretrain-size",
+      "64",
+      "--batch-size",
+      "4",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const cmp = JSON.parse(await Deno.readTextFile(join(runsDir, "f", "summary.json")));
+    assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), ["frozen", "quadratic"]);
+    const q = JSON.parse(await Deno.readTextFile(join(runsDir, "f-quadratic", "summary.json")));
+    assert.equal(q.head, "fcos");
+    assert.ok(q.compute.trainingFlops > 0);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
 Deno.test("train coco: a --data folder without COCO annotations fails with what to put where", async () => {
   const tmp = await Deno.makeTempDir();
   try {
