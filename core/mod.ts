@@ -141,6 +141,7 @@ export { machine, versions } from "./records/environment.ts";
 // train/
 export { Rng } from "./train/rng.ts";
 export { checkSchedule, learningRate, type Schedule, SCHEDULE_KINDS } from "./train/schedules.ts";
+export { LOOP_OPTIONS, type LoopOptionName, loopTaskOption } from "./train/loop_options.ts";
 export {
   Optimizer,
   OPTIMIZER_KINDS,

@@ -15,23 +15,13 @@
  * ```
  * @module
  */
+import type { ComparisonRow } from "@quadranet/core";
 import type { IssueSummary } from "@quadranet/datasets";
+
 /** One arm's row (the shape of the default task's rows, which the site reads). */
-export interface ImagenetRow {
-  method: string;
-  runId?: string;
-  top1: number;
-  top5: number;
+export interface ImagenetRow extends ComparisonRow {
   /** ImageNet-21K-P only. */
   semanticTop1?: number;
-  trainableParams: number;
-  computeSeconds: number;
-  wallSeconds: number;
-  trainingFlops: number;
-  /** Compute / compute of quadratic-scratch (null when that arm did not run). */
-  relativeCompute: number | null;
-  /** 1 − relativeCompute, in percent. */
-  savingsPercent: number | null;
 }
 
 /** Adds compute relative to quadratic-scratch to each row. */
