@@ -133,6 +133,7 @@ export {
   type RunStatus,
   type RunSummary,
   type SunkCost,
+  withSavings,
   writeReport,
 } from "./records/mod.ts";
 export { RunRecord } from "./records/run_record.ts";

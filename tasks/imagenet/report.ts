@@ -25,15 +25,7 @@ export interface ImagenetRow extends ComparisonRow {
 }
 
 /** Adds compute relative to quadratic-scratch to each row. */
-export function withSavings(
-  rows: Omit<ImagenetRow, "relativeCompute" | "savingsPercent">[],
-): ImagenetRow[] {
-  const scratch = rows.find((r) => r.method === "quadratic-scratch")?.computeSeconds;
-  return rows.map((r) => {
-    const rel = scratch ? r.computeSeconds / scratch : null;
-    return { ...r, relativeCompute: rel, savingsPercent: rel === null ? null : 100 * (1 - rel) };
-  });
-}
+export { withSavings } from "@quadranet/core";
 
 function fmtParams(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
