@@ -134,6 +134,7 @@ export {
   type RunStatus,
   type RunSummary,
   type SunkCost,
+  withSavings,
   writeReport,
 } from "./records/mod.ts";
 export { RunRecord } from "./records/run_record.ts";
@@ -142,6 +143,7 @@ export { machine, versions } from "./records/environment.ts";
 // train/
 export { Rng } from "./train/rng.ts";
 export { checkSchedule, learningRate, type Schedule, SCHEDULE_KINDS } from "./train/schedules.ts";
+export { LOOP_OPTIONS, type LoopOptionName, loopTaskOption } from "./train/loop_options.ts";
 export {
   Optimizer,
   OPTIMIZER_KINDS,

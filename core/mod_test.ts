@@ -61,6 +61,7 @@ Deno.test("core: the public API is the deliberate list (internal helpers stay in
     "runExists",
     "runPaths",
     "runStamp",
+    "withSavings",
     "writeConfig",
     "writeMetrics",
     "writeReport",

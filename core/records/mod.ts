@@ -57,5 +57,6 @@ export {
   type RunFolder,
 } from "./read.ts";
 export { writeConfig, writeMetrics, writeReport, writeSummary } from "./write.ts";
+export { type RowWithoutSavings, withSavings } from "./comparison.ts";
 
 export { RecordError } from "../errors.ts";

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { adapterTaskOption, type ConfigOf, taskOptions } from "@quadranet/core";
+import { adapterTaskOption, type ConfigOf, loopTaskOption, taskOptions } from "@quadranet/core";
 import { ARM_NAMES } from "./methods.ts";
 import { DEFAULT_TARGETS } from "./model.ts";
 import { SHIFT_NAMES } from "./shifts.ts";
@@ -71,38 +71,13 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
   size("testSize", "shifted digits for test", 10),
   size("width", "channels of the first conv (then 2×, 4×)", 1),
   { name: "batchSize", type: "number", integer: true, min: 1, default: 64, help: "batch size" },
-  { name: "lr", type: "number", min: 0, default: 3e-3, help: "base learning rate" },
-  {
-    name: "optimizer",
-    type: "string",
-    default: "adamw",
-    choices: ["adamw", "sgd"],
-    help: "optimizer",
-  },
-  {
-    name: "schedule",
-    type: "string",
-    default: "cosine",
-    choices: ["cosine", "constant", "step"],
-    help: "learning-rate schedule (step: ×0.1 at 50% and 75%)",
-  },
+  loopTaskOption("lr", 3e-3),
+  loopTaskOption("optimizer", "adamw"),
+  loopTaskOption("schedule", "cosine"), // step: ×0.1 at 50% and 75%
   size("warmupSteps", "linear warmup steps"),
-  { name: "weightDecay", type: "number", min: 0, default: 1e-4, help: "weight decay" },
-  {
-    name: "labelSmoothing",
-    type: "number",
-    min: 0,
-    max: 0.99,
-    default: 0,
-    help: "label smoothing",
-  },
-  {
-    name: "clipNorm",
-    type: "number",
-    min: 0,
-    default: 0,
-    help: "global gradient-norm clip (0: off)",
-  },
+  loopTaskOption("weightDecay", 1e-4),
+  loopTaskOption("labelSmoothing", 0),
+  loopTaskOption("clipNorm", 0),
   adapterTaskOption("rank", 4), // LoRA and ours
   adapterTaskOption("alpha", undefined),
   adapterTaskOption("kernel", "quadratic"),

@@ -21,14 +21,8 @@ import type { ComparisonRow } from "@quadranet/core";
 /** One row of the comparison (the records schema's). */
 export type { ComparisonRow };
 
-/** Fills `relativeCompute` and `savingsPercent` against `quadratic-scratch`. */
-export function withSavings(rows: Omit<ComparisonRow, "relativeCompute" | "savingsPercent">[]) {
-  const scratch = rows.find((r) => r.method === "quadratic-scratch")?.computeSeconds;
-  return rows.map((r) => {
-    const rel = scratch ? r.computeSeconds / scratch : null;
-    return { ...r, relativeCompute: rel, savingsPercent: rel === null ? null : 100 * (1 - rel) };
-  });
-}
+/** Relative compute and savings against `quadratic-scratch` (core's, shared by every task). */
+export { withSavings } from "@quadranet/core";
 
 function fmtParams(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { TaskOption } from "@quadranet/core";
+import { adapterTaskOption, loopTaskOption, type TaskOption } from "@quadranet/core";
 
 /** Arms of the ImageNet comparison, in report order. */
 export const IMAGENET_ARMS = [
@@ -79,42 +79,17 @@ export const IMAGENET_OPTIONS: TaskOption[] = [
   int("epochs", "epochs per adapted arm", 1),
   int("scratchEpochs", "epochs of the from-scratch arms", 1),
   int("batchSize", "batch size", 1),
-  { name: "lr", type: "number", min: 0, default: 1e-3, help: "base learning rate" },
-  {
-    name: "optimizer",
-    type: "string",
-    default: "adamw",
-    choices: ["adamw", "sgd"],
-    help: "optimizer",
-  },
-  {
-    name: "schedule",
-    type: "string",
-    default: "cosine",
-    choices: ["cosine", "constant", "step"],
-    help: "learning-rate schedule",
-  },
+  loopTaskOption("lr", 1e-3),
+  loopTaskOption("optimizer", "adamw"),
+  loopTaskOption("schedule", "cosine"),
   int("warmupSteps", "linear warmup steps"),
-  { name: "weightDecay", type: "number", min: 0, default: 0.05, help: "weight decay" },
-  {
-    name: "labelSmoothing",
-    type: "number",
-    min: 0,
-    max: 0.99,
-    default: 0.1,
-    help: "label smoothing",
-  },
-  { name: "clipNorm", type: "number", min: 0, default: 0, help: "gradient-norm clip (0: off)" },
-  { name: "rank", type: "number", integer: true, min: 1, default: 8, help: "adapter rank" },
-  {
-    name: "alpha",
-    type: "number",
-    min: 0,
-    default: undefined,
-    help: "adapter scale (default rank)",
-  },
-  { name: "kernel", type: "string", default: "quadratic", help: "kernel method" },
-  { name: "backprop", type: "string", default: "autodiff", help: "backprop strategy" },
+  loopTaskOption("weightDecay", 0.05),
+  loopTaskOption("labelSmoothing", 0.1),
+  loopTaskOption("clipNorm", 0),
+  adapterTaskOption("rank", 8),
+  adapterTaskOption("alpha", undefined),
+  adapterTaskOption("kernel", "quadratic"),
+  adapterTaskOption("backprop", "autodiff"),
   {
     name: "targets",
     type: "list",

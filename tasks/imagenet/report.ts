@@ -15,35 +15,17 @@
  * ```
  * @module
  */
+import type { ComparisonRow } from "@quadranet/core";
 import type { IssueSummary } from "@quadranet/datasets";
+
 /** One arm's row (the shape of the default task's rows, which the site reads). */
-export interface ImagenetRow {
-  method: string;
-  runId?: string;
-  top1: number;
-  top5: number;
+export interface ImagenetRow extends ComparisonRow {
   /** ImageNet-21K-P only. */
   semanticTop1?: number;
-  trainableParams: number;
-  computeSeconds: number;
-  wallSeconds: number;
-  trainingFlops: number;
-  /** Compute / compute of quadratic-scratch (null when that arm did not run). */
-  relativeCompute: number | null;
-  /** 1 − relativeCompute, in percent. */
-  savingsPercent: number | null;
 }
 
 /** Adds compute relative to quadratic-scratch to each row. */
-export function withSavings(
-  rows: Omit<ImagenetRow, "relativeCompute" | "savingsPercent">[],
-): ImagenetRow[] {
-  const scratch = rows.find((r) => r.method === "quadratic-scratch")?.computeSeconds;
-  return rows.map((r) => {
-    const rel = scratch ? r.computeSeconds / scratch : null;
-    return { ...r, relativeCompute: rel, savingsPercent: rel === null ? null : 100 * (1 - rel) };
-  });
-}
+export { withSavings } from "@quadranet/core";
 
 function fmtParams(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
