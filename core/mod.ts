@@ -244,3 +244,34 @@ export type {
   HeadCreateOptions,
   HeadPlugin,
 } from "./plugins/head.ts";
+
+// fused/: fused ops (one kernel where the backend has it, tfjs composites elsewhere)
+export {
+  FUSED,
+  FUSED_ENV,
+  fusedKernelAvailable,
+  fusedOpsEnabled,
+  recordingGradients,
+  runFused,
+  setFusedOps,
+} from "./fused/fused_ops.ts";
+export {
+  type AdamEntry,
+  type AdamSettings,
+  adamUpdate,
+  type SgdEntry,
+  type SgdSettings,
+  sgdUpdate,
+  sumOfSquares,
+} from "./fused/optimizer_update.ts";
+export {
+  batchNormInference,
+  type BatchNormSettings,
+  batchNormTraining,
+  type BatchNormTrainingResult,
+} from "./fused/batch_norm.ts";
+export { softmaxCrossEntropy } from "./fused/softmax_xent.ts";
+export { fusedQuadraticTerm, quadEpilogue, quadResidual } from "./fused/quad_epilogue.ts";
+export { adaptedConv2d, type AdaptedConvSettings } from "./fused/adapted_conv.ts";
+export { fusedAdaptedOutput } from "./fused/adapted_forward.ts";
+import "./fused/relu_grad.ts"; // installs ReLU's one-kernel gradient (tfjs' own elsewhere)

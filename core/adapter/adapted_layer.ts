@@ -28,6 +28,7 @@ import { type ConvGeometry, convGeometry } from "./conv_geometry.ts";
 import { checkAlpha, checkRank } from "./options.ts";
 import { denseLastAxis } from "./projections.ts";
 import { fromClassConfig } from "./topology.ts";
+import { fusedAdaptedOutput } from "../fused/adapted_forward.ts";
 
 /** tfjs' base layer arguments (name, trainable, input shape, ...). */
 export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -280,8 +281,12 @@ export class AdaptedLayer extends tf.layers.Layer {
     const training = kwargs.training === true;
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      let y = this.primary(x);
-      if (this.quadEnabled) y = tf.add(y, this.delta.forward(x, training));
+      // Where the backend has the fused kernels: lin(x), Ux and Vx in one GEMM.
+      let y = this.quadEnabled ? fusedAdaptedOutput(this, x) : undefined;
+      if (!y) {
+        y = this.primary(x);
+        if (this.quadEnabled) y = tf.add(y, this.delta.forward(x, training));
+      }
       return this.#activation ? this.#activation.apply(y) as tf.Tensor : y;
     });
   }

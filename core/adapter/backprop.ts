@@ -14,6 +14,7 @@
  * @module
  */
 import type { tf } from "../tf.ts";
+import { fusedQuadraticTerm } from "../fused/quad_epilogue.ts";
 import type { QuadraticTerm } from "./quadratic_layer.ts";
 
 /** Computes a layer's scaled quadratic term `s · P k(Ux, Vx)` for input `x`. */
@@ -28,6 +29,9 @@ export interface BackpropStrategy {
 export const autodiff: BackpropStrategy = {
   name: "autodiff",
   quadraticTerm(term, x, training) {
+    // One projection for U and V and a fused epilogue, where the backend has the kernel.
+    const fused = fusedQuadraticTerm(term, x);
+    if (fused) return fused;
     const [u, v] = term.project(x);
     return term.outProject(term.kernelMethod.apply(u, v, term.kernelContext(training)));
   },

@@ -15,6 +15,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { tf } from "../tf.ts";
+import { adamUpdate, sgdUpdate } from "../fused/optimizer_update.ts";
 
 /** Optimizer settings. */
 export interface OptimizerConfig {
@@ -78,44 +79,47 @@ export class Optimizer {
   private slot(key: string, like: tf.Tensor): tf.Variable {
     let v = this.state.get(key);
     if (!v) {
-      v = tf.variable(tf.zerosLike(like), false);
+      v = tf.tidy(() => tf.variable(tf.zerosLike(like), false));
       this.state.set(key, v);
     }
     return v;
   }
 
-  /** One update of `params` with `grads` (by key) at learning rate `lr`. */
-  apply(params: Param[], grads: Record<string, tf.Tensor>, lr: number): void {
+  /**
+   * One update of `params` with `grads` (by key) at learning rate `lr`, each
+   * gradient first multiplied by `gradScale` (clipping). One fused kernel for
+   * all parameters where the backend has it (`adamUpdate`, `sgdUpdate`).
+   */
+  apply(params: Param[], grads: Record<string, tf.Tensor>, lr: number, gradScale = 1): void {
     this.t++;
     const c = this.config;
-    tf.tidy(() => {
-      for (const p of params) {
-        const g = grads[p.key];
-        if (!g) continue;
-        const w = p.variable;
-        const wd = p.decay === false ? 0 : c.weightDecay;
-        if (c.kind === "adamw") {
-          const m = this.slot(`${p.key}/m`, w), v = this.slot(`${p.key}/v`, w);
-          m.assign(tf.add(tf.mul(m, c.beta1), tf.mul(g, 1 - c.beta1)));
-          v.assign(tf.add(tf.mul(v, c.beta2), tf.mul(tf.square(g), 1 - c.beta2)));
-          const mHat = tf.div(m, 1 - c.beta1 ** this.t);
-          const vHat = tf.div(v, 1 - c.beta2 ** this.t);
-          let update = tf.div(mHat, tf.add(tf.sqrt(vHat), c.epsilon));
-          if (wd > 0) update = tf.add(update, tf.mul(w, wd));
-          w.assign(tf.sub(w, tf.mul(update, lr)));
-        } else {
-          const grad = wd > 0 ? tf.add(g, tf.mul(w, wd)) : g;
-          if (c.momentum > 0) {
-            const buf = this.slot(`${p.key}/momentum`, w);
-            buf.assign(tf.add(tf.mul(buf, c.momentum), grad));
-            const step = c.nesterov ? tf.add(grad, tf.mul(buf, c.momentum)) : buf;
-            w.assign(tf.sub(w, tf.mul(step, lr)));
-          } else {
-            w.assign(tf.sub(w, tf.mul(grad, lr)));
-          }
-        }
-      }
-    });
+    const live = params.filter((p) => grads[p.key]);
+    const wd = (p: Param) => (p.decay === false ? 0 : c.weightDecay);
+    if (c.kind === "adamw") {
+      const entries = live.map((p) => ({
+        w: p.variable,
+        g: grads[p.key],
+        m: this.slot(`${p.key}/m`, p.variable),
+        v: this.slot(`${p.key}/v`, p.variable),
+        weightDecay: wd(p),
+      }));
+      adamUpdate(entries, {
+        lr,
+        beta1: c.beta1,
+        beta2: c.beta2,
+        epsilon: c.epsilon,
+        t: this.t,
+        gradScale,
+      });
+    } else {
+      const entries = live.map((p) => ({
+        w: p.variable,
+        g: grads[p.key],
+        buf: c.momentum > 0 ? this.slot(`${p.key}/momentum`, p.variable) : undefined,
+        weightDecay: wd(p),
+      }));
+      sgdUpdate(entries, { lr, momentum: c.momentum, nesterov: c.nesterov, gradScale });
+    }
   }
 
   /** The slots by name (shared, not copies). */

@@ -34,6 +34,8 @@ import type { Compute, MetricsLine } from "../records/schema.ts";
 import { Rng } from "./rng.ts";
 import { checkSchedule, learningRate, type Schedule } from "./schedules.ts";
 import { tf } from "../tf.ts";
+import { sumOfSquares } from "../fused/optimizer_update.ts";
+import { softmaxCrossEntropy } from "../fused/softmax_xent.ts";
 
 /** One stage: which parameter groups train, for how long, at what rate. */
 export interface Stage {
@@ -225,27 +227,22 @@ function step(
     const { value, grads } = tf.variableGrads(() => {
       const logits = o.model.apply(xb, { training }) as tf.Tensor;
       if (o.loss) return o.loss(logits, labels);
-      return tf.losses.softmaxCrossEntropy(
-        y,
-        logits,
-        undefined,
-        o.labelSmoothing ?? 0,
-      ) as tf.Scalar;
+      return softmaxCrossEntropy(y, logits, o.labelSmoothing ?? 0);
     }, params.map((p) => p.variable));
     const loss = value.dataSync()[0];
     if (!Number.isFinite(loss)) return loss;
     let scale = 1;
     if (o.clipNorm && o.clipNorm > 0) {
-      const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-      const norm = Math.sqrt(tf.addN(sq).dataSync()[0]);
+      const norm = Math.sqrt(sumOfSquares(Object.values(grads)).dataSync()[0]);
       if (norm > o.clipNorm) scale = o.clipNorm / norm;
     }
     const byKey: Record<string, tf.Tensor> = {};
     for (const p of params) {
       const g = grads[p.variable.name];
-      if (g) byKey[p.key] = scale === 1 ? g : tf.mul(g, scale);
+      if (g) byKey[p.key] = g;
     }
-    opt.apply(params.map((p) => ({ key: p.key, variable: p.variable, decay: p.decay })), byKey, lr);
+    const live = params.map((p) => ({ key: p.key, variable: p.variable, decay: p.decay }));
+    opt.apply(live, byKey, lr, scale);
     return loss;
   });
 }

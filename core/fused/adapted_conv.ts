@@ -1,0 +1,125 @@
+/**
+ * An adapted Conv2D as one op, for U and V that read the primary's window
+ * (same kernel size, stride, padding; no dilation): `W`, `U`, `V` act as one
+ * filter `[W | U | V]`, so the forward is one im2col and one GEMM plus the
+ * residual epilogue `lin + bias + s·P(u ⊙ v)`, and the backward is one
+ * epilogue kernel, one input-gradient GEMM for W, U and V together and one
+ * filter-gradient GEMM for U|V (W's only when W trains). Composite fallback
+ * (a conv with the concatenated filter and `quadResidual`) elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { adaptedConv2d, tf } from "@quadranet/core";
+ * const x = tf.ones([1, 4, 4, 2]);
+ * const y = adaptedConv2d(x, tf.ones([3, 3, 2, 5]), tf.ones([3, 3, 2, 2]), tf.ones([3, 3, 2, 2]),
+ *   tf.zeros([2, 5]), { scale: 1, strides: [1, 1], pad: "same" }); // = conv(x, W) as P = 0
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { FUSED, fusedKernelAvailable, runFused } from "./fused_ops.ts";
+import { quadResidual } from "./quad_epilogue.ts";
+
+/** Geometry and scale of {@link adaptedConv2d}. */
+export interface AdaptedConvSettings {
+  scale: number;
+  strides: [number, number];
+  pad: "same" | "valid";
+  /** Keep only x and the weights for the backward pass; recompute `[Ux | Vx]` there. */
+  recompute?: boolean;
+}
+
+/**
+ * `conv(x, W) + bias + s·P(conv(x, U) ⊙ conv(x, V))` for filters W
+ * `[kh, kw, cin, c]`, U, V `[kh, kw, cin, r]`, P `[r, c]`.
+ */
+export function adaptedConv2d(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  u: tf.Tensor,
+  v: tf.Tensor,
+  p: tf.Tensor,
+  s: AdaptedConvSettings,
+  bias?: tf.Tensor,
+): tf.Tensor {
+  if (
+    fusedKernelAvailable(FUSED.adaptedConv2d) && [x, w, u, v, p].every((t) => t.dtype === "float32")
+  ) {
+    const inputs: Record<string, tf.Tensor> = { x, w, u, v, p };
+    if (bias) inputs.bias = bias;
+    const name = s.recompute ? FUSED.adaptedConv2dRecompute : FUSED.adaptedConv2d;
+    return runFused(name, inputs, { scale: s.scale, strides: s.strides, pad: s.pad })[0];
+  }
+  return tf.tidy(() => {
+    const y = tf.conv2d(x as tf.Tensor4D, tf.concat([w, u, v], 3) as tf.Tensor4D, s.strides, s.pad);
+    return quadResidual(y, p, s.scale, bias);
+  });
+}
+
+type Grads = Record<string, () => tf.Tensor>;
+
+function adaptedConvGrads(
+  dy: tf.Tensor,
+  duvIn: tf.Tensor,
+  [x, w, u, v, p]: tf.Tensor[],
+  uv: tf.Tensor,
+  a: AdaptedConvSettings,
+): Grads {
+  const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dilations: 1 };
+  const [dyAll, duv, dp] = runFused(FUSED.quadResidualGrad, { dy, uv, p, duvIn }, {
+    scale: a.scale,
+  });
+  const [kh, kw, cin, r] = u.shape;
+  // U|V's filter gradient in one GEMM, computed here (not in a lazy thunk)
+  // so that both halves come from one call.
+  const duvFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: duv }, {
+    ...conv,
+    filterShape: [kh, kw, cin, 2 * r],
+  }) as tf.Tensor;
+  return {
+    x: () =>
+      tf.engine().runKernel(tf.Conv2DBackpropInput, {
+        dy: dyAll,
+        filter: tf.concat([w, u, v], 3),
+      }, {
+        ...conv,
+        inputShape: x.shape,
+      }) as tf.Tensor,
+    w: () =>
+      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+        ...conv,
+        filterShape: w.shape,
+      }) as tf.Tensor,
+    u: () => tf.slice(duvFilter, [0, 0, 0, 0], [kh, kw, cin, r]),
+    v: () => tf.slice(duvFilter, [0, 0, 0, r], [kh, kw, cin, r]),
+    p: () => dp,
+    bias: () => tf.sum(dy, [0, 1, 2]),
+  };
+}
+
+tf.registerGradient({
+  kernelName: FUSED.adaptedConv2d,
+  inputsToSave: ["x", "w", "u", "v", "p"],
+  outputsToSave: [false, true],
+  gradFunc: (dys, saved, attrs) => {
+    const [dy, duvIn] = dys as tf.Tensor[];
+    return adaptedConvGrads(dy, duvIn, saved.slice(0, 5), saved[5], attrs as never);
+  },
+});
+
+tf.registerGradient({
+  kernelName: FUSED.adaptedConv2dRecompute,
+  inputsToSave: ["x", "w", "u", "v", "p"],
+  gradFunc: (dys, saved, attrs) => {
+    const [dy, duvIn] = dys as tf.Tensor[];
+    const [x, , u, v] = saved;
+    const a = attrs as unknown as AdaptedConvSettings;
+    const uv = tf.engine().runKernel(tf.Conv2D, { x, filter: tf.concat([u, v], 3) }, {
+      strides: a.strides,
+      pad: a.pad,
+      dataFormat: "NHWC",
+      dilations: 1,
+    }) as tf.Tensor; // recomputed: one im2col + a GEMM with 2r columns
+    return adaptedConvGrads(dy, duvIn, saved, uv, a);
+  },
+});

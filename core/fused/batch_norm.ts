@@ -1,0 +1,205 @@
+/**
+ * Fused BatchNorm: the training forward (batch statistics, normalise,
+ * scale/shift, moving-statistics update) and its backward (dx, dγ, dβ) as
+ * one kernel each, and inference-mode BatchNorm with a one-kernel backward.
+ * Where the backend has no such kernels, the same composite of tfjs ops
+ * that tfjs-layers' `BatchNormalization` uses.
+ *
+ * Importing this module makes tfjs-layers' `BatchNormalization` layers (last
+ * axis, with γ and β) use these ops whenever the kernels are available;
+ * everything else goes to the layer's own code.
+ *
+ * @example
+ * ```ts
+ * import { batchNormTraining, tf } from "@quadranet/core";
+ * const x = tf.randomNormal([4, 3]);
+ * const r = batchNormTraining(x, tf.ones([3]), tf.zeros([3]), tf.zeros([3]), tf.ones([3]),
+ *   { epsilon: 1e-3, momentum: 0.99 });
+ * // r.y has zero mean and unit variance per column (up to ε)
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { FUSED, fusedKernelAvailable, runFused } from "./fused_ops.ts";
+
+/** BatchNorm settings. */
+export interface BatchNormSettings {
+  epsilon: number;
+  /** Moving average: `moving ← moving − (moving − batch)·(1 − momentum)`. */
+  momentum: number;
+}
+
+/** What {@link batchNormTraining} returns. */
+export interface BatchNormTrainingResult {
+  y: tf.Tensor;
+  /** Batch mean and (biased) variance per channel. */
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  /** The updated moving statistics (not differentiated). */
+  movingMean: tf.Tensor1D;
+  movingVariance: tf.Tensor1D;
+}
+
+const f32 = (...ts: tf.Tensor[]) => ts.every((t) => t.dtype === "float32");
+
+/**
+ * BatchNorm over the last axis with batch statistics (training mode), as
+ * tfjs-layers computes it; one fused kernel (and one for its gradient) where
+ * the backend has them.
+ */
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  movingMean: tf.Tensor,
+  movingVariance: tf.Tensor,
+  s: BatchNormSettings,
+): BatchNormTrainingResult {
+  if (fusedKernelAvailable(FUSED.batchNormTrain) && f32(x, gamma, beta)) {
+    const [y, mean, variance, mm, mv] = runFused(
+      FUSED.batchNormTrain,
+      { x, gamma, beta, movingMean, movingVariance },
+      { ...s },
+    );
+    return {
+      y,
+      mean: mean as tf.Tensor1D,
+      variance: variance as tf.Tensor1D,
+      movingMean: mm as tf.Tensor1D,
+      movingVariance: mv as tf.Tensor1D,
+    };
+  }
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  const y = tf.batchNorm(x, mean, variance, beta, gamma, s.epsilon);
+  const decay = 1 - s.momentum;
+  const update = (orig: tf.Tensor, value: tf.Tensor) =>
+    tf.sub(orig, tf.mul(tf.sub(orig, value), decay)) as tf.Tensor1D;
+  return {
+    y,
+    mean: mean as tf.Tensor1D,
+    variance: variance as tf.Tensor1D,
+    movingMean: update(movingMean, mean),
+    movingVariance: update(movingVariance, variance),
+  };
+}
+
+/**
+ * BatchNorm over the last axis with given statistics (inference mode, or a
+ * frozen norm in training): `γ(x − μ)/√(σ² + ε) + β`; fused kernels when the
+ * backend has them.
+ */
+export function batchNormInference(
+  x: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): tf.Tensor {
+  if (fusedKernelAvailable(FUSED.batchNormInfer) && f32(x, mean, variance, gamma, beta)) {
+    return runFused(FUSED.batchNormInfer, { x, mean, variance, gamma, beta }, { epsilon })[0];
+  }
+  return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
+}
+
+tf.registerGradient({
+  kernelName: FUSED.batchNormTrain,
+  inputsToSave: ["x", "gamma"],
+  outputsToSave: [false, true, true, false, false],
+  gradFunc: (dys, saved, attrs) => {
+    const [dy, dmean, dvar] = dys as tf.Tensor[];
+    const [x, gamma, mean, variance] = saved;
+    const [dx, dgamma, dbeta] = runFused(
+      FUSED.batchNormTrainGrad,
+      { dy, x, gamma, mean, variance, dmean, dvar },
+      { epsilon: (attrs as unknown as BatchNormSettings).epsilon },
+    );
+    return {
+      x: () => dx,
+      gamma: () => dgamma,
+      beta: () => dbeta,
+      // The moving statistics only feed the (undifferentiated) update.
+      movingMean: () => tf.zerosLike(mean),
+      movingVariance: () => tf.zerosLike(mean),
+    };
+  },
+});
+
+tf.registerGradient({
+  kernelName: FUSED.batchNormInfer,
+  inputsToSave: ["x", "mean", "variance", "gamma"],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, mean, variance, gamma] = saved;
+    const [dx, dmean, dvariance, dgamma, dbeta] = runFused(
+      FUSED.batchNormInferGrad,
+      { dy: dy as tf.Tensor, x, mean, variance, gamma },
+      { epsilon: (attrs as unknown as { epsilon: number }).epsilon },
+    );
+    return {
+      x: () => dx,
+      mean: () => dmean,
+      variance: () => dvariance,
+      gamma: () => dgamma,
+      beta: () => dbeta,
+    };
+  },
+});
+
+interface BatchNormLayer {
+  axis: number;
+  epsilon: number;
+  momentum: number;
+  gamma: tf.LayerVariable | null;
+  beta: tf.LayerVariable | null;
+  movingMean: tf.LayerVariable;
+  movingVariance: tf.LayerVariable;
+}
+type Call = (
+  this: BatchNormLayer,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: tf.serialization.ConfigDict,
+) => tf.Tensor;
+
+// tfjs-layers does not export the class; its registered constructor is it.
+const BatchNormalization = tf.serialization.SerializationMap.getMap()
+  .classNameMap["BatchNormalization"][0] as unknown as { prototype: { call: Call } };
+const originalCall = BatchNormalization.prototype.call;
+
+BatchNormalization.prototype.call = function (inputs, kwargs) {
+  const x = Array.isArray(inputs) ? inputs[0] : inputs;
+  const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
+  const training = kwargs?.training === true;
+  const kernel = training ? FUSED.batchNormTrain : FUSED.batchNormInfer;
+  if (
+    Array.isArray(inputs) && inputs.length !== 1 || axis !== x.rank - 1 || !this.gamma ||
+    !this.beta || !fusedKernelAvailable(kernel) || x.dtype !== "float32"
+  ) return originalCall.call(this, inputs, kwargs);
+  return tf.tidy(() => {
+    const gamma = this.gamma!.read(), beta = this.beta!.read();
+    if (!training) {
+      return batchNormInference(
+        x,
+        this.movingMean.read(),
+        this.movingVariance.read(),
+        gamma,
+        beta,
+        this.epsilon,
+      );
+    }
+    const r = batchNormTraining(
+      x,
+      gamma,
+      beta,
+      this.movingMean.read(),
+      this.movingVariance.read(),
+      {
+        epsilon: this.epsilon,
+        momentum: this.momentum,
+      },
+    );
+    this.movingMean.write(r.movingMean);
+    this.movingVariance.write(r.movingVariance);
+    return r.y;
+  });
+};
