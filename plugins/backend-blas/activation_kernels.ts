@@ -39,3 +39,16 @@ export function stepKernel(): KernelFn {
     return output(args.backend, x.shape, out);
   };
 }
+
+/** `QnReluGrad`: (dy, x) → dy where x > 0, else 0 (NaN where x is NaN, as tfjs' Step). */
+export function reluGradKernel(): KernelFn {
+  return ({ inputs, backend }) => {
+    const dy = values(backend, inputs.dy), x = values(backend, inputs.x);
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      out[i] = v > 0 ? dy[i] : v !== v ? NaN : 0;
+    }
+    return output(backend, inputs.x.shape, out);
+  };
+}

@@ -4,14 +4,14 @@
  *
  * @example
  * ```ts
- * import { tf } from "@quadranet/core";
+ * import { FUSED, tf } from "@quadranet/core";
  * import { registerBlasBackend } from "@quadranet/backend-blas";
  * registerBlasBackend(); // throws BlasUnavailableError when no BLAS loads
  * await tf.setBackend("blas");
  * ```
  * @module
  */
-import { tf } from "@quadranet/core";
+import { FUSED, tf } from "@quadranet/core";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { type Blas, openBlas } from "./blas_library.ts";
 import {
@@ -20,7 +20,7 @@ import {
   conv2dKernel,
   fusedConv2dKernel,
 } from "./conv_kernels.ts";
-import { reluKernel, stepKernel } from "./activation_kernels.ts";
+import { reluGradKernel, reluKernel, stepKernel } from "./activation_kernels.ts";
 import {
   depthwiseBackpropFilterKernel,
   depthwiseBackpropInputKernel,
@@ -32,6 +32,20 @@ import { BINARY_KERNELS, binaryKernel } from "./elementwise_kernels.ts";
 import type { KernelFn } from "./kernel_util.ts";
 import { meanKernel, sumKernel } from "./reduce_kernels.ts";
 import { batchMatMulKernel, fusedMatMulKernel } from "./matmul_kernels.ts";
+import {
+  batchNormInferGradKernel,
+  batchNormInferKernel,
+  batchNormTrainGradKernel,
+  batchNormTrainKernel,
+} from "./fused_batch_norm_kernels.ts";
+import {
+  quadEpilogueGradKernel,
+  quadEpilogueKernel,
+  quadResidualKernel,
+} from "./fused_quad_kernels.ts";
+import { softmaxXentGradKernel, softmaxXentKernel } from "./fused_xent_kernels.ts";
+import { adaptedConv2dKernel, quadResidualGradKernel } from "./fused_adapted_conv_kernels.ts";
+import { adamKernel, sgdKernel, sumSquaresKernel } from "./fused_optimizer_kernels.ts";
 
 /** The backend's name in tfjs. */
 export const BLAS_BACKEND = "blas";
@@ -59,6 +73,23 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [tf.DepthwiseConv2dNative]: depthwiseKernel,
   [tf.DepthwiseConv2dNativeBackpropInput]: depthwiseBackpropInputKernel,
   [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseBackpropFilterKernel,
+  // Fused ops (core's `FUSED`): one kernel where tfjs would run dozens.
+  [FUSED.adam]: adamKernel,
+  [FUSED.sgd]: sgdKernel,
+  [FUSED.sumSquares]: sumSquaresKernel,
+  [FUSED.batchNormTrain]: batchNormTrainKernel,
+  [FUSED.batchNormTrainGrad]: batchNormTrainGradKernel,
+  [FUSED.batchNormInfer]: batchNormInferKernel,
+  [FUSED.batchNormInferGrad]: batchNormInferGradKernel,
+  [FUSED.quadEpilogue]: quadEpilogueKernel,
+  [FUSED.quadEpilogueGrad]: quadEpilogueGradKernel,
+  [FUSED.quadResidual]: quadResidualKernel,
+  [FUSED.adaptedConv2d]: adaptedConv2dKernel,
+  [FUSED.adaptedConv2dRecompute]: adaptedConv2dKernel, // same forward; its gradient recomputes uv
+  [FUSED.quadResidualGrad]: quadResidualGradKernel,
+  [FUSED.softmaxXent]: softmaxXentKernel,
+  [FUSED.softmaxXentGrad]: softmaxXentGradKernel,
+  [FUSED.reluGrad]: reluGradKernel,
 };
 
 /**
@@ -77,7 +108,7 @@ export function registerBlasBackend(): Blas {
   }, 0);
   tf.copyRegisteredKernels("cpu", BLAS_BACKEND);
   for (const [name, make] of Object.entries(BLAS_KERNELS)) {
-    tf.unregisterKernel(name, BLAS_BACKEND);
+    if (tf.getKernel(name, BLAS_BACKEND)) tf.unregisterKernel(name, BLAS_BACKEND);
     tf.registerKernel({
       kernelName: name,
       backendName: BLAS_BACKEND,

@@ -26,7 +26,8 @@ import {
   values,
 } from "./kernel_util.ts";
 
-interface ConvAttrs {
+/** Attributes of the tfjs conv kernels. */
+export interface ConvAttrs {
   strides: number | [number, number];
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
   dataFormat?: "NHWC" | "NCHW";
@@ -34,7 +35,8 @@ interface ConvAttrs {
   dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
-function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+/** The im2col geometry of a tfjs conv info. */
+export function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   return {
     inH: info.inHeight,
     inW: info.inWidth,
@@ -52,7 +54,8 @@ function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
-function convInfo(
+/** tfjs conv info (NHWC) for an input, filter and attributes. */
+export function convInfo(
   xShape: number[],
   filterShape: number[],
   a: ConvAttrs,
