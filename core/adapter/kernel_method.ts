@@ -54,6 +54,16 @@ export interface KernelMethod {
    * backward passes. Kernels without it are differentiated by autodiff.
    */
   partials?(u: tf.Tensor, v: tf.Tensor, ctx: KernelContext): { du: tf.Tensor; dv: tf.Tensor };
+  /**
+   * Closed-form backward for kernels that are not elementwise (batch
+   * statistics) or carry trainable weights: `k(u, v)` without any state update
+   * (no moving statistics written), and a function from `g = ∂L/∂k` to
+   * `∂L/∂u`, `∂L/∂v` and `∂L/∂w` for each trainable kernel weight, by name.
+   */
+  vjp?(u: tf.Tensor, v: tf.Tensor, ctx: KernelContext): {
+    value: tf.Tensor;
+    backward(g: tf.Tensor): { du: tf.Tensor; dv: tf.Tensor; weights: Record<string, tf.Tensor> };
+  };
   /** Weights the kernel carries per layer, for `c` kernel channels. */
   weights?(channels: number, options: KernelOptions): KernelWeightSpec[];
   /** Checks options; throws naming the bad one. Returns them with defaults filled. */

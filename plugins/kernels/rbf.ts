@@ -34,6 +34,7 @@ import {
   tf,
 } from "@quadranet/core";
 import { gelu } from "./gelu.ts";
+import { rbfVjp } from "./rbf_vjp.ts";
 
 const DEFAULTS = { sigma: 1, inputProjection: false, momentum: 0.99, epsilon: 1e-3 };
 
@@ -112,6 +113,8 @@ export const rbfKernel: KernelMethod = {
     const sigma = o.sigma as number;
     return tf.exp(tf.div(tf.neg(bn), 2 * sigma * sigma));
   },
+  // closed-form backward through the BatchNorm, for `backprop: "recompute"`
+  vjp: rbfVjp,
   flopsPerElement: 24, // two GELUs (erf), square, BatchNorm, exp
 };
 

@@ -12,8 +12,10 @@
  *     ∂L/∂U = g_u·xᵀ       ∂L/∂V = g_v·xᵀ       ∂L/∂x = Uᵀg_u + Vᵀg_v
  *
  * where each `·ᵀ` of a projection is its transpose: a matmul, or the filter
- * and input gradients of the aligned atrous conv (`transposes.ts`). Kernels without `partials`, or that carry
- * weights of their own, fall back to autodiff with a one-time notice.
+ * and input gradients of the aligned atrous conv (`transposes.ts`). Kernels with
+ * a closed-form `vjp` (rbf, through its BatchNorm) use it instead of
+ * `partials`; kernels with neither, or with weights but no `vjp`, fall back to
+ * autodiff with a one-time notice.
  *
  * @example
  * ```ts
@@ -37,11 +39,52 @@ function fallbackNotice(kernel: string, why: string): void {
   console.warn(`recompute: kernel "${kernel}" ${why}; its layers use autodiff instead.`);
 }
 
+/**
+ * The term for kernels with a closed-form `vjp` (batch statistics, weights of
+ * their own, e.g. rbf): the kernel's trainable weights are inputs of the
+ * custom gradient too; the forward updates moving statistics once, the
+ * backward recomputes without updating them.
+ */
+function vjpTerm(term: QuadraticTerm, x: tf.Tensor, training: boolean): tf.Tensor {
+  const kernel = term.kernelMethod;
+  const ctx = term.kernelContext(training);
+  const names = (kernel.weights?.(1, term.kernelOptions) ?? [])
+    .filter((s) => s.trainable)
+    .map((s) => s.name);
+  const grad = tf.customGrad((...args: (tf.Tensor | ((s: tf.Tensor[]) => void))[]) => {
+    const save = args[args.length - 1] as (s: tf.Tensor[]) => void;
+    const ts = args.slice(0, -1) as tf.Tensor[];
+    const [xi, u, v, p] = ts;
+    save(ts); // the input and the weights only
+    const value = term.outProjectWith(
+      kernel.apply(term.projectWith(xi, u), term.projectWith(xi, v), ctx),
+      p,
+    );
+    return {
+      value,
+      gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [xs, us, vs, ps] = saved;
+          const lin = kernel.vjp!(term.projectWith(xs, us), term.projectWith(xs, vs), ctx);
+          const [gk, gp] = tf.tidy(() => outProjectionVjp(term, lin.value, ps, g));
+          const { du, dv, weights } = lin.backward(gk);
+          const [gxU, gU] = tf.tidy(() => projectionVjp(term, xs, us, du));
+          const [gxV, gV] = tf.tidy(() => projectionVjp(term, xs, vs, dv));
+          const gw = names.map((n, i) => weights[n] ?? tf.zerosLike(saved[4 + i]));
+          return [tf.add(gxU, gxV), gU, gV, gp, ...gw];
+        }),
+    };
+  });
+  const kw = names.map((n) => term.kernelWeights[n].read());
+  return grad(x, term.u.read(), term.v.read(), term.p.read(), ...kw);
+}
+
 /** The `recompute` strategy. */
 export const recompute: BackpropStrategy = {
   name: "recompute",
   quadraticTerm(term: QuadraticTerm, x: tf.Tensor, training: boolean): tf.Tensor {
     const kernel = term.kernelMethod;
+    if (kernel.vjp) return vjpTerm(term, x, training);
     if (!kernel.partials) {
       fallbackNotice(kernel.name, "has no closed-form partials");
       return autodiff.quadraticTerm(term, x, training);
