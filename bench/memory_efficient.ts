@@ -7,10 +7,11 @@
  *     deno task bench
  * @module
  */
-import { adapt, selectBackend, tf } from "@quadranet/core";
+import { adapt, fusedOpsEnabled, selectBackend, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
 import "@quadranet/backend-tfjs";
 import "@quadranet/memory-efficient";
+import "@quadranet/kernels";
 
 const quick = Deno.args.includes("--quick");
 await selectBackend("auto", { quiet: true, training: true });
@@ -65,8 +66,14 @@ function resnetCnn(hw: number): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out });
 }
 
-async function measure(base: tf.LayersModel, targets: RegExp, backprop: string, batch: number) {
-  const m = adapt(base, { rank: 8, targets, backprop, modulesToSave: ["head"] });
+async function measure(
+  base: tf.LayersModel,
+  targets: RegExp,
+  backprop: string,
+  batch: number,
+  kernel = "quadratic",
+) {
+  const m = adapt(base, { rank: 8, targets, backprop, kernel, modulesToSave: ["head"] });
   const shape = [batch, ...(base.inputs[0].shape.slice(1) as number[])];
   const x = tf.randomNormal(shape, 0, 1, "float32", 1);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32", 2) as tf.Tensor1D, 10);
@@ -93,10 +100,11 @@ async function measure(base: tf.LayersModel, targets: RegExp, backprop: string, 
   return { peak: info.peakBytes - before, ms: (performance.now() - t0) / reps };
 }
 
-const cases: [string, tf.LayersModel, RegExp, number][] = quick
+const cases: [string, tf.LayersModel, RegExp, number, string?][] = quick
   ? [
     ["ConvNeXt-style, 2 blocks, C=16, 14x14", convNextStack(2, 16, 14), /_dw$/, 4],
     ["ResNet-style CNN, 16x16", resnetCnn(16), /^c\d[ab]$/, 4],
+    ["ResNet-style CNN, 16x16, rbf kernel", resnetCnn(16), /^c\d[ab]$/, 4, "rbf"],
   ]
   : [
     [
@@ -106,18 +114,27 @@ const cases: [string, tf.LayersModel, RegExp, number][] = quick
       8,
     ],
     ["ResNet-style CNN, 32x32, adapted 3x3 convs", resnetCnn(32), /^c\d[ab]$/, 16],
+    [
+      "ResNet-style CNN, 32x32, adapted 3x3 convs, rbf kernel (closed form through its BatchNorm)",
+      resnetCnn(32),
+      /^c\d[ab]$/,
+      16,
+      "rbf",
+    ],
   ];
 
 console.log(
-  `\n## Memory-efficient backprop: one training step, autodiff vs recompute (backend ${tf.getBackend()})\n`,
+  `\n## Memory-efficient backprop: one training step, autodiff vs recompute (backend ${tf.getBackend()}, fused kernels ${
+    fusedOpsEnabled() ? "on" : "off (QUADRANET_FUSED=0)"
+  })\n`,
 );
 console.log(
   "| model | autodiff peak MiB | recompute peak MiB | memory ratio | autodiff ms | recompute ms | time ratio |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
-for (const [name, base, targets, batch] of cases) {
-  const a = await measure(base, targets, "autodiff", batch);
-  const r = await measure(base, targets, "recompute", batch);
+for (const [name, base, targets, batch, kernel] of cases) {
+  const a = await measure(base, targets, "autodiff", batch, kernel);
+  const r = await measure(base, targets, "recompute", batch, kernel);
   const mib = (b: number) => (b / 2 ** 20).toFixed(1);
   console.log(
     `| ${name} (batch ${batch}) | ${mib(a.peak)} | ${mib(r.peak)} | ${

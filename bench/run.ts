@@ -4,7 +4,7 @@
  *
  * @module
  */
-const benches = ["backends.ts", "memory_efficient.ts", "data_pipeline.ts"];
+const benches = ["backends.ts", "fused.ts", "memory_efficient.ts", "data_pipeline.ts"];
 for (const b of benches) {
   const status = await new Deno.Command(Deno.execPath(), {
     args: [
