@@ -22,8 +22,11 @@ import { quadResidual } from "./quad_epilogue.ts";
 
 /** Geometry and scale of {@link adaptedConv2d}. */
 export interface AdaptedConvSettings {
+  /** The quadratic term's scale s = alpha / rank. */
   scale: number;
+  /** The primary conv's strides. */
   strides: [number, number];
+  /** The primary conv's padding. */
   pad: "same" | "valid";
   /** Keep only x and the weights for the backward pass; recompute `[Ux | Vx]` there. */
   recompute?: boolean;

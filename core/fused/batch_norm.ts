@@ -24,6 +24,7 @@ import { FUSED, fusedKernelAvailable, runFused } from "./fused_ops.ts";
 
 /** BatchNorm settings. */
 export interface BatchNormSettings {
+  /** Added to the variance. */
   epsilon: number;
   /** Moving average: `moving ← moving − (moving − batch)·(1 − momentum)`. */
   momentum: number;
@@ -31,12 +32,15 @@ export interface BatchNormSettings {
 
 /** What {@link batchNormTraining} returns. */
 export interface BatchNormTrainingResult {
+  /** The normalised, scaled and shifted output. */
   y: tf.Tensor;
-  /** Batch mean and (biased) variance per channel. */
+  /** Batch mean per channel. */
   mean: tf.Tensor1D;
+  /** Batch (biased) variance per channel. */
   variance: tf.Tensor1D;
-  /** The updated moving statistics (not differentiated). */
+  /** The updated moving mean (not differentiated). */
   movingMean: tf.Tensor1D;
+  /** The updated moving variance (not differentiated). */
   movingVariance: tf.Tensor1D;
 }
 

@@ -19,9 +19,13 @@ import { FUSED, fusedKernelAvailable, runFused } from "./fused_ops.ts";
 
 /** One variable of an Adam update with its gradient and slots. */
 export interface AdamEntry {
+  /** The weight, updated in place. */
   w: tf.Variable;
+  /** Its gradient. */
   g: tf.Tensor;
+  /** First-moment slot, updated in place. */
   m: tf.Variable;
+  /** Second-moment slot, updated in place. */
   v: tf.Variable;
   /** Decoupled weight decay (AdamW): `w -= lr·wd·w`; 0 for plain Adam. */
   weightDecay: number;
@@ -29,9 +33,13 @@ export interface AdamEntry {
 
 /** Adam hyper-parameters of one step. */
 export interface AdamSettings {
+  /** Learning rate. */
   lr: number;
+  /** First-moment decay. */
   beta1: number;
+  /** Second-moment decay. */
   beta2: number;
+  /** Added to √v̂. */
   epsilon: number;
   /** Step number, from 1 (bias correction). */
   t: number;
@@ -41,7 +49,9 @@ export interface AdamSettings {
 
 /** One variable of an SGD update. */
 export interface SgdEntry {
+  /** The weight, updated in place. */
   w: tf.Variable;
+  /** Its gradient. */
   g: tf.Tensor;
   /** Momentum buffer (required when momentum > 0). */
   buf?: tf.Variable;
@@ -51,9 +61,13 @@ export interface SgdEntry {
 
 /** SGD hyper-parameters of one step. */
 export interface SgdSettings {
+  /** Learning rate. */
   lr: number;
+  /** Momentum (0: plain SGD). */
   momentum: number;
+  /** Nesterov's variant. */
   nesterov: boolean;
+  /** Every gradient is multiplied by this first (gradient clipping); default 1. */
   gradScale?: number;
 }
 
