@@ -28,6 +28,7 @@ import {
 } from "@quadranet/core";
 import "@quadranet/backend-tfjs";
 import "@quadranet/backend-blas";
+import "@quadranet/backend-webgpu";
 import "@quadranet/kernels";
 import "@quadranet/memory-efficient";
 import "@quadranet/lora";

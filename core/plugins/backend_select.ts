@@ -25,8 +25,11 @@ export interface BackendPlugin {
    * Makes the backend usable and returns the tfjs backend name plus a detail
    * for the record (library path, device); throws
    * {@link BackendUnavailableError} with an install hint when it cannot.
+   * `auto` is true when automatic selection tries it: a backend may then
+   * decline where it works but would be slower than the next one (a software
+   * GPU adapter).
    */
-  init(): Promise<{ tfjsName: string; detail?: string }>;
+  init(options?: { auto?: boolean }): Promise<{ tfjsName: string; detail?: string }>;
   /** Whether automatic selection should print why it skipped this one. */
   readonly announceSkip?: boolean;
   /** Why it cannot train (missing gradient kernels), if it cannot; inference only then. */
@@ -54,8 +57,11 @@ export const cpuBackendPlugin: BackendPlugin = {
 
 const announced = new Set<string>();
 
-async function activate(p: BackendPlugin): Promise<{ tfjsName: string; detail?: string }> {
-  const r = await p.init();
+async function activate(
+  p: BackendPlugin,
+  auto: boolean,
+): Promise<{ tfjsName: string; detail?: string }> {
+  const r = await p.init({ auto });
   const ok = await tf.setBackend(r.tfjsName);
   if (!ok) throw new BackendUnavailableError(p.name, "tfjs could not initialise it", "");
   const b = tf.backend() as unknown as { firstUse?: boolean };
@@ -87,7 +93,7 @@ export async function selectBackend(
         "Use blas or cpu.",
       );
     }
-    const r = await activate(p);
+    const r = await activate(p, false);
     if (!quiet) log(`backend: ${p.name}${r.detail ? ` (${r.detail})` : ""}`);
     return { name: p.name, ...r, skipped: [] };
   }
@@ -101,7 +107,7 @@ export async function selectBackend(
       continue;
     }
     try {
-      const r = await activate(p);
+      const r = await activate(p, true);
       if (!quiet) log(`backend: ${p.name}${r.detail ? ` (${r.detail})` : ""} [auto]`);
       return { name: p.name, ...r, skipped };
     } catch (e) {

@@ -107,11 +107,11 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function pack(tensors: Record<string, tf.Tensor>, start: number, parts: Float32Array[]) {
+async function pack(tensors: Record<string, tf.Tensor>, start: number, parts: Float32Array[]) {
   const entries: TensorEntry[] = [];
   let offset = start;
   for (const [name, t] of Object.entries(tensors)) {
-    const data = t.dataSync() as Float32Array;
+    const data = await t.data() as Float32Array; // async: GPU backends
     entries.push({ name, shape: t.shape, offset, length: data.length });
     parts.push(data);
     offset += data.length;
@@ -131,8 +131,8 @@ export function checkpointName(step: number): string {
 export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const parts: Float32Array[] = [];
-  const w = pack(data.weights, 0, parts);
-  const s = pack(data.slots, w.end, parts);
+  const w = await pack(data.weights, 0, parts);
+  const s = await pack(data.slots, w.end, parts);
   const flat = new Float32Array(s.end);
   let o = 0;
   for (const p of parts) {

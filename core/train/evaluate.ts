@@ -7,7 +7,7 @@
  * import { evaluate, tf } from "@quadranet/core";
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
  * const x = tf.randomNormal([8, 4]), y = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
- * const m = evaluate(model, { x, y }, 256); // { top1, top5, loss, count: 8 }
+ * const m = await evaluate(model, { x, y }, 256); // { top1, top5, loss, count: 8 }
  * ```
  * @module
  */
@@ -67,21 +67,28 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar
   });
 }
 
-/** Evaluates `model` (logits output) on `data`. */
-export function evaluate(model: tf.LayersModel, data: Dataset, batchSize = 256): EvalMetrics {
+/**
+ * Evaluates `model` (logits output) on `data`. Async: results are read with
+ * `await data()`, which GPU backends in Deno need.
+ */
+export async function evaluate(
+  model: tf.LayersModel,
+  data: Dataset,
+  batchSize = 256,
+): Promise<EvalMetrics> {
   const n = data.y.length;
   let top1 = 0, top5 = 0, lossSum = 0;
   for (let s = 0; s < n; s += batchSize) {
     const e = Math.min(n, s + batchSize);
     const labels = data.y.subarray(s, e);
-    const { logits, loss } = tf.tidy(() => {
+    const [out, lossT] = tf.tidy(() => {
       const xb = tf.slice(data.x, [s], [e - s]);
       const out = model.apply(xb, { training: false }) as tf.Tensor2D;
-      return {
-        logits: out.dataSync() as Float32Array,
-        loss: crossEntropy(out, labels).dataSync()[0],
-      };
+      return [out, crossEntropy(out, labels)];
     });
+    const logits = await out.data() as Float32Array;
+    const loss = (await lossT.data())[0];
+    tf.dispose([out, lossT]);
     const classes = logits.length / (e - s);
     const c = topKCounts(logits, classes, labels, Math.min(5, classes));
     top1 += c.top1;

@@ -201,8 +201,12 @@ export function extraMetrics(m: EvalMetrics): Record<string, number> {
   return rest;
 }
 
-/** One optimisation step on a batch (`idx` into an in-memory set, or a streamed batch). */
-function step(
+/**
+ * One optimisation step on a batch (`idx` into an in-memory set, or a
+ * streamed batch); returns the loss. Host reads go through `await data()`:
+ * GPU backends in Deno (webgpu) cannot read synchronously.
+ */
+async function step(
   o: TrainOptions,
   params: GroupedParam[],
   opt: Optimizer,
@@ -210,8 +214,9 @@ function step(
   lr: number,
   training: boolean,
   stepIndex: number,
-): number {
-  return tf.tidy(() => {
+): Promise<number> {
+  let value!: tf.Scalar, grads!: tf.NamedTensorMap, sqNorm: tf.Tensor | undefined;
+  tf.tidy(() => {
     let xb: tf.Tensor, labels: Int32Array;
     if (batch instanceof Int32Array) {
       const data = o.train as Dataset;
@@ -224,27 +229,37 @@ function step(
     }
     const classes = o.model.outputs[0].shape[1] as number;
     const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
-    const { value, grads } = tf.variableGrads(() => {
+    const r = tf.variableGrads(() => {
       const logits = o.model.apply(xb, { training }) as tf.Tensor;
       if (o.loss) return o.loss(logits, labels);
       return softmaxCrossEntropy(y, logits, o.labelSmoothing ?? 0);
     }, params.map((p) => p.variable));
-    const loss = value.dataSync()[0];
+    value = tf.keep(r.value);
+    grads = r.grads;
+    for (const g of Object.values(grads)) tf.keep(g);
+    if (o.clipNorm && o.clipNorm > 0) sqNorm = tf.keep(sumOfSquares(Object.values(grads)));
+  });
+  try {
+    const loss = (await value.data())[0];
     if (!Number.isFinite(loss)) return loss;
     let scale = 1;
-    if (o.clipNorm && o.clipNorm > 0) {
-      const norm = Math.sqrt(sumOfSquares(Object.values(grads)).dataSync()[0]);
-      if (norm > o.clipNorm) scale = o.clipNorm / norm;
+    if (sqNorm) {
+      const norm = Math.sqrt((await sqNorm.data())[0]);
+      if (norm > o.clipNorm!) scale = o.clipNorm! / norm;
     }
-    const byKey: Record<string, tf.Tensor> = {};
-    for (const p of params) {
-      const g = grads[p.variable.name];
-      if (g) byKey[p.key] = g;
-    }
-    const live = params.map((p) => ({ key: p.key, variable: p.variable, decay: p.decay }));
-    opt.apply(live, byKey, lr, scale);
+    tf.tidy(() => {
+      const byKey: Record<string, tf.Tensor> = {};
+      for (const p of params) {
+        const g = grads[p.variable.name];
+        if (g) byKey[p.key] = g;
+      }
+      const live = params.map((p) => ({ key: p.key, variable: p.variable, decay: p.decay }));
+      opt.apply(live, byKey, lr, scale);
+    });
     return loss;
-  });
+  } finally {
+    tf.dispose([value, sqNorm ?? [], ...Object.values(grads)]);
+  }
 }
 
 /** Trains `o.model` in place through `o.stages`. */
@@ -320,7 +335,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
           try {
             loss = streamed && streamed.y.length === 0
               ? 0 // every file of this batch was skipped (counted by the stream)
-              : step(o, params, opt, streamed ?? idx, lr, training, state.step);
+              : await step(o, params, opt, streamed ?? idx, lr, training, state.step);
           } finally {
             streamed?.x.dispose();
           }
@@ -362,7 +377,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
         state.rng = rng.state; // the next epoch's order continues this stream
         await batches?.return?.();
         if (o.eval || o.evaluator) {
-          final = o.evaluator ? await o.evaluator(o.model) : evaluate(o.model, o.eval!, 256);
+          final = o.evaluator ? await o.evaluator(o.model) : await evaluate(o.model, o.eval!, 256);
           if (!state.best || final.top1 > state.best.top1) state.best = final;
           await o.hooks?.onLog?.({
             step: state.step,
@@ -383,7 +398,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   }
   opt.dispose();
   if (!final && o.evaluator) final = await o.evaluator(o.model);
-  else if (!final && o.eval) final = evaluate(o.model, o.eval, 256);
+  else if (!final && o.eval) final = await evaluate(o.model, o.eval, 256);
   return {
     status: "completed",
     final,

@@ -235,7 +235,7 @@ async function zeroShot(
     method: "zero-shot",
     backend: ctx.backend.name,
   });
-  const m = evaluate(model, test, 256);
+  const m = await evaluate(model, test, 256);
   const final = { top1: m.top1, top5: m.top5, loss: m.loss };
   await rec.log({ step: 0, eval: true, top1: m.top1, top5: m.top5, evalLoss: m.loss });
   await rec.update({

@@ -1,0 +1,194 @@
+/**
+ * tfjs-backend-webgpu against tfjs' cpu backend on the same inputs: a handful
+ * of ops, then one training step (loss and every gradient) of a small adapted
+ * CNN. Everything is read back with `await data()` (Deno cannot dataSync a
+ * GPU tensor). Skipped, with one line, where there is no adapter.
+ *
+ * Tolerances: float32 on both sides, different summation orders (tiled GPU
+ * matmul vs the cpu's loops). Op outputs agree to 2e-4 of their largest
+ * magnitude; the training step's loss to 1e-4 absolute and each gradient to
+ * 1e-3 of its largest entry (gradients pass through ~10 layers of products).
+ */
+import assert from "node:assert/strict";
+import { adapt, selectBackend, tf, trainLoop } from "@quadranet/core";
+import { randomizeWeights, resnetShaped } from "../../core/testing/models.ts";
+import { tinyCnn, tinyData } from "../../core/testing/tiny_task.ts";
+import { webgpuForTests } from "./webgpu_available.ts";
+import "./mod.ts";
+
+const gpu = await webgpuForTests();
+
+/** Runs `f` on `backend` and returns every output as a host array (async reads). */
+async function on(backend: string, f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = f();
+  const arrays = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(outs);
+  return arrays;
+}
+
+function maxAbs(a: Float32Array): number {
+  return a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+}
+
+function assertNear(got: Float32Array, want: Float32Array, relTol: number, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  const scale = Math.max(maxAbs(want), 1e-6);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  assert.ok(worst <= relTol * scale, `${what}: max |Δ| ${worst} > ${relTol} × ${scale}`);
+}
+
+/** Deterministic inputs built from host arrays, so both backends see the same bytes. */
+function seeded(shape: number[], seed: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    v[i] = ((s >>> 8) / (1 << 24)) * 2 - 1;
+  }
+  return tf.tensor(v, shape);
+}
+
+const OPS: Record<string, () => tf.Tensor[]> = {
+  "matMul 37×53·53×29 (odd sizes)": () => [tf.matMul(seeded([37, 53], 1), seeded([53, 29], 2))],
+  "conv2d 3×3 same, stride 2, dilation 1 and 2": () => {
+    const x = seeded([2, 9, 9, 5], 3) as tf.Tensor4D, w = seeded([3, 3, 5, 7], 4) as tf.Tensor4D;
+    return [tf.conv2d(x, w, 2, "same"), tf.conv2d(x, w, 1, "same", "NHWC", 2)];
+  },
+  "depthwiseConv2d 3×3 multiplier 2": () => [
+    tf.depthwiseConv2d(
+      seeded([2, 8, 8, 3], 5) as tf.Tensor4D,
+      seeded([3, 3, 3, 2], 6) as tf.Tensor4D,
+      1,
+      "same",
+    ),
+  ],
+  "conv2d gradients (input and filter)": () => {
+    const x = seeded([2, 7, 7, 4], 7) as tf.Tensor4D, w = seeded([3, 3, 4, 6], 8) as tf.Tensor4D;
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same")))
+    );
+    return g([x, w]);
+  },
+  "batchNorm, relu, maxPool, avgPool, mean, softmax": () => {
+    const x = seeded([2, 6, 6, 4], 9) as tf.Tensor4D;
+    const bn = tf.batchNorm(
+      x,
+      seeded([4], 10).abs(),
+      seeded([4], 11).abs().add(0.5),
+      seeded([4], 12),
+      seeded([4], 13),
+      1e-3,
+    );
+    return [
+      tf.relu(bn),
+      tf.maxPool(x, 2, 2, "valid"),
+      tf.avgPool(x, 3, 1, "same"),
+      tf.mean(x, [1, 2]),
+      tf.softmax(seeded([5, 10], 14)),
+    ];
+  },
+};
+
+for (const [name, f] of Object.entries(OPS)) {
+  Deno.test({
+    name: `webgpu matches cpu: ${name}`,
+    ignore: !gpu.ok,
+    async fn() {
+      const want = await on("cpu", f);
+      await selectBackend("webgpu", { quiet: true });
+      const got = await on("webgpu", f);
+      await tf.setBackend("cpu");
+      want.forEach((w, i) => assertNear(got[i], w, 2e-4, `${name} #${i}`));
+    },
+  });
+}
+
+Deno.test({
+  name: "webgpu matches cpu: one training step of an adapted CNN (loss and every gradient)",
+  ignore: !gpu.ok,
+  async fn() {
+    await tf.setBackend("cpu");
+    const model = adapt(randomizeWeights(resnetShaped(), 3), { rank: 2, seed: 1 });
+    // The quadratic term starts at P = 0; give it values so its gradients are not trivial.
+    model.trainableWeights.forEach((w, i) => {
+      if (/quad_p$/.test(w.name)) w.write(tf.mul(seeded(w.shape as number[], 40 + i), 0.3));
+    });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const x = seeded([4, 16, 16, 3], 21);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 4], "int32"), 5);
+    const stepOn = (backend: string) =>
+      on(backend, () => {
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.apply(x, { training: true }) as tf.Tensor;
+          return tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar;
+        }, vars);
+        return [value, ...vars.map((v) => grads[v.name])];
+      });
+    const want = await stepOn("cpu");
+    await selectBackend("webgpu", { quiet: true });
+    const got = await stepOn("webgpu");
+    await tf.setBackend("cpu");
+    assert.ok(Math.abs(got[0][0] - want[0][0]) <= 1e-4, `loss ${got[0][0]} vs ${want[0][0]}`);
+    assert.ok(vars.length >= 10, `${vars.length} trainable variables`);
+    for (let i = 1; i < want.length; i++) {
+      assert.ok(maxAbs(want[i]) > 0, `gradient of ${vars[i - 1].name} is not all zero`);
+      assertNear(got[i], want[i], 1e-3, `gradient of ${vars[i - 1].name}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "trainLoop on webgpu (reads, evaluation, checkpoint) follows the cpu run's losses",
+  ignore: !gpu.ok,
+  async fn() {
+    const run = async (backend: string) => {
+      await tf.setBackend("cpu");
+      const { train, test } = tinyData(48, 1);
+      const model = adapt(tinyCnn(1), { rank: 2, seed: 1 });
+      const losses: number[] = [];
+      const dir = await Deno.makeTempDir();
+      await selectBackend(backend, { quiet: true });
+      const r = await trainLoop({
+        model,
+        train,
+        eval: test,
+        batchSize: 16,
+        lr: 0.02,
+        seed: 3,
+        logEvery: 1,
+        // clipNorm sums 10 squared-gradient norms with addN: the case that was silently
+        // wrong before the chunked AddN (losses drifted 1% from the second step on).
+        clipNorm: 1,
+        optimizer: { kind: "adamw", weightDecay: 0.01 },
+        schedule: { kind: "cosine", warmupSteps: 2 },
+        checkpointDir: dir,
+        stages: [{ name: "q", train: ["quadratic", "head", "norm"], epochs: 2 }],
+        hooks: { onLog: (e) => void (e.loss !== undefined && losses.push(e.loss as number)) },
+      });
+      const saved = [...Deno.readDirSync(dir)].length;
+      await Deno.remove(dir, { recursive: true });
+      await tf.setBackend("cpu");
+      return { losses, final: r.final!, saved };
+    };
+    const want = await run("cpu");
+    const got = await run("webgpu");
+    assert.equal(got.losses.length, 6); // 48 examples / batch 16 × 2 epochs
+    got.losses.forEach((l, i) => assert.ok(Math.abs(l - want.losses[i]) < 1e-3, `step ${i}: ${l}`));
+    assert.ok(Math.abs(got.final.loss - want.final.loss) < 1e-3, `eval loss ${got.final.loss}`);
+    assert.ok(got.saved > 0, "a checkpoint was written from GPU tensors");
+  },
+});
+
+Deno.test({
+  name: "automatic selection declines a software adapter and says why",
+  ignore: !gpu.ok || (gpu.ok && !gpu.found.software),
+  async fn() {
+    const chosen = await selectBackend("auto", { quiet: true });
+    assert.equal(chosen.name, "cpu");
+    const why = chosen.skipped.find((s) => s.name === "webgpu")?.reason ?? "";
+    assert.match(why, /only a software adapter \(llvmpipe|software adapter/);
+  },
+});
