@@ -2,7 +2,7 @@
  * Test helper: compiles generated CUDA kernels with the host C++ compiler and
  * runs them on the CPU, with CUDA's execution model emulated: every thread
  * of a block is a real `std::thread`, `__shared__` memory is shared by them,
- * `__syncthreads()` is a `std::barrier`, blocks run one after another. So the
+ * `__syncthreads()` is a `std::barrier`, `atomicAdd` takes a mutex, blocks run one after another. So the
  * exact generated source — index arithmetic, grid-stride loops, shared-memory
  * reductions — is executed and its results compared with tfjs' cpu kernels.
  * What this cannot show: that NVRTC accepts the source, and GPU timing.
@@ -25,6 +25,7 @@ const SHIM = `#include <math.h>
 #include <thread>
 #include <barrier>
 #include <vector>
+#include <mutex>
 struct EmuDim3 { unsigned x, y, z; };
 static EmuDim3 blockIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
 static thread_local EmuDim3 threadIdx = {0, 0, 0};
@@ -35,6 +36,10 @@ static std::barrier<>* emu_barrier = nullptr;
 static inline void __syncthreads() { emu_barrier->arrive_and_wait(); }
 static inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 static inline float __int_as_float(int i) { float f; memcpy(&f, &i, 4); return f; }
+static std::mutex emu_atomic;
+static inline float atomicAdd(float* p, float v) {
+  std::lock_guard<std::mutex> g(emu_atomic); float old = *p; *p = old + v; return old;
+}
 `;
 
 const C_TYPE = { ptr: "float*", i32: "int", f32: "float" } as const;
