@@ -29,6 +29,7 @@ import {
 import "@quadranet/backend-tfjs";
 import "@quadranet/backend-blas";
 import "@quadranet/backend-webgpu";
+import "@quadranet/backend-cuda";
 import "@quadranet/kernels";
 import "@quadranet/memory-efficient";
 import "@quadranet/lora";

@@ -4,7 +4,7 @@
  * cuDNN. Places searched, in order:
  *
  * 1. `QUADRANET_CUDA_LIB_DIR` (one or more folders, `:`-separated);
- * 2. the toolkit: `/usr/local/cuda-<version>/targets/<arch>/lib` and `.../lib64`, newest first;
+ * 2. the toolkit: `/usr/local/cuda-<version>/targets/<arch>/lib`, `.../lib64`, `.../lib`, newest first;
  * 3. each folder of `LD_LIBRARY_PATH`;
  * 4. a Python environment's `site-packages/nvidia/<package>/lib` (pip's `nvidia-cudnn-cu*`
  *    and friends): `VIRTUAL_ENV`, `CONDA_PREFIX`, then the folder above each
@@ -105,6 +105,7 @@ export function searchDirs(e: DiscoveryEnv): { dir: string; source: string }[] {
       add(`/usr/local/${t}/targets/${target}/lib`, "toolkit");
     }
     add(`/usr/local/${t}/lib64`, "toolkit");
+    add(`/usr/local/${t}/lib`, "toolkit");
   }
   for (const d of (e.env("LD_LIBRARY_PATH") ?? "").split(":")) add(d, "LD_LIBRARY_PATH");
   for (const prefix of pythonPrefixes(e)) {
@@ -171,7 +172,7 @@ export function formatDiscovery(d: CudaDiscovery): string {
         `install the CUDA toolkit 12 or 13 or set ${CUDA_LIB_DIR_ENV} to the folder that holds them`,
     );
   }
-  if (opt.length) {
+  if (opt.length && req.length === 0) {
     parts.push(
       `optional ${opt.map((m) => CUDA_LIBRARIES[m].sonames.join("/")).join(", ")} not found: ` +
         `convolutions fall back to the cpu kernels (pip install nvidia-cudnn-cu12, or add its lib folder to ${CUDA_LIB_DIR_ENV})`,

@@ -31,7 +31,8 @@ export class CudaFallbackError extends Error {
 /** Counts of fallback kernel calls, by kernel name. */
 export class FallbackLedger {
   readonly counts = new Map<string, number>();
-  constructor(readonly strict: boolean) {}
+  /** Mutable so that a test can forbid fallbacks around the kernels it checks. */
+  constructor(public strict: boolean) {}
 
   /** Counts one fallback of `kernel`; throws {@link CudaFallbackError} when strict. */
   record(kernel: string): void {
