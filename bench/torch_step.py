@@ -1,9 +1,11 @@
-"""PyTorch CPU peer for `deno task bench`: one training step (forward,
-backward, Adam) of the same quadratic-adapted ResNet-18-style network as
-bench/resnet_style.ts + adapt(rank 8 on every Conv2D but the stem).
+"""PyTorch peer for `deno task bench` (CPU) and `deno task bench --gpu` (CUDA):
+one training step (forward, backward, Adam) of the same quadratic-adapted
+ResNet-18-style network as bench/resnet_style.ts + adapt(rank 8 on every
+Conv2D but the stem).
 
-Usage: python3 bench/torch_step.py WIDTH SIZE BATCH REPS
-Prints one JSON line: {"ms": median step milliseconds, "threads": n, "torch": version}.
+Usage: python3 bench/torch_step.py WIDTH SIZE BATCH REPS [cpu|cuda]
+Prints one JSON line: {"ms": median step milliseconds, "threads": n, "torch": version, "device": ...}.
+On cuda the step is timed between torch.cuda.synchronize() calls, fp32 with TF32 off.
 """
 import json
 import sys
@@ -61,10 +63,16 @@ def resnet18_style(width, classes=10):
 
 def main():
     width, size, batch, reps = (int(a) for a in sys.argv[1:5])
+    device = sys.argv[5] if len(sys.argv) > 5 else "cpu"
     torch.manual_seed(0)
-    model = resnet18_style(width).train()
-    x = torch.randn(batch, 3, size, size)
-    y = torch.randint(0, 10, (batch,))
+    if device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
+    model = resnet18_style(width).train().to(device)
+    x = torch.randn(batch, 3, size, size, device=device)
+    y = torch.randint(0, 10, (batch,), device=device)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3)
 
     def step():
@@ -73,15 +81,18 @@ def main():
         loss.backward()
         opt.step()
 
-    step()
+    for _ in range(3 if device == "cuda" else 1):
+        step()
+    sync()
     times = []
     for _ in range(reps):
         t = time.perf_counter()
         step()
+        sync()
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     print(json.dumps({"ms": times[len(times) // 2], "threads": torch.get_num_threads(),
-                      "torch": torch.__version__}))
+                      "torch": torch.__version__, "device": device}))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,20 @@ import { kernel, type KernelSource } from "./kernel_source.ts";
 export function adamSource(): KernelSource {
   return kernel(
     "qn_adamw_update",
-    [["w", "ptr"], ["g", "ptr"], ["m", "ptr"], ["v", "ptr"], ["n", "i32"], ["lr", "f32"], ["beta1", "f32"], ["beta2", "f32"], ["eps", "f32"], ["wd", "f32"], ["bc1", "f32"], ["bc2", "f32"]],
+    [
+      ["w", "ptr"],
+      ["g", "ptr"],
+      ["m", "ptr"],
+      ["v", "ptr"],
+      ["n", "i32"],
+      ["lr", "f32"],
+      ["beta1", "f32"],
+      ["beta2", "f32"],
+      ["eps", "f32"],
+      ["wd", "f32"],
+      ["bc1", "f32"],
+      ["bc2", "f32"],
+    ],
     `  GRID_LOOP(i, n) {
     float gi = g[i], wi = w[i];
     float mi = beta1 * m[i] + (1.0f - beta1) * gi;

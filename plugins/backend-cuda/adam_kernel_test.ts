@@ -14,11 +14,31 @@ Deno.test({
     const w0 = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
     const w = w0.slice(), m = new Float32Array(n), v = new Float32Array(n);
     const variable = tf.variable(tf.tensor1d(w0));
-    const opt = new Optimizer({ kind: "adamw", weightDecay: cfg.wd, beta1: cfg.beta1, beta2: cfg.beta2, epsilon: cfg.eps });
+    const opt = new Optimizer({
+      kind: "adamw",
+      weightDecay: cfg.wd,
+      beta1: cfg.beta1,
+      beta2: cfg.beta2,
+      epsilon: cfg.eps,
+    });
     for (let t = 1; t <= 3; t++) {
-      const g = Float32Array.from({ length: n }, (_, i) => Math.cos(i * t) * (i % 3 === 0 ? 1e-3 : 1));
+      const g = Float32Array.from(
+        { length: n },
+        (_, i) => Math.cos(i * t) * (i % 3 === 0 ? 1e-3 : 1),
+      );
       emu.run("qn_adamw_update", [
-        w, g, m, v, n, cfg.lr, cfg.beta1, cfg.beta2, cfg.eps, cfg.wd, 1 - cfg.beta1 ** t, 1 - cfg.beta2 ** t,
+        w,
+        g,
+        m,
+        v,
+        n,
+        cfg.lr,
+        cfg.beta1,
+        cfg.beta2,
+        cfg.eps,
+        cfg.wd,
+        1 - cfg.beta1 ** t,
+        1 - cfg.beta2 ** t,
       ]);
       opt.apply([{ key: "w", variable, decay: true }], { w: tf.tensor1d(g) }, cfg.lr);
     }

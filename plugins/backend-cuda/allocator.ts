@@ -61,7 +61,9 @@ const LARGE_STEP = 2 << 20;
 
 /** The size class of a request of `bytes` (0 stays 0). */
 export function sizeClass(bytes: number): number {
-  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`invalid allocation size ${bytes}`);
+  if (!Number.isFinite(bytes) || bytes < 0) {
+    throw new RangeError(`invalid allocation size ${bytes}`);
+  }
   if (bytes === 0) return 0;
   const step = bytes <= SMALL_LIMIT ? SMALL_STEP : LARGE_STEP;
   return Math.ceil(bytes / step) * step;
@@ -123,7 +125,9 @@ export class CachingAllocator {
     try {
       return this.device.malloc(size);
     } catch (first) {
-      if (this.#stats.cachedBytes === 0) throw new DeviceOutOfMemoryError(size, this.stats(), first);
+      if (this.#stats.cachedBytes === 0) {
+        throw new DeviceOutOfMemoryError(size, this.stats(), first);
+      }
       this.emptyCache();
       this.#stats.mallocCalls++;
       try {
@@ -138,7 +142,9 @@ export class CachingAllocator {
   release(block: Block): void {
     if (block.size === 0) return;
     if (this.#live.get(block.ptr) !== block) {
-      throw new Error(`cuda allocator: block 0x${block.ptr.toString(16)} released twice or unknown`);
+      throw new Error(
+        `cuda allocator: block 0x${block.ptr.toString(16)} released twice or unknown`,
+      );
     }
     this.#live.delete(block.ptr);
     const list = this.#free.get(block.size) ?? [];

@@ -98,7 +98,8 @@ Deno.test("out of memory: the cache is emptied and the allocation retried once, 
   assert.equal(a.stats().reservedBytes, 4 << 20);
   assert.throws(
     () => a.alloc(6 << 20),
-    (e: unknown) => e instanceof DeviceOutOfMemoryError && /4194304 in use.*smaller batch/.test(e.message),
+    (e: unknown) =>
+      e instanceof DeviceOutOfMemoryError && /4194304 in use.*smaller batch/.test(e.message),
   );
   a.release(other);
 });

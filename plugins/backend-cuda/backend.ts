@@ -18,7 +18,7 @@ import { tf } from "@quadranet/core";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { type Block, CachingAllocator } from "./allocator.ts";
 import { CudnnConv } from "./cudnn_conv.ts";
-import { FallbackLedger, fallbackKernel } from "./fallback.ts";
+import { fallbackKernel, FallbackLedger } from "./fallback.ts";
 import { CudaRuntime } from "./runtime.ts";
 
 /** The backend's name in tfjs. */
@@ -41,7 +41,11 @@ function sizeOf(shape: number[]): number {
 }
 
 function hostArray(dtype: tf.DataType, n: number): Float32Array | Int32Array | Uint8Array {
-  return dtype === "int32" ? new Int32Array(n) : dtype === "bool" ? new Uint8Array(n) : new Float32Array(n);
+  return dtype === "int32"
+    ? new Int32Array(n)
+    : dtype === "bool"
+    ? new Uint8Array(n)
+    : new Float32Array(n);
 }
 
 /** GPU tensor storage plus the helpers kernels use. */
@@ -57,24 +61,42 @@ export class CudaBackend extends tf.KernelBackend {
     this.data = new tf.DataStorage(this, tf.engine());
     this.allocator = new CachingAllocator({ malloc: (b) => rt.malloc(b), free: (p) => rt.free(p) });
     if (rt.dnn) {
-      this.conv = new CudnnConv(rt, (b) => this.allocator.alloc(b), (b) => this.allocator.release(b));
+      this.conv = new CudnnConv(
+        rt,
+        (b) => this.allocator.alloc(b),
+        (b) => this.allocator.release(b),
+      );
     }
     this.cpu = new MathBackendCPU();
     (this.cpu as unknown as { firstUse: boolean }).firstUse = false;
   }
 
-  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+  override write(
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+  ): tf.DataId {
     const dataId = {};
     this.data.set(dataId, { shape, dtype, refCount: 1, values });
     return dataId;
   }
 
-  override move(dataId: tf.DataId, values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+  override move(
+    dataId: tf.DataId,
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
     this.data.set(dataId, { shape, dtype, refCount, values });
   }
 
   /** A tensor from host values (uploaded on first device use), or a fresh device output. */
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo {
+  makeTensorInfo(
+    shape: number[],
+    dtype: tf.DataType,
+    values?: tf.backend_util.BackendValues,
+  ): tf.TensorInfo {
     if (values !== undefined) return { dataId: this.write(values, shape, dtype), shape, dtype };
     return this.makeOutput(shape, dtype);
   }
@@ -84,7 +106,12 @@ export class CudaBackend extends tf.KernelBackend {
     const bytes = BYTES[dtype];
     if (bytes === undefined) throw new Error(`cuda: no device storage for dtype ${dtype}`);
     const dataId = {};
-    this.data.set(dataId, { shape, dtype, refCount: 1, block: this.allocator.alloc(sizeOf(shape) * bytes) });
+    this.data.set(dataId, {
+      shape,
+      dtype,
+      refCount: 1,
+      block: this.allocator.alloc(sizeOf(shape) * bytes),
+    });
     return { dataId, shape, dtype };
   }
 
@@ -143,9 +170,19 @@ export class CudaBackend extends tf.KernelBackend {
     return this.data.numDataIds();
   }
 
-  override memory(): { unreliable: boolean; numBytesInGPU: number; numBytesInGPUAllocated: number; numBytesInGPUFree: number } {
+  override memory(): {
+    unreliable: boolean;
+    numBytesInGPU: number;
+    numBytesInGPUAllocated: number;
+    numBytesInGPUFree: number;
+  } {
     const s = this.allocator.stats();
-    return { unreliable: false, numBytesInGPU: s.inUseBytes, numBytesInGPUAllocated: s.reservedBytes, numBytesInGPUFree: s.cachedBytes };
+    return {
+      unreliable: false,
+      numBytesInGPU: s.inUseBytes,
+      numBytesInGPUAllocated: s.reservedBytes,
+      numBytesInGPUFree: s.cachedBytes,
+    };
   }
 
   override timerAvailable(): boolean {
@@ -204,7 +241,9 @@ export async function registerCudaBackend(): Promise<CudaRuntime> {
   for (const k of tf.getKernelsForBackend("cpu")) {
     const native = NATIVE_KERNELS[k.kernelName];
     const fallback = (args: Parameters<tf.KernelFunc>[0]) =>
-      fallbackKernel(k.kernelName, k.kernelFunc, (args.backend as CudaBackend).cpu as never, led)(args);
+      fallbackKernel(k.kernelName, k.kernelFunc, (args.backend as CudaBackend).cpu as never, led)(
+        args,
+      );
     tf.registerKernel({
       kernelName: k.kernelName,
       backendName: CUDA_BACKEND,

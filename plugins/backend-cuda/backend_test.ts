@@ -30,7 +30,8 @@ Deno.test("without a GPU, automatic selection says why once and goes on to the n
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const stdout = new TextDecoder().decode(out.stdout), stderr = new TextDecoder().decode(out.stderr);
+  const stdout = new TextDecoder().decode(out.stdout),
+    stderr = new TextDecoder().decode(out.stderr);
   assert.equal(out.code, 0, stderr);
   if (/CHOSEN=cuda/.test(stdout)) return; // a GPU machine whose driver/toolkit sit in default places
   assert.match(stdout, /CHOSEN=cpu,cpu/);
@@ -54,7 +55,10 @@ function assertNear(got: Float32Array, want: Float32Array, relTol: number, what:
   let scale = 1e-6, worst = 0;
   for (let i = 0; i < got.length; i++) {
     scale = Math.max(scale, Math.abs(want[i]));
-    worst = Math.max(worst, Number.isNaN(want[i]) !== Number.isNaN(got[i]) ? Infinity : Math.abs(got[i] - want[i]) || 0);
+    worst = Math.max(
+      worst,
+      Number.isNaN(want[i]) !== Number.isNaN(got[i]) ? Infinity : Math.abs(got[i] - want[i]) || 0,
+    );
   }
   assert.ok(worst <= relTol * scale, `${what}: max |Δ| ${worst} > ${relTol} × ${scale}`);
 }
@@ -65,47 +69,92 @@ const r = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, "float
 const OPS: Record<string, () => tf.Tensor[]> = {
   "unary ops": () => {
     const x = r([3, 5, 7], 1);
-    return [tf.relu(x), tf.relu6(tf.mul(x, 4)), tf.exp(x), tf.log(tf.add(tf.abs(x), 0.1)), tf.sqrt(tf.abs(x)),
-      tf.rsqrt(tf.add(tf.abs(x), 0.5)), tf.square(x), tf.abs(x), tf.sigmoid(x), tf.tanh(x), tf.neg(x), tf.step(x, 0.2)];
+    return [
+      tf.relu(x),
+      tf.relu6(tf.mul(x, 4)),
+      tf.exp(x),
+      tf.log(tf.add(tf.abs(x), 0.1)),
+      tf.sqrt(tf.abs(x)),
+      tf.rsqrt(tf.add(tf.abs(x), 0.5)),
+      tf.square(x),
+      tf.abs(x),
+      tf.sigmoid(x),
+      tf.tanh(x),
+      tf.neg(x),
+      tf.step(x, 0.2),
+    ];
   },
   "broadcast binary ops": () => [
-    tf.add(r([2, 3, 4], 2), r([4], 3)), tf.sub(r([4, 1, 3], 4), r([5, 1], 5)), tf.mul(r([2, 1, 4, 1], 6), r([1, 3, 1, 5], 7)),
-    tf.div(r([3, 5, 5, 6], 8), tf.add(tf.abs(r([6], 9)), 0.5)), tf.maximum(r([7], 10), r([7], 11)),
-    tf.minimum(r([3, 4], 12), r([1, 4], 13)), tf.squaredDifference(r([8, 6, 6, 16], 14), r([8, 1, 1, 16], 15)),
+    tf.add(r([2, 3, 4], 2), r([4], 3)),
+    tf.sub(r([4, 1, 3], 4), r([5, 1], 5)),
+    tf.mul(r([2, 1, 4, 1], 6), r([1, 3, 1, 5], 7)),
+    tf.div(r([3, 5, 5, 6], 8), tf.add(tf.abs(r([6], 9)), 0.5)),
+    tf.maximum(r([7], 10), r([7], 11)),
+    tf.minimum(r([3, 4], 12), r([1, 4], 13)),
+    tf.squaredDifference(r([8, 6, 6, 16], 14), r([8, 1, 1, 16], 15)),
   ],
   "reductions over any axes": () => {
     const x = r([4, 5, 5, 3], 16);
-    return [tf.sum(x, [1, 2]), tf.mean(x, [0, 1, 2]), tf.max(x, 3), tf.min(x, 0, true), tf.sum(r([1000], 17))];
+    return [
+      tf.sum(x, [1, 2]),
+      tf.mean(x, [0, 1, 2]),
+      tf.max(x, 3),
+      tf.min(x, 0, true),
+      tf.sum(r([1000], 17)),
+    ];
   },
   "transpose, slice, pad": () => {
     const x = r([3, 3, 4, 5], 18);
-    return [tf.transpose(x, [3, 0, 1, 2]), tf.slice(x, [1, 0, 1, 2], [2, 3, 2, 3]), tf.pad(x, [[0, 0], [1, 2], [0, 1], [0, 0]], -1)];
+    return [
+      tf.transpose(x, [3, 0, 1, 2]),
+      tf.slice(x, [1, 0, 1, 2], [2, 3, 2, 3]),
+      tf.pad(x, [[0, 0], [1, 2], [0, 1], [0, 0]], -1),
+    ];
   },
   "matMul: transposes, batch broadcast, odd sizes": () => [
-    tf.matMul(r([37, 53], 19), r([53, 29], 20)), tf.matMul(r([53, 37], 21), r([29, 53], 22), true, true),
-    tf.matMul(r([3, 5, 4], 23), r([1, 4, 6], 24)), tf.matMul(r([64, 1], 25), r([1, 64], 26)),
+    tf.matMul(r([37, 53], 19), r([53, 29], 20)),
+    tf.matMul(r([53, 37], 21), r([29, 53], 22), true, true),
+    tf.matMul(r([3, 5, 4], 23), r([1, 4, 6], 24)),
+    tf.matMul(r([64, 1], 25), r([1, 64], 26)),
   ],
   "conv2d forward and both gradients (stride 1/2, same/valid, dilation 2)": () => {
     const out: tf.Tensor[] = [];
-    for (const [s, pad, d] of [[1, "same", 1], [2, "same", 1], [2, "valid", 1], [1, "same", 2]] as const) {
+    for (
+      const [s, pad, d] of [[1, "same", 1], [2, "same", 1], [2, "valid", 1], [
+        1,
+        "same",
+        2,
+      ]] as const
+    ) {
       const x = r([2, 8, 6, 5], 27) as tf.Tensor4D, w = r([3, 3, 5, 7], 28) as tf.Tensor4D;
       out.push(tf.conv2d(x, w, s, pad, "NHWC", d));
       if (d === 1) {
-        out.push(...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad))))([x, w]));
+        out.push(
+          ...tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad)))
+          )([x, w]),
+        );
       }
     }
     return out;
   },
   "depthwise conv forward and gradients (multiplier 2)": () => {
     const x = r([2, 7, 7, 3], 29) as tf.Tensor4D, w = r([3, 3, 3, 2], 30) as tf.Tensor4D;
-    return [tf.depthwiseConv2d(x, w, 2, "same"),
-      ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same"))))([x, w])];
+    return [
+      tf.depthwiseConv2d(x, w, 2, "same"),
+      ...tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same")))
+      )([x, w]),
+    ];
   },
   "pooling and the max-pool gradient; BatchNorm": () => {
     const x = r([2, 7, 6, 3], 31) as tf.Tensor4D;
-    return [tf.maxPool(x, 3, 2, "same"), tf.avgPool(x, 2, 2, "valid"),
+    return [
+      tf.maxPool(x, 3, 2, "same"),
+      tf.avgPool(x, 2, 2, "valid"),
       tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.maxPool(a as tf.Tensor4D, 3, 2, "same"))))(x),
-      tf.batchNorm(x, r([3], 32), tf.add(tf.abs(r([3], 33)), 0.5), r([3], 34), r([3], 35), 1e-3)];
+      tf.batchNorm(x, r([3], 32), tf.add(tf.abs(r([3], 33)), 0.5), r([3], 34), r([3], 35), 1e-3),
+    ];
   },
 };
 
@@ -130,7 +179,8 @@ for (const [name, f] of Object.entries(OPS)) {
 }
 
 Deno.test({
-  name: "cuda matches cpu: one training step of an adapted CNN; the second step allocates nothing new",
+  name:
+    "cuda matches cpu: one training step of an adapted CNN; the second step allocates nothing new",
   ignore: !gpu.ok,
   async fn() {
     await tf.setBackend("cpu");
@@ -144,19 +194,33 @@ Deno.test({
     const stepOn = (backend: string) =>
       on(backend, () => {
         const { value, grads } = tf.variableGrads(() =>
-          tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
-        return [value, ...vars.map((v) => grads[v.name])];
+          tf.losses.softmaxCrossEntropy(
+            y,
+            model.apply(x, { training: true }) as tf.Tensor,
+          ) as tf.Scalar, vars);
+        return [
+          value,
+          ...vars.map((v) => grads[v.name]),
+        ];
       });
     const want = await stepOn("cpu");
     await selectBackend("cuda", { quiet: true });
     const got = await stepOn("cuda");
-    const before = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } }).allocator.stats();
+    const before = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } })
+      .allocator.stats();
     await stepOn("cuda");
-    const after = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } }).allocator.stats();
+    const after = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } })
+      .allocator.stats();
     await tf.setBackend("cpu");
     assert.ok(Math.abs(got[0][0] - want[0][0]) <= 1e-4, `loss ${got[0][0]} vs ${want[0][0]}`);
-    for (let i = 1; i < want.length; i++) assertNear(got[i], want[i], 1e-3, `gradient of ${vars[i - 1].name}`);
-    assert.equal(after.mallocCalls, before.mallocCalls, "the caching allocator served the second step");
+    for (let i = 1; i < want.length; i++) {
+      assertNear(got[i], want[i], 1e-3, `gradient of ${vars[i - 1].name}`);
+    }
+    assert.equal(
+      after.mallocCalls,
+      before.mallocCalls,
+      "the caching allocator served the second step",
+    );
     console.log(cudaFallbacks()!.summary() || "no cpu fallbacks");
   },
 });

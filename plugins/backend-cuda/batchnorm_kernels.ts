@@ -24,7 +24,17 @@ import { kernel, type KernelSource } from "./kernel_source.ts";
 export function batchNormForwardSource(): KernelSource {
   return kernel(
     "qn_batchnorm_forward",
-    [["x", "ptr"], ["mean", "ptr"], ["varr", "ptr"], ["scale", "ptr"], ["offset", "ptr"], ["y", "ptr"], ["n", "i32"], ["C", "i32"], ["eps", "f32"]],
+    [
+      ["x", "ptr"],
+      ["mean", "ptr"],
+      ["varr", "ptr"],
+      ["scale", "ptr"],
+      ["offset", "ptr"],
+      ["y", "ptr"],
+      ["n", "i32"],
+      ["C", "i32"],
+      ["eps", "f32"],
+    ],
     `  GRID_LOOP(i, n) {
     int c = i % C;
     y[i] = (x[i] - mean[c]) * rsqrtf(varr[c] + eps) * scale[c] + offset[c];
@@ -52,7 +62,16 @@ export function batchNormStatsSource(): KernelSource {
 export function batchNormBackwardReduceSource(): KernelSource {
   return kernel(
     "qn_batchnorm_backward_reduce",
-    [["x", "ptr"], ["dy", "ptr"], ["mean", "ptr"], ["invStd", "ptr"], ["dScale", "ptr"], ["dOffset", "ptr"], ["rows", "i32"], ["C", "i32"]],
+    [
+      ["x", "ptr"],
+      ["dy", "ptr"],
+      ["mean", "ptr"],
+      ["invStd", "ptr"],
+      ["dScale", "ptr"],
+      ["dOffset", "ptr"],
+      ["rows", "i32"],
+      ["C", "i32"],
+    ],
     `  GRID_LOOP(c, C) {
     float m = mean[c], is = invStd[c], sdy = 0.0f, sdyx = 0.0f;
     for (int r = 0; r < rows; r++) {
@@ -71,7 +90,19 @@ export function batchNormBackwardReduceSource(): KernelSource {
 export function batchNormBackwardInputSource(): KernelSource {
   return kernel(
     "qn_batchnorm_backward_input",
-    [["x", "ptr"], ["dy", "ptr"], ["mean", "ptr"], ["invStd", "ptr"], ["scale", "ptr"], ["dScale", "ptr"], ["dOffset", "ptr"], ["dx", "ptr"], ["n", "i32"], ["C", "i32"], ["rows", "i32"]],
+    [
+      ["x", "ptr"],
+      ["dy", "ptr"],
+      ["mean", "ptr"],
+      ["invStd", "ptr"],
+      ["scale", "ptr"],
+      ["dScale", "ptr"],
+      ["dOffset", "ptr"],
+      ["dx", "ptr"],
+      ["n", "i32"],
+      ["C", "i32"],
+      ["rows", "i32"],
+    ],
     `  GRID_LOOP(i, n) {
     int c = i % C;
     float is = invStd[c], xhat = (x[i] - mean[c]) * is;

@@ -21,7 +21,8 @@ function assertNear(got: Float32Array, want: ArrayLike<number>, tol: number, wha
 }
 
 Deno.test({
-  name: "BatchNorm kernels (statistics, forward, fused training backward) match tfjs' ops and gradients",
+  name:
+    "BatchNorm kernels (statistics, forward, fused training backward) match tfjs' ops and gradients",
   ignore: !cxx,
   async fn() {
     const emu = await compileKernels([
@@ -35,7 +36,9 @@ Deno.test({
     const scale = tf.randomUniform([C], 0.5, 1.5, "float32", 8) as tf.Tensor1D;
     const offset = tf.randomNormal([C], 0, 1, "float32", 9) as tf.Tensor1D;
     const dy = tf.randomNormal([N, H, W, C], 0, 1, "float32", 10) as tf.Tensor4D;
-    const [xv, sv, ov, dyv] = await Promise.all([x, scale, offset, dy].map((t) => t.data())) as Float32Array[];
+    const [xv, sv, ov, dyv] = await Promise.all(
+      [x, scale, offset, dy].map((t) => t.data()),
+    ) as Float32Array[];
 
     // statistics
     const mean = new Float32Array(C), varr = new Float32Array(C);
@@ -47,13 +50,30 @@ Deno.test({
     // forward with those statistics
     const y = new Float32Array(n);
     emu.run("qn_batchnorm_forward", [xv, mean, varr, sv, ov, y, n, C, eps]);
-    assertNear(y, await tf.batchNorm(x, m.mean, m.variance, offset, scale, eps).data(), 1e-5, "forward");
+    assertNear(
+      y,
+      await tf.batchNorm(x, m.mean, m.variance, offset, scale, eps).data(),
+      1e-5,
+      "forward",
+    );
 
     // training-mode backward: gradients through the batch statistics too
     const invStd = varr.map((v) => 1 / Math.sqrt(v + eps));
     const dScale = new Float32Array(C), dOffset = new Float32Array(C), dx = new Float32Array(n);
     emu.run("qn_batchnorm_backward_reduce", [xv, dyv, mean, invStd, dScale, dOffset, rows, C]);
-    emu.run("qn_batchnorm_backward_input", [xv, dyv, mean, invStd, sv, dScale, dOffset, dx, n, C, rows]);
+    emu.run("qn_batchnorm_backward_input", [
+      xv,
+      dyv,
+      mean,
+      invStd,
+      sv,
+      dScale,
+      dOffset,
+      dx,
+      n,
+      C,
+      rows,
+    ]);
     const f = (a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => {
       const mm = tf.moments(a, [0, 1, 2]);
       return tf.sum(tf.mul(tf.batchNorm(a, mm.mean, mm.variance, o, s, eps), dy));

@@ -77,7 +77,13 @@ Deno.test("the launch and GEMM entry points have the header's arity and types", 
 });
 
 Deno.test("every table parses; every status-returning call returns i32", () => {
-  const tables = [CUDART_SYMBOLS, CUDA_DRIVER_SYMBOLS, NVRTC_SYMBOLS, CUBLAS_SYMBOLS, CUDNN_SYMBOLS];
+  const tables = [
+    CUDART_SYMBOLS,
+    CUDA_DRIVER_SYMBOLS,
+    NVRTC_SYMBOLS,
+    CUBLAS_SYMBOLS,
+    CUDNN_SYMBOLS,
+  ];
   let n = 0;
   for (const t of tables) {
     for (const [name, def] of Object.entries(t)) {

@@ -58,7 +58,9 @@ export class CudnnConv {
     private readonly release: (b: Block) => void,
   ) {
     if (!rt.dnn) throw new Error("cuDNN is not loaded");
-    this.#mathType = Deno.env.get("QUADRANET_CUDA_TF32") === "1" ? CUDA.cudnnTensorOpMath : CUDA.cudnnFmaMath;
+    this.#mathType = Deno.env.get("QUADRANET_CUDA_TF32") === "1"
+      ? CUDA.cudnnTensorOpMath
+      : CUDA.cudnnFmaMath;
   }
 
   #check(call: string, s: number): void {
@@ -79,19 +81,73 @@ export class CudnnConv {
     let d = this.#cache.get(key);
     if (d) return d;
     const dnn = this.rt.dnn!;
-    d = { x: this.#make("Tensor"), y: this.#make("Tensor"), w: this.#make("Filter"), conv: this.#make("Convolution"), algo: {} };
-    this.#check("cudnnSetTensor4dDescriptor(x)", dnn.cudnnSetTensor4dDescriptor(d.x, CUDA.cudnnTensorNhwc, CUDA.cudnnDataFloat, g.n, g.cin, g.h, g.w));
-    this.#check("cudnnSetTensor4dDescriptor(y)", dnn.cudnnSetTensor4dDescriptor(d.y, CUDA.cudnnTensorNhwc, CUDA.cudnnDataFloat, g.n, g.cout, g.oh, g.ow));
+    d = {
+      x: this.#make("Tensor"),
+      y: this.#make("Tensor"),
+      w: this.#make("Filter"),
+      conv: this.#make("Convolution"),
+      algo: {},
+    };
+    this.#check(
+      "cudnnSetTensor4dDescriptor(x)",
+      dnn.cudnnSetTensor4dDescriptor(
+        d.x,
+        CUDA.cudnnTensorNhwc,
+        CUDA.cudnnDataFloat,
+        g.n,
+        g.cin,
+        g.h,
+        g.w,
+      ),
+    );
+    this.#check(
+      "cudnnSetTensor4dDescriptor(y)",
+      dnn.cudnnSetTensor4dDescriptor(
+        d.y,
+        CUDA.cudnnTensorNhwc,
+        CUDA.cudnnDataFloat,
+        g.n,
+        g.cout,
+        g.oh,
+        g.ow,
+      ),
+    );
     this.#check(
       "cudnnSetFilter4dDescriptor",
-      dnn.cudnnSetFilter4dDescriptor(d.w, CUDA.cudnnDataFloat, CUDA.cudnnTensorNhwc, g.cout, g.cin / g.groups, g.kh, g.kw),
+      dnn.cudnnSetFilter4dDescriptor(
+        d.w,
+        CUDA.cudnnDataFloat,
+        CUDA.cudnnTensorNhwc,
+        g.cout,
+        g.cin / g.groups,
+        g.kh,
+        g.kw,
+      ),
     );
     this.#check(
       "cudnnSetConvolution2dDescriptor",
-      dnn.cudnnSetConvolution2dDescriptor(d.conv, g.padH, g.padW, g.sh, g.sw, g.dh, g.dw, CUDA.cudnnCrossCorrelation, CUDA.cudnnDataFloat),
+      dnn.cudnnSetConvolution2dDescriptor(
+        d.conv,
+        g.padH,
+        g.padW,
+        g.sh,
+        g.sw,
+        g.dh,
+        g.dw,
+        CUDA.cudnnCrossCorrelation,
+        CUDA.cudnnDataFloat,
+      ),
     );
-    if (g.groups > 1) this.#check("cudnnSetConvolutionGroupCount", dnn.cudnnSetConvolutionGroupCount(d.conv, g.groups));
-    this.#check("cudnnSetConvolutionMathType", dnn.cudnnSetConvolutionMathType(d.conv, this.#mathType));
+    if (g.groups > 1) {
+      this.#check(
+        "cudnnSetConvolutionGroupCount",
+        dnn.cudnnSetConvolutionGroupCount(d.conv, g.groups),
+      );
+    }
+    this.#check(
+      "cudnnSetConvolutionMathType",
+      dnn.cudnnSetConvolutionMathType(d.conv, this.#mathType),
+    );
     this.#cache.set(key, d);
     return d;
   }
@@ -124,30 +180,120 @@ export class CudnnConv {
   /** y = conv(x, w). */
   forward(x: bigint, w: bigint, y: bigint, g: ConvGeometry): void {
     const d = this.#descriptors(g), dnn = this.rt.dnn!;
-    d.algo.fwd ??= this.#pick("cudnnGetConvolutionForwardAlgorithm_v7", (c, perf) =>
-      dnn.cudnnGetConvolutionForwardAlgorithm_v7(this.rt.cudnn, d.x, d.w, d.conv, d.y, 8, c, perf));
+    d.algo.fwd ??= this.#pick(
+      "cudnnGetConvolutionForwardAlgorithm_v7",
+      (c, perf) =>
+        dnn.cudnnGetConvolutionForwardAlgorithm_v7(
+          this.rt.cudnn,
+          d.x,
+          d.w,
+          d.conv,
+          d.y,
+          8,
+          c,
+          perf,
+        ),
+    );
     const [algo, bytes] = d.algo.fwd;
-    this.#withWorkspace(bytes, (ws) =>
-      dnn.cudnnConvolutionForward(this.rt.cudnn, ONE, d.x, p(x), d.w, p(w), d.conv, algo, ws, bytes, ZERO, d.y, p(y)), "cudnnConvolutionForward");
+    this.#withWorkspace(
+      bytes,
+      (ws) =>
+        dnn.cudnnConvolutionForward(
+          this.rt.cudnn,
+          ONE,
+          d.x,
+          p(x),
+          d.w,
+          p(w),
+          d.conv,
+          algo,
+          ws,
+          bytes,
+          ZERO,
+          d.y,
+          p(y),
+        ),
+      "cudnnConvolutionForward",
+    );
   }
 
   /** dx = conv_transpose(dy, w). */
   backwardData(dy: bigint, w: bigint, dx: bigint, g: ConvGeometry): void {
     const d = this.#descriptors(g), dnn = this.rt.dnn!;
-    d.algo.data ??= this.#pick("cudnnGetConvolutionBackwardDataAlgorithm_v7", (c, perf) =>
-      dnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(this.rt.cudnn, d.w, d.y, d.conv, d.x, 8, c, perf));
+    d.algo.data ??= this.#pick(
+      "cudnnGetConvolutionBackwardDataAlgorithm_v7",
+      (c, perf) =>
+        dnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(
+          this.rt.cudnn,
+          d.w,
+          d.y,
+          d.conv,
+          d.x,
+          8,
+          c,
+          perf,
+        ),
+    );
     const [algo, bytes] = d.algo.data;
-    this.#withWorkspace(bytes, (ws) =>
-      dnn.cudnnConvolutionBackwardData(this.rt.cudnn, ONE, d.w, p(w), d.y, p(dy), d.conv, algo, ws, bytes, ZERO, d.x, p(dx)), "cudnnConvolutionBackwardData");
+    this.#withWorkspace(
+      bytes,
+      (ws) =>
+        dnn.cudnnConvolutionBackwardData(
+          this.rt.cudnn,
+          ONE,
+          d.w,
+          p(w),
+          d.y,
+          p(dy),
+          d.conv,
+          algo,
+          ws,
+          bytes,
+          ZERO,
+          d.x,
+          p(dx),
+        ),
+      "cudnnConvolutionBackwardData",
+    );
   }
 
   /** dw = correlation of x with dy (OHWI). */
   backwardFilter(x: bigint, dy: bigint, dw: bigint, g: ConvGeometry): void {
     const d = this.#descriptors(g), dnn = this.rt.dnn!;
-    d.algo.filter ??= this.#pick("cudnnGetConvolutionBackwardFilterAlgorithm_v7", (c, perf) =>
-      dnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(this.rt.cudnn, d.x, d.y, d.conv, d.w, 8, c, perf));
+    d.algo.filter ??= this.#pick(
+      "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
+      (c, perf) =>
+        dnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(
+          this.rt.cudnn,
+          d.x,
+          d.y,
+          d.conv,
+          d.w,
+          8,
+          c,
+          perf,
+        ),
+    );
     const [algo, bytes] = d.algo.filter;
-    this.#withWorkspace(bytes, (ws) =>
-      dnn.cudnnConvolutionBackwardFilter(this.rt.cudnn, ONE, d.x, p(x), d.y, p(dy), d.conv, algo, ws, bytes, ZERO, d.w, p(dw)), "cudnnConvolutionBackwardFilter");
+    this.#withWorkspace(
+      bytes,
+      (ws) =>
+        dnn.cudnnConvolutionBackwardFilter(
+          this.rt.cudnn,
+          ONE,
+          d.x,
+          p(x),
+          d.y,
+          p(dy),
+          d.conv,
+          algo,
+          ws,
+          bytes,
+          ZERO,
+          d.w,
+          p(dw),
+        ),
+      "cudnnConvolutionBackwardFilter",
+    );
   }
 }

@@ -124,7 +124,9 @@ export function pythonPrefixes(e: DiscoveryEnv): string[] {
   const out: string[] = [];
   for (const v of [e.env("VIRTUAL_ENV"), e.env("CONDA_PREFIX")]) if (v) out.push(v);
   for (const dir of (e.env("PATH") ?? "").split(":")) {
-    if (dir && e.list(dir).includes("python3")) out.push(dir.replace(/\/+$/, "").replace(/\/[^/]*$/, ""));
+    if (dir && e.list(dir).includes("python3")) {
+      out.push(dir.replace(/\/+$/, "").replace(/\/[^/]*$/, ""));
+    }
   }
   return [...new Set(out.filter((p) => p.length > 0))];
 }
@@ -135,7 +137,12 @@ export function discoverCudaLibraries(e: DiscoveryEnv = SYSTEM_DISCOVERY_ENV): C
   const listings = new Map(searched.map((s) => [s.dir, new Set(e.list(s.dir))]));
   const found: CudaDiscovery["found"] = {};
   const missing: CudaLibraryName[] = [];
-  for (const [name, spec] of Object.entries(CUDA_LIBRARIES) as [CudaLibraryName, typeof CUDA_LIBRARIES[CudaLibraryName]][]) {
+  for (
+    const [name, spec] of Object.entries(CUDA_LIBRARIES) as [
+      CudaLibraryName,
+      typeof CUDA_LIBRARIES[CudaLibraryName],
+    ][]
+  ) {
     let hit: FoundLibrary | undefined;
     // An explicit folder wins with any supported version; elsewhere the newest soname wins.
     const explicit = searched.filter((s) => s.source === "env");
@@ -168,7 +175,9 @@ export function formatDiscovery(d: CudaDiscovery): string {
   const parts: string[] = [];
   if (req.length) {
     parts.push(
-      `no ${req.map((m) => CUDA_LIBRARIES[m].sonames.join("/")).join(", ")} found (searched ${where}); ` +
+      `no ${
+        req.map((m) => CUDA_LIBRARIES[m].sonames.join("/")).join(", ")
+      } found (searched ${where}); ` +
         `install the CUDA toolkit 12 or 13 or set ${CUDA_LIB_DIR_ENV} to the folder that holds them`,
     );
   }

@@ -40,9 +40,15 @@ Deno.test("discovery on the GPU machine's layout: toolkit 13 plus cuDNN from the
   const d = discoverCudaLibraries(m);
   assert.equal(d.ok, true);
   assert.deepEqual(d.missing, []);
-  assert.equal(d.found.cudart?.path, "/usr/local/cuda-13.0/targets/x86_64-linux/lib/libcudart.so.13");
+  assert.equal(
+    d.found.cudart?.path,
+    "/usr/local/cuda-13.0/targets/x86_64-linux/lib/libcudart.so.13",
+  );
   assert.equal(d.found.cudart?.source, "toolkit");
-  assert.equal(d.found.cudnn?.path, "/opt/venv/lib/python3.12/site-packages/nvidia/cudnn/lib/libcudnn.so.9");
+  assert.equal(
+    d.found.cudnn?.path,
+    "/opt/venv/lib/python3.12/site-packages/nvidia/cudnn/lib/libcudnn.so.9",
+  );
   assert.equal(d.found.cudnn?.source, "python");
   // the driver is left to the loader
   assert.deepEqual(d.found.cuda, { path: "libcuda.so.1", source: "loader" });
@@ -64,13 +70,18 @@ Deno.test("QUADRANET_CUDA_LIB_DIR comes first, then the newest toolkit, then LD_
     "toolkit:/usr/local/cuda-13.0/targets/x86_64-linux/lib",
     "toolkit:/usr/local/cuda-13.0/lib64",
   ]);
-  assert.ok(dirs.indexOf("toolkit:/usr/local/cuda-12.10/targets/x86_64-linux/lib") <
-    dirs.indexOf("toolkit:/usr/local/cuda-12.9/targets/x86_64-linux/lib"));
+  assert.ok(
+    dirs.indexOf("toolkit:/usr/local/cuda-12.10/targets/x86_64-linux/lib") <
+      dirs.indexOf("toolkit:/usr/local/cuda-12.9/targets/x86_64-linux/lib"),
+  );
   assert.equal(dirs.at(-1), "LD_LIBRARY_PATH:/ld");
   const d = discoverCudaLibraries(m);
   // the explicit folder wins even with an older soname; elsewhere the newest soname wins
   assert.deepEqual(d.found.cudart, { path: "/mine/libcudart.so.12", source: "env" });
-  assert.equal(d.found.cublas?.path, "/usr/local/cuda-13.0/targets/x86_64-linux/lib/libcublas.so.13");
+  assert.equal(
+    d.found.cublas?.path,
+    "/usr/local/cuda-13.0/targets/x86_64-linux/lib/libcublas.so.13",
+  );
   Deno.removeSync(m.root, { recursive: true });
 });
 
@@ -84,7 +95,10 @@ Deno.test("a machine without CUDA: not ok, one sentence naming the files, the pl
   assert.match(why, new RegExp(`set ${CUDA_LIB_DIR_ENV}`));
   assert.doesNotMatch(why, /optional/); // one problem at a time: the required libraries first
   const noDnn = formatDiscovery({ ...d, ok: true, missing: ["cudnn"] });
-  assert.match(noDnn, /^optional libcudnn\.so\.9 not found: convolutions fall back to the cpu kernels/);
+  assert.match(
+    noDnn,
+    /^optional libcudnn\.so\.9 not found: convolutions fall back to the cpu kernels/,
+  );
   Deno.removeSync(m.root, { recursive: true });
 });
 

@@ -62,7 +62,11 @@ export function unarySource(op: string): KernelSource {
 function walk(rank: number, operands: string[]): string {
   const lines = [`    int r = i;`, ...operands.map((o) => `    int o${o} = 0;`)];
   for (let d = rank - 1; d >= 0; d--) {
-    lines.push(`    { int c = r % d${d}; r /= d${d};${operands.map((o) => ` o${o} += c * s${o}${d};`).join("")} }`);
+    lines.push(
+      `    { int c = r % d${d}; r /= d${d};${
+        operands.map((o) => ` o${o} += c * s${o}${d};`).join("")
+      } }`,
+    );
   }
   return lines.join("\n");
 }
@@ -81,7 +85,9 @@ export function binarySource(op: string, rank: number): KernelSource {
   return kernel(
     `qn_binary_${op}_r${rank}`,
     [["A", "ptr"], ["B", "ptr"], ["out", "ptr"], ["n", "i32"], ...dimParams(rank, ["a", "b"])],
-    `  GRID_LOOP(i, n) {\n${walk(rank, ["a", "b"])}\n    float a = A[oa], b = B[ob];\n    out[i] = ${expr};\n  }`,
+    `  GRID_LOOP(i, n) {\n${
+      walk(rank, ["a", "b"])
+    }\n    float a = A[oa], b = B[ob];\n    out[i] = ${expr};\n  }`,
   );
 }
 
@@ -99,7 +105,10 @@ export function gatherSource(rank: number): KernelSource {
  * input strides `sx*`; out-of-range reads give `value`.
  */
 export function padSource(rank: number): KernelSource {
-  const params: [string, ParamKind][] = [["x", "ptr"], ["y", "ptr"], ["n", "i32"], ["value", "f32"]];
+  const params: [string, ParamKind][] = [["x", "ptr"], ["y", "ptr"], ["n", "i32"], [
+    "value",
+    "f32",
+  ]];
   for (let d = 0; d < rank; d++) params.push([`d${d}`, "i32"]);
   for (let d = 0; d < rank; d++) params.push([`e${d}`, "i32"]);
   for (let d = 0; d < rank; d++) params.push([`p${d}`, "i32"]);

@@ -60,7 +60,11 @@ export class FallbackLedger {
 /** What the fallback needs from a backend: host reads and tensor creation from host values. */
 export interface HostExchange {
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo;
+  makeTensorInfo(
+    shape: number[],
+    dtype: tf.DataType,
+    values?: tf.backend_util.BackendValues,
+  ): tf.TensorInfo;
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
 }
 

@@ -41,7 +41,8 @@ export * from "./runtime.ts";
 export * from "./symbols.ts";
 
 /** How to make the backend available, printed with the reason it is not. */
-export const CUDA_HINT = `An NVIDIA GPU with its driver, the CUDA toolkit 12/13 libraries (or ${CUDA_LIB_DIR_ENV}) ` +
+export const CUDA_HINT =
+  `An NVIDIA GPU with its driver, the CUDA toolkit 12/13 libraries (or ${CUDA_LIB_DIR_ENV}) ` +
   "and, for convolutions, cuDNN 9 are needed.";
 
 /** The backend plugin (priority 60: tried first; without a GPU it says why once and goes on). */

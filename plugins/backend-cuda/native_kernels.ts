@@ -33,4 +33,7 @@ export function allFloat32(inputs: tf.NamedTensorInfoMap): boolean {
 }
 
 /** Every native kernel. */
-export const NATIVE_KERNELS: Record<string, NativeKernel> = { ...NATIVE_ELEMENTWISE, ...NATIVE_LINEAR };
+export const NATIVE_KERNELS: Record<string, NativeKernel> = {
+  ...NATIVE_ELEMENTWISE,
+  ...NATIVE_LINEAR,
+};

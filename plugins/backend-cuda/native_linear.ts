@@ -27,7 +27,13 @@ function dispose(b: CudaBackend, ...ts: (tf.TensorInfo | undefined)[]): void {
 }
 
 /** BatchMatMul on cuBLAS, or undefined when batch dims broadcast other than 1-vs-N. */
-function matmul(b: CudaBackend, a: tf.TensorInfo, bb: tf.TensorInfo, ta: boolean, tb: boolean): tf.TensorInfo | undefined {
+function matmul(
+  b: CudaBackend,
+  a: tf.TensorInfo,
+  bb: tf.TensorInfo,
+  ta: boolean,
+  tb: boolean,
+): tf.TensorInfo | undefined {
   const ra = a.shape.length, rb = bb.shape.length;
   const m = ta ? a.shape[ra - 1] : a.shape[ra - 2], k = ta ? a.shape[ra - 2] : a.shape[ra - 1];
   const n = tb ? bb.shape[rb - 2] : bb.shape[rb - 1];
@@ -47,7 +53,12 @@ function matmul(b: CudaBackend, a: tf.TensorInfo, bb: tf.TensorInfo, ta: boolean
 }
 
 /** y = act(x + bias) for the fused kernels; linear and relu only. */
-function epilogue(b: CudaBackend, y: tf.TensorInfo, bias: tf.TensorInfo | undefined, activation: string): tf.TensorInfo | undefined {
+function epilogue(
+  b: CudaBackend,
+  y: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  activation: string,
+): tf.TensorInfo | undefined {
   let out = y;
   if (bias) {
     const withBias = binaryOn(b, "Add", out, bias);
@@ -66,7 +77,10 @@ function epilogue(b: CudaBackend, y: tf.TensorInfo, bias: tf.TensorInfo | undefi
 const FUSABLE = new Set(["linear", "relu"]);
 
 /** The cuDNN geometry for a tfjs conv info (after the explicit extra padding). */
-function geometry(info: Info, depthwise: boolean): { g: ConvGeometry; extraBottom: number; extraRight: number } {
+function geometry(
+  info: Info,
+  depthwise: boolean,
+): { g: ConvGeometry; extraBottom: number; extraRight: number } {
   const pad = cudnnConvPadding(info.padInfo);
   const cout = depthwise ? info.outChannels : info.outChannels;
   return {
@@ -97,10 +111,14 @@ function geometry(info: Info, depthwise: boolean): { g: ConvGeometry; extraBotto
 const TO_KRSC = [3, 0, 1, 2], FROM_KRSC = [1, 2, 3, 0];
 const DW_TO_KRSC = [2, 3, 0, 1], DW_FROM_KRSC = [2, 3, 0, 1];
 
-function convUsable(b: CudaBackend, args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): boolean {
+function convUsable(
+  b: CudaBackend,
+  args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap },
+): boolean {
   const fmt = (args.attrs as { dataFormat?: string }).dataFormat ?? "NHWC";
   const pad = (args.attrs as { pad?: unknown }).pad;
-  return !!b.conv && allFloat32(args.inputs) && (fmt === "NHWC" || fmt === "channelsLast") && typeof pad !== "object";
+  return !!b.conv && allFloat32(args.inputs) && (fmt === "NHWC" || fmt === "channelsLast") &&
+    typeof pad !== "object";
 }
 
 function convForward(depthwise: boolean): NativeKernel {
@@ -109,16 +127,26 @@ function convForward(depthwise: boolean): NativeKernel {
     const a = args.attrs as Record<string, unknown>;
     const { x, filter, bias } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const activation = (a.activation as string | undefined) ?? "linear";
-    if (!convUsable(b, args) || !FUSABLE.has(activation) || (args.inputs as Record<string, unknown>).preluActivationWeights) {
+    if (
+      !convUsable(b, args) || !FUSABLE.has(activation) ||
+      (args.inputs as Record<string, unknown>).preluActivationWeights
+    ) {
       return fallback(args as never);
     }
     const info = tf.backend_util.computeConv2DInfo(
-      x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number],
-      a.strides as number, (a.dilations as number) ?? 1, a.pad as "same", a.dimRoundingMode as "floor", depthwise,
+      x!.shape as [number, number, number, number],
+      filter!.shape as [number, number, number, number],
+      a.strides as number,
+      (a.dilations as number) ?? 1,
+      a.pad as "same",
+      a.dimRoundingMode as "floor",
+      depthwise,
     );
     const { g, extraBottom, extraRight } = geometry(info, depthwise);
     const wk = transposeOn(b, filter!, depthwise ? DW_TO_KRSC : TO_KRSC)!;
-    const xp = extraBottom || extraRight ? padOn(b, x!, [[0, 0], [0, extraBottom], [0, extraRight], [0, 0]])! : x!;
+    const xp = extraBottom || extraRight
+      ? padOn(b, x!, [[0, 0], [0, extraBottom], [0, extraRight], [0, 0]])!
+      : x!;
     const y = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
     b.conv!.forward(b.ptr(xp), b.ptr(wk), b.ptr(y), g);
     dispose(b, wk, xp === x ? undefined : xp);
@@ -134,8 +162,13 @@ function convBackpropInput(depthwise: boolean): NativeKernel {
     const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
     const inputShape = a.inputShape as [number, number, number, number];
     const info = tf.backend_util.computeConv2DInfo(
-      inputShape, filter.shape as [number, number, number, number], a.strides as number,
-      (a.dilations as number) ?? 1, a.pad as "same", a.dimRoundingMode as "floor", depthwise,
+      inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides as number,
+      (a.dilations as number) ?? 1,
+      a.pad as "same",
+      a.dimRoundingMode as "floor",
+      depthwise,
     );
     const { g, extraBottom, extraRight } = geometry(info, depthwise);
     const wk = transposeOn(b, filter, depthwise ? DW_TO_KRSC : TO_KRSC)!;
@@ -160,11 +193,18 @@ function convBackpropFilter(depthwise: boolean): NativeKernel {
     const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
     const filterShape = a.filterShape as [number, number, number, number];
     const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number], filterShape, a.strides as number,
-      (a.dilations as number) ?? 1, a.pad as "same", a.dimRoundingMode as "floor", depthwise,
+      x.shape as [number, number, number, number],
+      filterShape,
+      a.strides as number,
+      (a.dilations as number) ?? 1,
+      a.pad as "same",
+      a.dimRoundingMode as "floor",
+      depthwise,
     );
     const { g, extraBottom, extraRight } = geometry(info, depthwise);
-    const xp = extraBottom || extraRight ? padOn(b, x, [[0, 0], [0, extraBottom], [0, extraRight], [0, 0]])! : x;
+    const xp = extraBottom || extraRight
+      ? padOn(b, x, [[0, 0], [0, extraBottom], [0, extraRight], [0, 0]])!
+      : x;
     const krsc = depthwise
       ? [filterShape[2], filterShape[3], filterShape[0], filterShape[1]]
       : [filterShape[3], filterShape[0], filterShape[1], filterShape[2]];
@@ -178,16 +218,31 @@ function convBackpropFilter(depthwise: boolean): NativeKernel {
 
 function poolInfo(x: tf.TensorInfo, a: Record<string, unknown>): Info {
   return tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number], a.filterSize as number, a.strides as number, 1,
-    a.pad as "same", a.dimRoundingMode as "floor",
+    x.shape as [number, number, number, number],
+    a.filterSize as number,
+    a.strides as number,
+    1,
+    a.pad as "same",
+    a.dimRoundingMode as "floor",
   );
 }
 
 function poolArgs(info: Info): number[] {
   return [
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
-    info.padInfo.top, info.padInfo.left, info.dilationHeight, info.dilationWidth,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.dilationHeight,
+    info.dilationWidth,
   ];
 }
 
@@ -199,7 +254,9 @@ function pool(kind: "max" | "avg"): NativeKernel {
     const info = poolInfo(x, args.attrs as Record<string, unknown>);
     const out = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
     const n = size(out.shape);
-    if (n > 0) b.rt.launch(poolSource(kind), gridFor(n), [b.ptr(x), b.ptr(out), n, ...poolArgs(info)]);
+    if (n > 0) {
+      b.rt.launch(poolSource(kind), gridFor(n), [b.ptr(x), b.ptr(out), n, ...poolArgs(info)]);
+    }
     return out;
   };
 }
@@ -213,10 +270,15 @@ export const NATIVE_LINEAR: Record<string, NativeKernel> = {
     return matmul(backendOf(args), a, bb, transposeA, transposeB) ?? fallback(args as never);
   },
   _FusedMatMul(args, fallback) {
-    const { a, b: bb, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const { a, b: bb, bias, preluActivationWeights } = args.inputs as Record<
+      string,
+      tf.TensorInfo | undefined
+    >;
     const at = args.attrs as { transposeA: boolean; transposeB: boolean; activation?: string };
     const activation = at.activation ?? "linear";
-    if (!allFloat32(args.inputs) || preluActivationWeights || !FUSABLE.has(activation)) return fallback(args as never);
+    if (!allFloat32(args.inputs) || preluActivationWeights || !FUSABLE.has(activation)) {
+      return fallback(args as never);
+    }
     const b = backendOf(args);
     const y = matmul(b, a!, bb!, at.transposeA, at.transposeB);
     return (y && epilogue(b, y, bias, activation)) ?? fallback(args as never);
@@ -239,7 +301,15 @@ export const NATIVE_LINEAR: Record<string, NativeKernel> = {
     const dx = b.makeOutput(input.shape);
     b.rt.zero(b.ptr(dx), size(input.shape) * 4);
     const n = size(dy.shape);
-    if (n > 0) b.rt.launch(maxPoolGradSource(), gridFor(n), [b.ptr(input), b.ptr(dy), b.ptr(dx), n, ...poolArgs(info)]);
+    if (n > 0) {
+      b.rt.launch(maxPoolGradSource(), gridFor(n), [
+        b.ptr(input),
+        b.ptr(dy),
+        b.ptr(dx),
+        n,
+        ...poolArgs(info),
+      ]);
+    }
     return dx;
   },
 };

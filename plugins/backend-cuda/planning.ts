@@ -56,7 +56,9 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i] ?? 1, db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`shapes [${a}] and [${b}] cannot be broadcast (dimension ${i}: ${da} vs ${db})`);
+      throw new Error(
+        `shapes [${a}] and [${b}] cannot be broadcast (dimension ${i}: ${da} vs ${db})`,
+      );
     }
     out.push(da === 1 ? db : da);
   }
@@ -97,7 +99,11 @@ export interface ReducePlan {
 }
 
 /** Plans a reduction of `shape` over `axes` (negative axes count from the end). */
-export function reducePlan(shape: readonly number[], axes: readonly number[], keepDims = false): ReducePlan {
+export function reducePlan(
+  shape: readonly number[],
+  axes: readonly number[],
+  keepDims = false,
+): ReducePlan {
   const rank = shape.length;
   const ax = [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((x, y) => x - y);
   for (const a of ax) {
@@ -108,7 +114,9 @@ export function reducePlan(shape: readonly number[], axes: readonly number[], ke
   const identity = perm.every((p, i) => p === i);
   const outer = kept.reduce((n, i) => n * shape[i], 1);
   const inner = ax.reduce((n, i) => n * shape[i], 1);
-  const outShape = keepDims ? shape.map((d, i) => (ax.includes(i) ? 1 : d)) : kept.map((i) => shape[i]);
+  const outShape = keepDims
+    ? shape.map((d, i) => (ax.includes(i) ? 1 : d))
+    : kept.map((i) => shape[i]);
   return { perm: identity ? undefined : perm, outer, inner, outShape };
 }
 
@@ -195,9 +203,13 @@ export interface CudnnConvPadding {
  * plan pads the input explicitly by that extra and lets cuDNN do the
  * symmetric rest; a backward-data result is then cropped back.
  */
-export function cudnnConvPadding(pad: { top: number; bottom: number; left: number; right: number }): CudnnConvPadding {
+export function cudnnConvPadding(
+  pad: { top: number; bottom: number; left: number; right: number },
+): CudnnConvPadding {
   if (pad.bottom < pad.top || pad.right < pad.left) {
-    throw new Error(`padding with more at the top/left than bottom/right is not planned: ${JSON.stringify(pad)}`);
+    throw new Error(
+      `padding with more at the top/left than bottom/right is not planned: ${JSON.stringify(pad)}`,
+    );
   }
   return {
     padH: pad.top,

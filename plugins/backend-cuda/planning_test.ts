@@ -94,10 +94,19 @@ Deno.test("reducePlan() + transposePlan(): sums over any axes match tf.sum", asy
 });
 
 Deno.test("transposePlan() walks the input like tf.transpose (HWIO → OHWI filters for cuDNN)", async () => {
-  for (const [shape, perm] of [[[3, 3, 4, 8], [3, 0, 1, 2]], [[2, 3], [1, 0]], [[2, 3, 4], [0, 2, 1]]] as const) {
+  for (
+    const [shape, perm] of [[[3, 3, 4, 8], [3, 0, 1, 2]], [[2, 3], [1, 0]], [[2, 3, 4], [
+      0,
+      2,
+      1,
+    ]]] as const
+  ) {
     const x = iota([...shape]);
     const t = transposePlan(shape, perm);
-    const got = Float32Array.from({ length: x.length }, (_, i) => x[offsetOf(i, t.dims, t.inStrides)]);
+    const got = Float32Array.from(
+      { length: x.length },
+      (_, i) => x[offsetOf(i, t.dims, t.inStrides)],
+    );
     const want = tf.transpose(tf.tensor(x, [...shape]), [...perm]);
     assert.deepEqual(t.outShape, want.shape);
     assert.deepEqual(Array.from(got), Array.from(await want.data()));
@@ -138,7 +147,11 @@ Deno.test("gemmPlan(): cuBLAS' column-major call with swapped operands equals tf
       const out = new Float32Array(plan.batch * M * N);
       sgemmStridedBatchedRef(plan, b, a, out); // first = "b": our B is cuBLAS' A
       const want = tf.matMul(tf.tensor(a, sa), tf.tensor(b, sb), ta, tb);
-      assert.deepEqual(Array.from(out), Array.from(await want.data()), `ta=${ta} tb=${tb} ${batchA}/${batchB}`);
+      assert.deepEqual(
+        Array.from(out),
+        Array.from(await want.data()),
+        `ta=${ta} tb=${tb} ${batchA}/${batchB}`,
+      );
     }
   }
 });
@@ -151,7 +164,14 @@ Deno.test("cudnnConvPadding(): explicit extra + symmetric pad equals tfjs' asymm
     const p = cudnnConvPadding(info.padInfo);
     if (stride === 2) assert.deepEqual([p.extraBottom, p.extraRight], [1, 1]);
     const padded = tf.pad(x, [[0, 0], [0, p.extraBottom], [0, p.extraRight], [0, 0]]);
-    const got = tf.conv2d(padded, w, stride, [[0, 0], [p.padH, p.padH], [p.padW, p.padW], [0, 0]], "NHWC", dil);
+    const got = tf.conv2d(
+      padded,
+      w,
+      stride,
+      [[0, 0], [p.padH, p.padH], [p.padW, p.padW], [0, 0]],
+      "NHWC",
+      dil,
+    );
     const want = tf.conv2d(x, w, stride, "same", "NHWC", dil);
     assert.deepEqual(got.shape, want.shape);
     const diff = (await tf.max(tf.abs(tf.sub(got, want))).data())[0];

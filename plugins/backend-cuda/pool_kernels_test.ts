@@ -8,9 +8,20 @@ const cxx = await cxxAvailable();
 /** The kernels' geometry arguments from tfjs' own pooling plan. */
 function geometry(info: tf.backend_util.Conv2DInfo): number[] {
   return [
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
-    info.padInfo.top, info.padInfo.left, info.dilationHeight, info.dilationWidth,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.dilationHeight,
+    info.dilationWidth,
   ];
 }
 
@@ -23,7 +34,13 @@ Deno.test({
     // small integers: many ties inside windows, so the first-maximum rule matters
     const xv = Float32Array.from({ length: 2 * 7 * 6 * 3 }, (_, i) => (i * 7) % 5);
     const x = tf.tensor4d(xv, shape);
-    for (const [k, s, pad] of [[2, 2, "valid"], [3, 2, "same"], [3, 1, "same"], [3, 2, "valid"]] as const) {
+    for (
+      const [k, s, pad] of [[2, 2, "valid"], [3, 2, "same"], [3, 1, "same"], [
+        3,
+        2,
+        "valid",
+      ]] as const
+    ) {
       const info = tf.backend_util.computePool2DInfo(shape, k, s, 1, pad);
       const g = geometry(info);
       const n = info.batchSize * info.outHeight * info.outWidth * info.inChannels;
@@ -32,15 +49,26 @@ Deno.test({
         emu.run(`qn_pool_${kind}`, [xv, y, n, ...g]);
         const want = kind === "max" ? tf.maxPool(x, k, s, pad) : tf.avgPool(x, k, s, pad);
         const wv = await want.data();
-        for (let i = 0; i < n; i++) assert.ok(Math.abs(y[i] - wv[i]) < 1e-6, `${kind} k${k} s${s} ${pad} [${i}]: ${y[i]} vs ${wv[i]}`);
+        for (let i = 0; i < n; i++) {
+          assert.ok(
+            Math.abs(y[i] - wv[i]) < 1e-6,
+            `${kind} k${k} s${s} ${pad} [${i}]: ${y[i]} vs ${wv[i]}`,
+          );
+        }
       }
       // gradient of sum(maxPool(x) · dy) with respect to x
       const dyv = Float32Array.from({ length: n }, (_, i) => (i % 9) - 4);
       const dx = new Float32Array(xv.length);
       emu.run("qn_pool_max_grad", [xv, dyv, dx, n, ...g], { grid: 2, block: 8 });
       const dy = tf.tensor(dyv, [info.batchSize, info.outHeight, info.outWidth, info.inChannels]);
-      const want = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, k, s, pad), dy)))(x);
-      assert.deepEqual(Array.from(dx), Array.from(await want.data()), `max grad k${k} s${s} ${pad}`);
+      const want = tf.grad((t: tf.Tensor) =>
+        tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, k, s, pad), dy))
+      )(x);
+      assert.deepEqual(
+        Array.from(dx),
+        Array.from(await want.data()),
+        `max grad k${k} s${s} ${pad}`,
+      );
     }
     emu.close();
   },

@@ -14,7 +14,10 @@
 import { kernel, type KernelSource } from "./kernel_source.ts";
 
 /** Reductions: initial value and combine step. Mean is Sum with scale 1/inner. */
-export const REDUCE_OPS: Record<string, { init: string; combine: (a: string, b: string) => string }> = {
+export const REDUCE_OPS: Record<
+  string,
+  { init: string; combine: (a: string, b: string) => string }
+> = {
   Sum: { init: "0.0f", combine: (a, b) => `${a} + ${b}` },
   // -infinity / +infinity; NaN wins as in tfjs (comparisons false for NaN keep it)
   Max: {
@@ -49,5 +52,10 @@ export function reduceSource(op: string): KernelSource {
     if (tid == 0) y[row] = buf[0] * scale;
     __syncthreads();
   }`;
-  return kernel(`qn_reduce_${op}`, [["x", "ptr"], ["y", "ptr"], ["outer", "i32"], ["inner", "i32"], ["scale", "f32"]], body, REDUCE_BLOCK);
+  return kernel(
+    `qn_reduce_${op}`,
+    [["x", "ptr"], ["y", "ptr"], ["outer", "i32"], ["inner", "i32"], ["scale", "f32"]],
+    body,
+    REDUCE_BLOCK,
+  );
 }

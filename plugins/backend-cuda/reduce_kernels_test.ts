@@ -16,16 +16,22 @@ Deno.test("reduction sources declare what the launcher passes and fit the 256-th
 });
 
 Deno.test({
-  name: "Sum/Max/Min row reductions match tfjs for rows shorter and longer than the block, with NaN",
+  name:
+    "Sum/Max/Min row reductions match tfjs for rows shorter and longer than the block, with NaN",
   ignore: !cxx,
   async fn() {
     const emu = await compileKernels(KERNELS);
-    const ref = { Sum: tf.sum, Max: tf.max, Min: tf.min } as Record<string, (x: tf.Tensor, ax: number) => tf.Tensor>;
+    const ref = { Sum: tf.sum, Max: tf.max, Min: tf.min } as Record<
+      string,
+      (x: tf.Tensor, ax: number) => tf.Tensor
+    >;
     for (const [outer, inner] of [[5, 3], [3, 37], [2, 1], [1, 100]]) {
       const x = Float32Array.from({ length: outer * inner }, (_, i) => ((i * 37) % 23) - 11.5);
       if (outer * inner > 40) x[41] = NaN; // row 0 or 1 gets a NaN
       for (const op of Object.keys(REDUCE_OPS)) {
-        for (const launch of [{ grid: 1, block: 1 }, { grid: 2, block: 8 }, { grid: 4, block: 32 }]) {
+        for (
+          const launch of [{ grid: 1, block: 1 }, { grid: 2, block: 8 }, { grid: 4, block: 32 }]
+        ) {
           const y = new Float32Array(outer);
           emu.run(`qn_reduce_${op}`, [x, y, outer, inner, 1], launch);
           const want = await ref[op](tf.tensor(x, [outer, inner]), 1).data();
@@ -33,7 +39,10 @@ Deno.test({
             const w = want[r], g = y[r];
             if (Number.isNaN(w)) assert.ok(Number.isNaN(g), `${op} row ${r}: ${g} vs NaN`);
             // sums are reassociated by the tree: float rounding only
-            else assert.ok(Math.abs(g - w) <= 1e-5 * Math.max(1, Math.abs(w)), `${op} ${outer}×${inner} row ${r}: ${g} vs ${w}`);
+            else {assert.ok(
+                Math.abs(g - w) <= 1e-5 * Math.max(1, Math.abs(w)),
+                `${op} ${outer}×${inner} row ${r}: ${g} vs ${w}`,
+              );}
           }
         }
       }

@@ -102,7 +102,9 @@ export class CudaRuntime {
       try {
         return Deno.dlopen(path, syms) as unknown as { symbols: Fns; close(): void };
       } catch (e) {
-        throw new CudaUnavailableError(`${path} did not load: ${(e as Error).message.split("\n")[0]}`);
+        throw new CudaUnavailableError(
+          `${path} did not load: ${(e as Error).message.split("\n")[0]}`,
+        );
       }
     };
     const rtLib = open(f.cudart!.path, CUDART_SYMBOLS);
@@ -112,7 +114,10 @@ export class CudaRuntime {
     let dnnLib: { symbols: Fns; close(): void } | undefined;
     if (f.cudnn) {
       try {
-        dnnLib = Deno.dlopen(f.cudnn.path, CUDNN_SYMBOLS) as unknown as { symbols: Fns; close(): void };
+        dnnLib = Deno.dlopen(f.cudnn.path, CUDNN_SYMBOLS) as unknown as {
+          symbols: Fns;
+          close(): void;
+        };
       } catch { /* optional: convolutions fall back */ }
     }
     const rt = rtLib.symbols, drv = drvLib.symbols;
@@ -120,7 +125,9 @@ export class CudaRuntime {
     const st = rt.cudaGetDeviceCount(count);
     if (st !== 0 || count[0] < 1) {
       throw new CudaUnavailableError(
-        `no CUDA device (cudaGetDeviceCount: status ${st}, ${count[0]} devices: ${cString(rt.cudaGetErrorString(st))})`,
+        `no CUDA device (cudaGetDeviceCount: status ${st}, ${count[0]} devices: ${
+          cString(rt.cudaGetErrorString(st))
+        })`,
       );
     }
     const check = (call: string, s: number) => {
@@ -139,8 +146,14 @@ export class CudaRuntime {
     dcheck("cuDevicePrimaryCtxRetain", drv.cuDevicePrimaryCtxRetain(ctx, dev[0]));
     dcheck("cuCtxSetCurrent", drv.cuCtxSetCurrent(ptr(ctx[0])));
     const major = new Int32Array(1), minor = new Int32Array(1);
-    dcheck("cuDeviceGetAttribute", drv.cuDeviceGetAttribute(major, CUDA.attrComputeCapabilityMajor, dev[0]));
-    dcheck("cuDeviceGetAttribute", drv.cuDeviceGetAttribute(minor, CUDA.attrComputeCapabilityMinor, dev[0]));
+    dcheck(
+      "cuDeviceGetAttribute",
+      drv.cuDeviceGetAttribute(major, CUDA.attrComputeCapabilityMajor, dev[0]),
+    );
+    dcheck(
+      "cuDeviceGetAttribute",
+      drv.cuDeviceGetAttribute(minor, CUDA.attrComputeCapabilityMinor, dev[0]),
+    );
     const nameBuf = new Uint8Array(256);
     dcheck("cuDeviceGetName", drv.cuDeviceGetName(nameBuf, 256, dev[0]));
     const deviceName = new TextDecoder().decode(nameBuf.subarray(0, nameBuf.indexOf(0)));
@@ -157,7 +170,10 @@ export class CudaRuntime {
     const tf32 = safeEnv("QUADRANET_CUDA_TF32") === "1";
     bcheck(
       "cublasSetMathMode",
-      blasLib.symbols.cublasSetMathMode(cublas, tf32 ? CUDA.cublasTf32TensorOpMath : CUDA.cublasDefaultMath),
+      blasLib.symbols.cublasSetMathMode(
+        cublas,
+        tf32 ? CUDA.cublasTf32TensorOpMath : CUDA.cublasDefaultMath,
+      ),
     );
     let cudnn: Deno.PointerValue = null;
     if (dnnLib) {
@@ -187,7 +203,9 @@ export class CudaRuntime {
 
   /** Throws a {@link CudaError} for a nonzero runtime status. */
   check(call: string, status: number): void {
-    if (status !== 0) throw new CudaError(call, status, cString(this.rt.cudaGetErrorString(status)));
+    if (status !== 0) {
+      throw new CudaError(call, status, cString(this.rt.cudaGetErrorString(status)));
+    }
   }
 
   /** cudaMalloc (the allocator's device side). */
@@ -207,7 +225,12 @@ export class CudaRuntime {
     const host = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
     this.check(
       "cudaMemcpy(HtoD)",
-      this.rt.cudaMemcpy(ptr(dst), Deno.UnsafePointer.of(host as Uint8Array<ArrayBuffer>), host.byteLength, CUDA.memcpyHostToDevice),
+      this.rt.cudaMemcpy(
+        ptr(dst),
+        Deno.UnsafePointer.of(host as Uint8Array<ArrayBuffer>),
+        host.byteLength,
+        CUDA.memcpyHostToDevice,
+      ),
     );
   }
 
@@ -218,7 +241,12 @@ export class CudaRuntime {
     const host = new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
     this.check(
       "cudaMemcpy(DtoH)",
-      this.rt.cudaMemcpy(Deno.UnsafePointer.of(host as Uint8Array<ArrayBuffer>), ptr(src), host.byteLength, CUDA.memcpyDeviceToHost),
+      this.rt.cudaMemcpy(
+        Deno.UnsafePointer.of(host as Uint8Array<ArrayBuffer>),
+        ptr(src),
+        host.byteLength,
+        CUDA.memcpyDeviceToHost,
+      ),
     );
   }
 
@@ -233,7 +261,9 @@ export class CudaRuntime {
 
   /** Zero-fills `bytes` at `dst` on the stream. */
   zero(dst: bigint, bytes: number): void {
-    if (bytes > 0) this.check("cudaMemsetAsync", this.rt.cudaMemsetAsync(ptr(dst), 0, bytes, this.stream));
+    if (bytes > 0) {
+      this.check("cudaMemsetAsync", this.rt.cudaMemsetAsync(ptr(dst), 0, bytes, this.stream));
+    }
   }
 
   synchronize(): void {
@@ -247,18 +277,27 @@ export class CudaRuntime {
       if (s !== 0) throw new CudaError(call, s, cString(n.nvrtcGetErrorString(s)));
     };
     const prog = new BigUint64Array(1);
-    nv("nvrtcCreateProgram", n.nvrtcCreateProgram(prog, cstr(k.source), cstr(`${k.name}.cu`), 0, null, null));
+    nv(
+      "nvrtcCreateProgram",
+      n.nvrtcCreateProgram(prog, cstr(k.source), cstr(`${k.name}.cu`), 0, null, null),
+    );
     const p = ptr(prog[0]);
     try {
       const opts = [`--gpu-architecture=${this.arch}`, "--std=c++14"].map(cstr);
-      const optPtrs = new BigUint64Array(opts.map((o) => ptrValue(Deno.UnsafePointer.of(o as Uint8Array<ArrayBuffer>))));
+      const optPtrs = new BigUint64Array(
+        opts.map((o) => ptrValue(Deno.UnsafePointer.of(o as Uint8Array<ArrayBuffer>))),
+      );
       const status = n.nvrtcCompileProgram(p, opts.length, new Uint8Array(optPtrs.buffer));
       if (status !== 0) {
         const size = new BigUint64Array(1);
         n.nvrtcGetProgramLogSize(p, size);
         const log = new Uint8Array(Number(size[0]));
         n.nvrtcGetProgramLog(p, log);
-        throw new CudaError(`nvrtcCompileProgram(${k.name})`, status, new TextDecoder().decode(log).slice(0, 2000));
+        throw new CudaError(
+          `nvrtcCompileProgram(${k.name})`,
+          status,
+          new TextDecoder().decode(log).slice(0, 2000),
+        );
       }
       const size = new BigUint64Array(1);
       nv("nvrtcGetCUBINSize", n.nvrtcGetCUBINSize(p, size));
@@ -267,7 +306,10 @@ export class CudaRuntime {
       const mod = new BigUint64Array(1);
       this.#driver("cuModuleLoadData", this.drv.cuModuleLoadData(mod, cubin));
       const fn = new BigUint64Array(1);
-      this.#driver("cuModuleGetFunction", this.drv.cuModuleGetFunction(fn, ptr(mod[0]), cstr(k.name)));
+      this.#driver(
+        "cuModuleGetFunction",
+        this.drv.cuModuleGetFunction(fn, ptr(mod[0]), cstr(k.name)),
+      );
       return ptr(fn[0]);
     } finally {
       nv("nvrtcDestroyProgram", n.nvrtcDestroyProgram(prog));
@@ -305,7 +347,19 @@ export class CudaRuntime {
     this.launches++;
     this.#driver(
       `cuLaunchKernel(${k.name})`,
-      this.drv.cuLaunchKernel(fn, grid, 1, 1, k.block, 1, 1, 0, this.stream, new Uint8Array(params.buffer), null),
+      this.drv.cuLaunchKernel(
+        fn,
+        grid,
+        1,
+        1,
+        k.block,
+        1,
+        1,
+        0,
+        this.stream,
+        new Uint8Array(params.buffer),
+        null,
+      ),
     );
   }
 

@@ -11,8 +11,21 @@
  */
 import assert from "node:assert/strict";
 import { adamSource } from "./adam_kernel.ts";
-import { batchNormBackwardInputSource, batchNormBackwardReduceSource, batchNormForwardSource, batchNormStatsSource } from "./batchnorm_kernels.ts";
-import { BINARY_OPS, binarySource, gatherSource, padSource, quadProductBackwardSource, UNARY_OPS, unarySource } from "./elementwise_kernels.ts";
+import {
+  batchNormBackwardInputSource,
+  batchNormBackwardReduceSource,
+  batchNormForwardSource,
+  batchNormStatsSource,
+} from "./batchnorm_kernels.ts";
+import {
+  BINARY_OPS,
+  binarySource,
+  gatherSource,
+  padSource,
+  quadProductBackwardSource,
+  UNARY_OPS,
+  unarySource,
+} from "./elementwise_kernels.ts";
 import { maxPoolGradSource, poolSource } from "./pool_kernels.ts";
 import { REDUCE_OPS, reduceSource } from "./reduce_kernels.ts";
 import { CUDA_DRIVER_PROTOTYPES, CUDART_PROTOTYPES } from "./symbols.ts";
@@ -43,7 +56,10 @@ export const ALL_KERNELS = [
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; err: string }> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  return { ok: out.success, err: new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout) };
+  return {
+    ok: out.success,
+    err: new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout),
+  };
 }
 
 Deno.test({
@@ -54,14 +70,24 @@ Deno.test({
     const src = ALL_KERNELS.map((k) => `${k.source}#undef GRID_LOOP\n`).join("\n");
     await Deno.writeTextFile(`${dir}/all.cu`, src);
     for (const arch of ["sm_90", "sm_80"]) {
-      const r = await run(tk!.nvcc!, ["-cubin", `-arch=${arch}`, "-Werror", "all-warnings", "-o", `${dir}/all_${arch}.cubin`, `${dir}/all.cu`]);
+      const r = await run(tk!.nvcc!, [
+        "-cubin",
+        `-arch=${arch}`,
+        "-Werror",
+        "all-warnings",
+        "-o",
+        `${dir}/all_${arch}.cubin`,
+        `${dir}/all.cu`,
+      ]);
       assert.ok(r.ok, `nvcc ${arch}:\n${r.err.slice(0, 3000)}`);
       const size = Deno.statSync(`${dir}/all_${arch}.cubin`).size;
       assert.ok(size > 10_000, `${arch} cubin has ${size} bytes`);
     }
     // every kernel is in the binary under its extern "C" name
     const names = new TextDecoder("latin1").decode(Deno.readFileSync(`${dir}/all_sm_90.cubin`));
-    for (const k of ALL_KERNELS) assert.ok(names.includes(k.name), `${k.name} missing from the cubin`);
+    for (const k of ALL_KERNELS) {
+      assert.ok(names.includes(k.name), `${k.name} missing from the cubin`);
+    }
     await Deno.remove(dir, { recursive: true });
   },
 });
@@ -83,7 +109,12 @@ Deno.test({
     const src = `#include <cuda_runtime_api.h>\n#include <cuda.h>\n` +
       [...CUDART_PROTOTYPES, ...CUDA_DRIVER_PROTOTYPES].map(pointerCheck).join("");
     await Deno.writeTextFile(`${dir}/check.cpp`, src);
-    const r = await run("g++", ["-fsyntax-only", "-Wno-unused-variable", `-I${tk!.include}`, `${dir}/check.cpp`]);
+    const r = await run("g++", [
+      "-fsyntax-only",
+      "-Wno-unused-variable",
+      `-I${tk!.include}`,
+      `${dir}/check.cpp`,
+    ]);
     assert.ok(r.ok, `prototype mismatch against the headers:\n${r.err.slice(0, 3000)}`);
     await Deno.remove(dir, { recursive: true });
   },

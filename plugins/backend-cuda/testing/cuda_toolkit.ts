@@ -34,8 +34,12 @@ function exists(path: string): boolean {
 export function findToolkit(): Toolkit | undefined {
   const homes = [Deno.env.get("CUDA_HOME")].filter((h): h is string => !!h);
   try {
-    homes.push(...[...Deno.readDirSync("/usr/local")].map((e) => e.name)
-      .filter((n) => /^cuda-[\d.]+$/.test(n)).sort(compareVersionsDesc).map((n) => `/usr/local/${n}`));
+    homes.push(
+      ...[...Deno.readDirSync("/usr/local")].map((e) => e.name)
+        .filter((n) => /^cuda-[\d.]+$/.test(n)).sort(compareVersionsDesc).map((n) =>
+          `/usr/local/${n}`
+        ),
+    );
   } catch { /* no /usr/local */ }
   for (const home of homes) {
     const nvcc = exists(`${home}/bin/nvcc`) ? `${home}/bin/nvcc` : undefined;

@@ -65,7 +65,11 @@ function launcher(k: KernelSource): string {
 /** Whether a C++20 compiler is on the PATH; prints the skip line once when not. */
 export async function cxxAvailable(): Promise<boolean> {
   try {
-    const out = await new Deno.Command("g++", { args: ["--version"], stdout: "null", stderr: "null" })
+    const out = await new Deno.Command("g++", {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    })
       .output();
     if (out.success) return true;
   } catch { /* not installed */ }
@@ -79,7 +83,11 @@ export async function cxxAvailable(): Promise<boolean> {
 /** Kernels compiled for the CPU. */
 export interface EmulatedKernels {
   /** Runs kernel `name` on a `grid`×`block` launch; pointers are Float32Arrays. */
-  run(name: string, args: (Float32Array | number)[], launch?: { grid: number; block: number }): void;
+  run(
+    name: string,
+    args: (Float32Array | number)[],
+    launch?: { grid: number; block: number },
+  ): void;
   close(): void;
 }
 
@@ -93,11 +101,25 @@ export async function compileKernels(kernels: KernelSource[]): Promise<EmulatedK
   const body = unique.map((k) => `${k.source}\n#undef GRID_LOOP\n${launcher(k)}`).join("\n");
   await Deno.writeTextFile(src, SHIM + body);
   const out = await new Deno.Command("g++", {
-    args: ["-std=c++20", "-O0", "-shared", "-fPIC", "-pthread", "-Wall", "-Werror", "-Wno-unused-variable", "-o", `${dir}/k.so`, src],
+    args: [
+      "-std=c++20",
+      "-O0",
+      "-shared",
+      "-fPIC",
+      "-pthread",
+      "-Wall",
+      "-Werror",
+      "-Wno-unused-variable",
+      "-o",
+      `${dir}/k.so`,
+      src,
+    ],
     stderr: "piped",
   }).output();
   if (!out.success) {
-    throw new Error(`g++ rejected the generated kernels:\n${new TextDecoder().decode(out.stderr).slice(0, 3000)}`);
+    throw new Error(
+      `g++ rejected the generated kernels:\n${new TextDecoder().decode(out.stderr).slice(0, 3000)}`,
+    );
   }
   const symbols = Object.fromEntries(unique.map((k) => [
     `emu_${k.name}`,
