@@ -24,7 +24,13 @@ Deno.test("without a GPU, automatic selection says why once and goes on to the n
     const b = await selectBackend("auto");
     console.log("CHOSEN=" + a.name + "," + b.name);`;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--ext=ts", code],
+    // the device bundle has no registry: reuse its node_modules as the device script does
+    args: [
+      "eval",
+      ...(Deno.env.get("QN_NODE_MODULES_MANUAL") ? ["--node-modules-dir=manual"] : []),
+      "--ext=ts",
+      code,
+    ],
     env: { QUADRANET_CUDA_LIB_DIR: "/nonexistent", LD_LIBRARY_PATH: "", PATH: "/usr/bin:/bin" },
     cwd: new URL("../..", import.meta.url).pathname,
     stdout: "piped",

@@ -194,7 +194,7 @@ Deno.test({
 Deno.test({
   name: "fused quadratic-product backward gives dy⊙v and dy⊙u",
   ignore: !cxx,
-  async fn() {
+  fn() {
     const n = 37;
     const dy = Float32Array.from({ length: n }, (_, i) => i - 18),
       u = dy.map((v) => v * 0.5 + 1),
