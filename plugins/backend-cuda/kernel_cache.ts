@@ -22,12 +22,16 @@ export function sourceHash(source: string): string {
 /** A compile-once map from kernel source to what `compile` made of it. */
 export class KernelCache<T> {
   #byHash = new Map<string, T>();
+  /** Launch-path shortcut: the last source seen under each name (string compare, no hashing). */
+  #byName = new Map<string, { source: string; value: T }>();
   #compiles = 0;
 
   constructor(private readonly compile: (k: KernelSource) => T) {}
 
   /** The compiled kernel for `k`, compiling on first use. */
   get(k: KernelSource): T {
+    const seen = this.#byName.get(k.name);
+    if (seen && seen.source === k.source) return seen.value;
     const h = sourceHash(k.source);
     let v = this.#byHash.get(h);
     if (v === undefined) {
@@ -35,6 +39,7 @@ export class KernelCache<T> {
       this.#compiles++;
       this.#byHash.set(h, v);
     }
+    this.#byName.set(k.name, { source: k.source, value: v });
     return v;
   }
 

@@ -4,6 +4,11 @@
  * CNN. Everything is read back with `await data()` (Deno cannot dataSync a
  * GPU tensor). Skipped, with one line, where there is no adapter.
  *
+ * Every test that touches WebGPU (adapter or device) lives in this one
+ * module: with WebGPU used from two test modules in one `deno test`
+ * process, Deno 2.5.6 on Mesa llvmpipe intermittently crashed (segfault /
+ * "corrupted size vs. prev_size"; 4 runs in 15).
+ *
  * Tolerances: float32 on both sides, different summation orders (tiled GPU
  * matmul vs the cpu's loops). Op outputs agree to 2e-4 of their largest
  * magnitude; the training step's loss to 1e-4 absolute and each gradient to
@@ -50,6 +55,17 @@ function seeded(shape: number[], seed: number): tf.Tensor {
   }
   return tf.tensor(v, shape);
 }
+
+Deno.test({
+  name: "probeWebGpu() finds an adapter and names it",
+  ignore: !gpu.ok,
+  fn() {
+    if (!gpu.ok) return;
+    assert.ok(gpu.found.description.length > 0);
+    // The adapter takes real limits (tfjs-backend-webgpu requests these maxima).
+    assert.ok(gpu.found.adapter.limits.maxStorageBufferBindingSize >= 1 << 27);
+  },
+});
 
 const OPS: Record<string, () => tf.Tensor[]> = {
   "matMul 37×53·53×29 (odd sizes)": () => [tf.matMul(seeded([37, 53], 1), seeded([53, 29], 2))],
@@ -179,6 +195,27 @@ Deno.test({
     got.losses.forEach((l, i) => assert.ok(Math.abs(l - want.losses[i]) < 1e-3, `step ${i}: ${l}`));
     assert.ok(Math.abs(got.final.loss - want.final.loss) < 1e-3, `eval loss ${got.final.loss}`);
     assert.ok(got.saved > 0, "a checkpoint was written from GPU tensors");
+  },
+});
+
+Deno.test({
+  name: "addN on webgpu is right beyond the storage-buffer limit (8, 33 and 70 inputs)",
+  ignore: !gpu.ok,
+  async fn() {
+    await selectBackend("webgpu", { quiet: true });
+    try {
+      for (const n of [8, 33, 70]) {
+        // inputs i+1 (shape [3]); the sum of each entry is n(n+1)/2
+        const xs = Array.from({ length: n }, (_, i) => tf.fill([3], i + 1));
+        const before = tf.memory().numTensors;
+        const sum = tf.addN(xs);
+        assert.deepEqual(Array.from(await sum.data()), new Array(3).fill((n * (n + 1)) / 2));
+        assert.equal(tf.memory().numTensors, before + 1, "partial sums are freed");
+        tf.dispose([sum, ...xs]);
+      }
+    } finally {
+      await tf.setBackend("cpu");
+    }
   },
 });
 
