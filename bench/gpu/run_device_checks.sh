@@ -53,6 +53,10 @@ cat "$OUT/environment.log"
 step smoke 60 deno run "${FLAGS[@]}" bench/gpu/smoke.ts
 step cuda-tests 120 "${TEST[@]}" plugins/backend-cuda/
 step webgpu-tests 45 env QUADRANET_REQUIRE_WEBGPU=1 "${TEST[@]}" plugins/backend-webgpu/
-step train-quick 120 deno run "${FLAGS[@]}" tasks/train.ts --quick --backend cuda --runs-dir "$OUT/runs"
+step train-quick 120 deno run "${FLAGS[@]}" tasks/train.ts --quick --backend cuda --runs-dir /tmp/qn-runs
+# the reports and summaries only (checkpoints stay behind)
+find /tmp/qn-runs -name 'report.md' -o -name 'summary.json' 2>/dev/null | while read -r f; do
+  mkdir -p "$OUT/runs/$(basename "$(dirname "$f")")" && cp "$f" "$OUT/runs/$(basename "$(dirname "$f")")/"
+done
 step bench-gpu 200 deno run "${FLAGS[@]}" bench/run.ts --gpu
 echo "== summary"; cat "$summary"
