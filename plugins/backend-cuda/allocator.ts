@@ -27,11 +27,13 @@
 export interface DeviceMemory {
   /** Returns a device pointer; throws when the device is out of memory. */
   malloc(bytes: number): bigint;
+  /** Releases a pointer `malloc` returned. */
   free(ptr: bigint): void;
 }
 
 /** One allocation handed out. */
 export interface Block {
+  /** Device address (0 for zero-byte blocks). */
   readonly ptr: bigint;
   /** Bytes reserved (the size class). */
   readonly size: number;
@@ -47,9 +49,13 @@ export interface AllocatorStats {
   cachedBytes: number;
   /** inUse + cached: what the device has given us. */
   reservedBytes: number;
+  /** Highest `inUseBytes` so far. */
   peakInUseBytes: number;
+  /** Blocks handed out and not yet released. */
   blocksInUse: number;
+  /** Device allocations made. */
   mallocCalls: number;
+  /** Device frees made (emptyCache). */
   freeCalls: number;
   /** Allocations served from a free list. */
   reuses: number;
@@ -71,6 +77,7 @@ export function sizeClass(bytes: number): number {
 
 /** Raised when the device cannot give a block even after the cache was emptied. */
 export class DeviceOutOfMemoryError extends Error {
+  /** The size that failed, the allocator's counters, and the device error. */
   constructor(readonly bytes: number, readonly stats: AllocatorStats, cause: unknown) {
     super(
       `cuda: out of device memory allocating ${bytes} bytes (${stats.inUseBytes} in use, ` +
@@ -97,6 +104,7 @@ export class CachingAllocator {
     reuses: 0,
   };
 
+  /** An allocator over `device`. */
   constructor(private readonly device: DeviceMemory) {}
 
   /** A block of at least `bytes`; a zero-byte request gets the null pointer. */

@@ -24,9 +24,13 @@ import { CudaRuntime } from "./runtime.ts";
 /** The backend's name in tfjs. */
 export const CUDA_BACKEND = "cuda";
 
-interface TensorData {
+/** What the backend keeps per data id. */
+export interface TensorData {
+  /** The tensor's shape. */
   shape: number[];
+  /** Its dtype. */
   dtype: tf.DataType;
+  /** References held by tfjs. */
   refCount: number;
   /** On the device once uploaded or produced by a kernel. */
   block?: Block;
@@ -50,12 +54,16 @@ function hostArray(dtype: tf.DataType, n: number): Float32Array | Int32Array | U
 
 /** GPU tensor storage plus the helpers kernels use. */
 export class CudaBackend extends tf.KernelBackend {
+  /** Data id → device block or host values. */
   readonly data: tf.DataStorage<TensorData>;
+  /** The caching allocator all device tensors come from. */
   readonly allocator: CachingAllocator;
+  /** cuDNN convolutions, when cuDNN loaded. */
   readonly conv?: CudnnConv;
   /** The cpu backend the fallback runs on. */
   readonly cpu: MathBackendCPU;
 
+  /** A backend on runtime `rt`, counting cpu fallbacks in `ledger`. */
   constructor(readonly rt: CudaRuntime, readonly ledger: FallbackLedger) {
     super();
     this.data = new tf.DataStorage(this, tf.engine());
@@ -71,6 +79,7 @@ export class CudaBackend extends tf.KernelBackend {
     (this.cpu as unknown as { firstUse: boolean }).firstUse = false;
   }
 
+  /** Stores host values; they are uploaded on first device use. */
   override write(
     values: tf.backend_util.BackendValues,
     shape: number[],
@@ -81,6 +90,7 @@ export class CudaBackend extends tf.KernelBackend {
     return dataId;
   }
 
+  /** Takes over a tensor moved from another backend (host values). */
   override move(
     dataId: tf.DataId,
     values: tf.backend_util.BackendValues,
@@ -136,6 +146,7 @@ export class CudaBackend extends tf.KernelBackend {
     return d.block.ptr;
   }
 
+  /** Copies a tensor back to the host (synchronises the stream). */
   override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
     const d = this.data.get(dataId);
     if (d.values !== undefined) return d.values;
@@ -144,10 +155,12 @@ export class CudaBackend extends tf.KernelBackend {
     return out;
   }
 
+  /** {@link readSync} as a promise (the copy is synchronous). */
   override read(dataId: tf.DataId): Promise<tf.backend_util.BackendValues> {
     return Promise.resolve(this.readSync(dataId));
   }
 
+  /** Drops one reference; the block returns to the allocator at zero (or when forced). */
   override disposeData(dataId: tf.DataId, force = false): boolean {
     if (!this.data.has(dataId)) return true;
     const d = this.data.get(dataId);
@@ -158,18 +171,22 @@ export class CudaBackend extends tf.KernelBackend {
     return true;
   }
 
+  /** References held on a data id. */
   override refCount(dataId: tf.DataId): number {
     return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
   }
 
+  /** Adds a reference (a reshape shares its input's data). */
   override incRef(dataId: tf.DataId): void {
     this.data.get(dataId).refCount++;
   }
 
+  /** Data ids alive on this backend. */
   override numDataIds(): number {
     return this.data.numDataIds();
   }
 
+  /** Device bytes in use, reserved from the device, and cached for reuse. */
   override memory(): {
     unreliable: boolean;
     numBytesInGPU: number;
@@ -185,10 +202,12 @@ export class CudaBackend extends tf.KernelBackend {
     };
   }
 
+  /** Kernel timing is available (stream-synchronised wall time). */
   override timerAvailable(): boolean {
     return true;
   }
 
+  /** Times `f` between two stream synchronisations. */
   override time(f: () => void): Promise<tf.BackendTimingInfo> {
     this.rt.synchronize();
     const t = performance.now();
@@ -197,14 +216,17 @@ export class CudaBackend extends tf.KernelBackend {
     return Promise.resolve({ kernelMs: performance.now() - t });
   }
 
+  /** Float32 storage. */
   override floatPrecision(): 32 {
     return 32;
   }
 
+  /** The float32 epsilon tfjs uses. */
   override epsilon(): number {
     return 1e-7;
   }
 
+  /** Synchronises and gives cached device memory back. */
   override dispose(): void {
     this.rt.synchronize();
     this.allocator.emptyCache();

@@ -16,7 +16,9 @@
 
 /** One parsed prototype. */
 export interface ParsedPrototype {
+  /** The C function name. */
   name: string;
+  /** Its `Deno.dlopen` definition. */
   def: { parameters: Deno.NativeType[]; result: Deno.NativeResultType };
 }
 

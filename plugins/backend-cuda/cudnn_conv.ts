@@ -7,8 +7,10 @@
  *
  * @example
  * ```ts
+ * import { CachingAllocator, CudaRuntime, CudnnConv } from "@quadranet/backend-cuda";
+ * const rt = CudaRuntime.open(); // needs a GPU
+ * const alloc = new CachingAllocator({ malloc: (n) => rt.malloc(n), free: (p) => rt.free(p) });
  * const conv = new CudnnConv(rt, (n) => alloc.alloc(n), (b) => alloc.release(b));
- * conv.forward(xPtr, wPtr, yPtr, geometry);
  * ```
  * @module
  */
@@ -18,21 +20,37 @@ import { CUDA } from "./symbols.ts";
 
 /** One convolution's geometry (padding already symmetric; see cudnnConvPadding). */
 export interface ConvGeometry {
+  /** Batch. */
   n: number;
+  /** Input height (after explicit padding). */
   h: number;
+  /** Input width (after explicit padding). */
   w: number;
+  /** Input channels. */
   cin: number;
+  /** Output channels. */
   cout: number;
+  /** Filter height. */
   kh: number;
+  /** Filter width. */
   kw: number;
+  /** Output height. */
   oh: number;
+  /** Output width. */
   ow: number;
+  /** Vertical stride. */
   sh: number;
+  /** Horizontal stride. */
   sw: number;
+  /** Symmetric padding, top and bottom. */
   padH: number;
+  /** Symmetric padding, left and right. */
   padW: number;
+  /** Vertical dilation. */
   dh: number;
+  /** Horizontal dilation. */
   dw: number;
+  /** Groups (input channels for depthwise, else 1). */
   groups: number;
 }
 
@@ -52,6 +70,7 @@ export class CudnnConv {
   #cache = new Map<string, Descriptors>();
   readonly #mathType: number;
 
+  /** Convolutions on `rt`, workspaces from `alloc`/`release`. */
   constructor(
     private readonly rt: CudaRuntime,
     private readonly alloc: (bytes: number) => Block,

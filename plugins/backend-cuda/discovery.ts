@@ -38,6 +38,7 @@ export type CudaLibraryName = keyof typeof CUDA_LIBRARIES;
 
 /** Where one library was found (a path) or that the loader should try its soname. */
 export interface FoundLibrary {
+  /** Absolute path, or a bare soname for the loader. */
   path: string;
   /** `env`, `toolkit`, `LD_LIBRARY_PATH`, `python`, or `loader` (bare soname). */
   source: string;
@@ -47,6 +48,7 @@ export interface FoundLibrary {
 export interface CudaDiscovery {
   /** Every required library has a candidate. */
   ok: boolean;
+  /** Where each library found is. */
   found: Partial<Record<CudaLibraryName, FoundLibrary>>;
   /** Required or optional libraries with no file anywhere searched. */
   missing: CudaLibraryName[];
@@ -56,6 +58,7 @@ export interface CudaDiscovery {
 
 /** What discovery reads from the machine; tests pass their own. */
 export interface DiscoveryEnv {
+  /** An environment variable's value. */
   env: (name: string) => string | undefined;
   /** File names in a folder ([] when it does not exist). */
   list: (dir: string) => string[];

@@ -19,6 +19,7 @@ import { tf } from "@quadranet/core";
 
 /** Raised in strict mode when a kernel would fall back to the cpu. */
 export class CudaFallbackError extends Error {
+  /** `kernel`: the tfjs kernel that would have fallen back. */
   constructor(readonly kernel: string) {
     super(
       `cuda: kernel ${kernel} has no CUDA implementation and QUADRANET_CUDA_STRICT=1 forbids the cpu ` +
@@ -30,6 +31,7 @@ export class CudaFallbackError extends Error {
 
 /** Counts of fallback kernel calls, by kernel name. */
 export class FallbackLedger {
+  /** Fallback calls by kernel name. */
   readonly counts = new Map<string, number>();
   /** Mutable so that a test can forbid fallbacks around the kernels it checks. */
   constructor(public strict: boolean) {}
@@ -59,12 +61,15 @@ export class FallbackLedger {
 
 /** What the fallback needs from a backend: host reads and tensor creation from host values. */
 export interface HostExchange {
+  /** Host copy of a tensor's values. */
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
+  /** A tensor from host values. */
   makeTensorInfo(
     shape: number[],
     dtype: tf.DataType,
     values?: tf.backend_util.BackendValues,
   ): tf.TensorInfo;
+  /** Frees a tensor. */
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
 }
 

@@ -26,6 +26,7 @@ export class KernelCache<T> {
   #byName = new Map<string, { source: string; value: T }>();
   #compiles = 0;
 
+  /** A cache that calls `compile` once per distinct source. */
   constructor(private readonly compile: (k: KernelSource) => T) {}
 
   /** The compiled kernel for `k`, compiling on first use. */

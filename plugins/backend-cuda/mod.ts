@@ -26,6 +26,7 @@ export * from "./allocator.ts";
 export * from "./backend.ts";
 export * from "./batchnorm_kernels.ts";
 export * from "./c_prototype.ts";
+export * from "./cudnn_conv.ts";
 export * from "./discovery.ts";
 export * from "./elementwise_kernels.ts";
 export * from "./fallback.ts";
@@ -41,7 +42,7 @@ export * from "./runtime.ts";
 export * from "./symbols.ts";
 
 /** How to make the backend available, printed with the reason it is not. */
-export const CUDA_HINT =
+export const CUDA_HINT: string =
   `An NVIDIA GPU with its driver, the CUDA toolkit 12/13 libraries (or ${CUDA_LIB_DIR_ENV}) ` +
   "and, for convolutions, cuDNN 9 are needed.";
 

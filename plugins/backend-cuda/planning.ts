@@ -74,6 +74,7 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 
 /** A binary elementwise op's plan: output shape and the coalesced walk of both inputs. */
 export interface BroadcastPlan {
+  /** The broadcast output shape. */
   outShape: number[];
   /** Coalesced output dimensions (row-major), rank ≥ 1. */
   dims: number[];
@@ -92,7 +93,9 @@ export function broadcastPlan(a: readonly number[], b: readonly number[]): Broad
 export interface ReducePlan {
   /** Permutation moving the reduced axes last (undefined when they already are). */
   perm?: number[];
+  /** Rows: the product of the kept dimensions. */
   outer: number;
+  /** Row length: the product of the reduced dimensions. */
   inner: number;
   /** The output shape (reduced axes removed, or kept as 1 with keepDims). */
   outShape: number[];
@@ -136,19 +139,31 @@ export function transposePlan(
 
 /** Arguments of one `cublasSgemmStridedBatched` call (column-major, as cuBLAS sees them). */
 export interface GemmCall {
+  /** Transpose cuBLAS' first operand. */
   transa: boolean;
+  /** Transpose cuBLAS' second operand. */
   transb: boolean;
+  /** Rows of cuBLAS' C (our N). */
   m: number;
+  /** Columns of cuBLAS' C (our M). */
   n: number;
+  /** The inner dimension. */
   k: number;
   /** Which row-major operand is cuBLAS' A (first) and B (second): the products swap. */
   first: "b" | "a";
+  /** Leading dimension of cuBLAS' first operand. */
   lda: number;
+  /** Leading dimension of cuBLAS' second operand. */
   ldb: number;
+  /** Leading dimension of C. */
   ldc: number;
+  /** Elements between batches of the first operand (0: broadcast). */
   strideA: number;
+  /** Elements between batches of the second operand (0: broadcast). */
   strideB: number;
+  /** Elements between batches of C. */
   strideC: number;
+  /** Batch count. */
   batch: number;
 }
 
@@ -190,10 +205,13 @@ export function gemmPlan(o: {
 
 /** How to run a tfjs 2-D convolution with cuDNN's symmetric padding. */
 export interface CudnnConvPadding {
+  /** cuDNN's symmetric padding, top and bottom. */
   padH: number;
+  /** cuDNN's symmetric padding, left and right. */
   padW: number;
   /** Extra zero rows/columns to add at the bottom/right of the input first (0 when symmetric). */
   extraBottom: number;
+  /** Extra zero columns to pad at the right first. */
   extraRight: number;
 }
 

@@ -33,6 +33,7 @@ import {
 
 /** Raised when the backend cannot start; `reason` is one sentence. */
 export class CudaUnavailableError extends Error {
+  /** `reason`: one sentence saying what is missing. */
   constructor(readonly reason: string) {
     super(`cuda unavailable: ${reason}`);
     this.name = "CudaUnavailableError";
@@ -41,6 +42,7 @@ export class CudaUnavailableError extends Error {
 
 /** A failed CUDA/cuBLAS/cuDNN/NVRTC call. */
 export class CudaError extends Error {
+  /** The call, its status code and the library's message. */
   constructor(readonly call: string, readonly status: number, detail: string) {
     super(`${call} failed with status ${status}${detail ? `: ${detail}` : ""}`);
     this.name = "CudaError";
@@ -50,7 +52,8 @@ export class CudaError extends Error {
 // The tables are built from parsed prototypes, so their TypeScript types are not literal;
 // the wrappers below are the typed surface.
 // deno-lint-ignore no-explicit-any
-type AnyFn = (...a: any[]) => any;
+/** Any native function of a loaded library. */
+export type AnyFn = (...a: any[]) => any;
 /** A loaded library's functions by name. */
 export type Fns = Record<string, AnyFn>;
 
@@ -71,6 +74,7 @@ function cString(p: Deno.PointerValue): string {
 
 /** Device 0 with its stream, handles and compiled kernels. */
 export class CudaRuntime {
+  /** NVRTC-compiled kernels by source hash. */
   readonly kernels: KernelCache<Deno.PointerValue>;
   /** Kernel launches and library calls since start (the bench reports kernels per step). */
   launches = 0;
@@ -215,6 +219,7 @@ export class CudaRuntime {
     return out[0];
   }
 
+  /** cudaFree. */
   free(p: bigint): void {
     this.check("cudaFree", this.rt.cudaFree(ptr(p)));
   }
@@ -266,6 +271,7 @@ export class CudaRuntime {
     }
   }
 
+  /** Waits for the stream. */
   synchronize(): void {
     this.check("cudaStreamSynchronize", this.rt.cudaStreamSynchronize(this.stream));
   }

@@ -11,7 +11,10 @@
  * ```
  * @module
  */
-import { symbolTable } from "./c_prototype.ts";
+import { type ParsedPrototype, symbolTable } from "./c_prototype.ts";
+
+/** A `Deno.dlopen` symbol table built from prototypes. */
+export type SymbolTable = Record<string, ParsedPrototype["def"]>;
 
 /** CUDA runtime API (`libcudart`): device, memory, streams. */
 export const CUDART_PROTOTYPES = [
@@ -141,15 +144,15 @@ export const CUDNN_PROTOTYPES = [
 ] as const;
 
 /** `Deno.dlopen` tables. */
-export const CUDART_SYMBOLS = symbolTable(CUDART_PROTOTYPES);
+export const CUDART_SYMBOLS: SymbolTable = symbolTable(CUDART_PROTOTYPES);
 /** Driver API table. */
-export const CUDA_DRIVER_SYMBOLS = symbolTable(CUDA_DRIVER_PROTOTYPES);
+export const CUDA_DRIVER_SYMBOLS: SymbolTable = symbolTable(CUDA_DRIVER_PROTOTYPES);
 /** NVRTC table. */
-export const NVRTC_SYMBOLS = symbolTable(NVRTC_PROTOTYPES);
+export const NVRTC_SYMBOLS: SymbolTable = symbolTable(NVRTC_PROTOTYPES);
 /** cuBLAS table. */
-export const CUBLAS_SYMBOLS = symbolTable(CUBLAS_PROTOTYPES);
+export const CUBLAS_SYMBOLS: SymbolTable = symbolTable(CUBLAS_PROTOTYPES);
 /** cuDNN table. */
-export const CUDNN_SYMBOLS = symbolTable(CUDNN_PROTOTYPES);
+export const CUDNN_SYMBOLS: SymbolTable = symbolTable(CUDNN_PROTOTYPES);
 
 /** Enum values used by the backend (from the same headers). */
 export const CUDA = {

@@ -13,13 +13,14 @@
  */
 
 /** How to get an adapter, printed with every "unavailable" reason. */
-export const WEBGPU_HINT =
+export const WEBGPU_HINT: string =
   "Run Deno with --unstable-webgpu and install a Vulkan loader and driver " +
   "(Debian/Ubuntu: `apt-get install libvulkan1 mesa-vulkan-drivers` for the software adapter, " +
   "or the GPU vendor's driver).";
 
 /** Raised when Deno offers no WebGPU adapter; `reason` says which part is missing. */
 export class WebGpuUnavailableError extends Error {
+  /** `reason`: which part is missing. */
   constructor(readonly reason: string) {
     super(`No WebGPU adapter: ${reason}. ${WEBGPU_HINT}`);
     this.name = "WebGpuUnavailableError";
@@ -28,6 +29,7 @@ export class WebGpuUnavailableError extends Error {
 
 /** What {@link probeWebGpu} found. */
 export interface WebGpuAdapterFound {
+  /** The adapter itself. */
   adapter: GPUAdapter;
   /** "NVIDIA H200", "llvmpipe (LLVM 15.0.6, 256 bits)", ... */
   description: string;

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { cudaForTests } from "./testing/cuda_available.ts";
+ * import { cudaForTests } from "./cuda_available.ts";
  * const gpu = await cudaForTests();
  * Deno.test({ name: "x", ignore: !gpu.ok, fn() {} });
  * ```

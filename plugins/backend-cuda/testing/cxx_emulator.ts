@@ -13,6 +13,8 @@
  * @example
  * ```ts
  * import { compileKernels } from "./cxx_emulator.ts";
+ * import { unarySource } from "../elementwise_kernels.ts";
+ * const x = new Float32Array([-1, 2]), y = new Float32Array(2);
  * const emu = await compileKernels([unarySource("Relu")]);
  * emu.run("qn_unary_Relu", [x, y, x.length, 0], { grid: 2, block: 4 });
  * ```
