@@ -51,8 +51,8 @@ export class CudaError extends Error {
 
 // The tables are built from parsed prototypes, so their TypeScript types are not literal;
 // the wrappers below are the typed surface.
-// deno-lint-ignore no-explicit-any
 /** Any native function of a loaded library. */
+// deno-lint-ignore no-explicit-any
 export type AnyFn = (...a: any[]) => any;
 /** A loaded library's functions by name. */
 export type Fns = Record<string, AnyFn>;
