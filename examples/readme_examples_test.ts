@@ -22,6 +22,7 @@ const EXPECT: Record<string, RegExp[]> = {
   "plugins/backend-blas": [/^blas 27\n/m],
   "plugins/datasets": [/^3 \[ "cat", "dog" \] 1 70\n/m],
   "plugins/backend-tfjs": [/Float32Array\(4\) \[ 3, 3, 3, 3 \]/],
+  "plugins/backend-cuda": [/\[ 288, 16 \] \[ \[ 16, 1 \], \[ 0, 1 \] \]/],
 };
 
 function firstExample(readme: string): string {
