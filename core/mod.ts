@@ -142,7 +142,24 @@ export { machine, versions } from "./records/environment.ts";
 
 // train/
 export { Rng } from "./train/rng.ts";
-export { checkSchedule, learningRate, type Schedule, SCHEDULE_KINDS } from "./train/schedules.ts";
+export {
+  checkSchedule,
+  cooldownSteps,
+  learningRate,
+  type Schedule,
+  SCHEDULE_KINDS,
+} from "./train/schedules.ts";
+export {
+  stageTrainingFlops,
+  type TrainingFlops,
+  trainingFlopsPerExample,
+} from "./train/training_flops.ts";
+export {
+  type ClockReading,
+  ComputeClock,
+  type ComputeKind,
+  readClock,
+} from "./train/compute_clock.ts";
 export { LOOP_OPTIONS, type LoopOptionName, loopTaskOption } from "./train/loop_options.ts";
 export {
   Optimizer,

@@ -21,6 +21,18 @@ export type Schedule =
     minScale?: number;
   }
   | {
+    /**
+     * Warmup–constant–cooldown: constant after warmup, then a linear cooldown
+     * over the last `cooldownFraction` of the steps to `minScale`. Up to the
+     * cooldown the rate does not depend on the total, so every earlier point
+     * is also a point of any longer run: a valid stopping point.
+     */
+    kind: "wcc";
+    warmupSteps?: number;
+    cooldownFraction: number;
+    minScale?: number;
+  }
+  | {
     kind: "step";
     warmupSteps?: number;
     /** Steps where the rate is multiplied by gamma; values below 1 are fractions of the total. */
@@ -29,7 +41,7 @@ export type Schedule =
   };
 
 /** Schedule kinds, for validation and `--help`. */
-export const SCHEDULE_KINDS = ["constant", "cosine", "step"] as const;
+export const SCHEDULE_KINDS = ["constant", "cosine", "wcc", "step"] as const;
 
 /** Throws a {@link ConfigError} naming the field when `s` is malformed. */
 export function checkSchedule(s: Schedule): Schedule {
@@ -51,7 +63,18 @@ export function checkSchedule(s: Schedule): Schedule {
       "a step schedule needs milestones (steps) and gamma > 0",
     );
   }
+  if (s.kind === "wcc" && !(s.cooldownFraction >= 0 && s.cooldownFraction <= 1)) {
+    throw new ConfigError(
+      "schedule.cooldownFraction",
+      `cooldownFraction must be in [0, 1], got ${s.cooldownFraction}`,
+    );
+  }
   return s;
+}
+
+/** Steps of a `wcc` schedule's cooldown (the last ones) out of `totalSteps`; 0 for other kinds. */
+export function cooldownSteps(s: Schedule, totalSteps: number): number {
+  return s.kind === "wcc" ? Math.round(s.cooldownFraction * totalSteps) : 0;
 }
 
 /**
@@ -70,6 +93,13 @@ export function learningRate(base: number, s: Schedule, step: number, totalSteps
       const t = Math.min(1, (step - warm) / span);
       const min = s.minScale ?? 0;
       return base * (min + (1 - min) * 0.5 * (1 + Math.cos(Math.PI * t)));
+    }
+    case "wcc": {
+      const cool = cooldownSteps(s, totalSteps);
+      const start = totalSteps - cool;
+      if (step < start) return base;
+      const min = s.minScale ?? 0;
+      return base * (1 - (1 - min) * Math.min(1, (step - start + 1) / cool));
     }
     case "step":
       return base *
