@@ -50,6 +50,8 @@ export interface LoopState {
   best?: EvalMetrics;
   /** Compute spent so far, as the run accounts it (see `runTraining`). */
   compute?: Compute;
+  /** Analytic training FLOPs so far (when the loop is given `flopsPerExample`). */
+  flops?: number;
 }
 
 // Format 1 kept the position in stage/epoch/batch and the rest in `extra`.

@@ -3,10 +3,14 @@ import { type ClockReading, ComputeClock } from "./compute_clock.ts";
 
 function fakeClock() {
   const now: ClockReading = { wall: 100, cpu: 50 };
-  return { now, read: () => ({ ...now }), advance: (wall: number, cpu: number) => {
-    now.wall += wall;
-    now.cpu += cpu;
-  } };
+  return {
+    now,
+    read: () => ({ ...now }),
+    advance: (wall: number, cpu: number) => {
+      now.wall += wall;
+      now.cpu += cpu;
+    },
+  };
 }
 
 Deno.test("ComputeClock charges nested evaluation and checkpoints apart from training", async () => {

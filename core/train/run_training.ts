@@ -1,8 +1,10 @@
 /**
  * One training run with its run record: creates (or, resuming, reopens)
  * `runs/<run-id>/`, restores the latest checkpoint, runs {@link trainLoop},
- * logs metrics, accounts compute (wall and process CPU seconds, estimated
- * FLOPs; accumulated across resumes) and leaves `summary.json` with status
+ * logs metrics, accounts compute (analytic training FLOPs; wall and process
+ * CPU seconds of the training steps, with evaluation and checkpoint writes
+ * timed apart; accumulated across resumes), evaluates `test` once at the end
+ * and leaves `summary.json` with status
  * `completed`, `interrupted` or `failed`.
  *
  * @example
@@ -25,7 +27,9 @@
 import process from "node:process";
 import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
 import { QuadraNetError } from "../errors.ts";
-import { trainingFlops } from "../adapter/flops.ts";
+import { type ClockReading, ComputeClock, type ComputeKind } from "./compute_clock.ts";
+import { type Dataset, evaluate, type EvalMetrics } from "./evaluate.ts";
+import { stageTrainingFlops } from "./training_flops.ts";
 import { paramGroups } from "./param_groups.ts";
 import { RunRecord } from "../records/run_record.ts";
 import type { Compute, RunSummary } from "../records/schema.ts";
@@ -49,6 +53,12 @@ export interface RunTrainingOptions extends Omit<TrainOptions, "checkpointDir" |
   resume: boolean;
   /** Extra summary fields (shift, adapter summary, ...). */
   summaryExtra?: Partial<RunSummary>;
+  /**
+   * A held-out test set, read once after training: its metrics become the
+   * summary's `final`; `validation` is always the last check on `eval`.
+   * Without it `final` is that last check too.
+   */
+  test?: Dataset;
 }
 
 /** Process CPU seconds so far (user + system). */
@@ -95,35 +105,56 @@ export async function runTraining(
     });
   }
   const params = paramCounts(o);
-  await record.update({ params, ...o.summaryExtra });
-  const t0 = performance.now(), c0 = cpuSeconds();
-  let examples = resumeFrom?.state.examples ?? 0;
-  const compute = (seen = examples): Compute => ({
-    wallSeconds: base.wallSeconds + (performance.now() - t0) / 1000,
-    cpuSeconds: base.cpuSeconds + cpuSeconds() - c0,
-    trainingFlops: trainingFlops(o.model, seen),
-  });
+  const perStage = o.stages.map((st) => stageTrainingFlops(o.model, st.train, o.head).total);
+  await record.update({ params, trainingFlopsPerExample: perStage, ...o.summaryExtra });
+  // Records from before the clock counted the whole loop as training.
+  const baseClock: Partial<Record<ComputeKind, ClockReading>> = {
+    train: { wall: base.wallSeconds, cpu: base.cpuSeconds },
+    eval: { wall: 0, cpu: base.evalSeconds ?? 0 },
+    checkpoint: { wall: 0, cpu: base.checkpointSeconds ?? 0 },
+  };
+  const clock = new ComputeClock(undefined, baseClock);
+  let flops = resumeFrom?.state.flops ?? 0;
+  const compute = (): Compute => {
+    const t = clock.totals();
+    return {
+      wallSeconds: t.train.wall,
+      cpuSeconds: t.train.cpu,
+      trainingFlops: flops,
+      evalSeconds: t.eval.cpu,
+      checkpointSeconds: t.checkpoint.cpu,
+    };
+  };
   let result: TrainResult;
+  clock.start("train");
   try {
     result = await trainLoop({
       ...o,
       checkpointDir: record.checkpoints,
       resumeFrom,
+      clock,
+      flopsPerExample: (_st, i) => perStage[i],
       hooks: {
         ...o.hooks,
-        compute,
+        compute: () => compute(),
         onLog: async (entry) => {
+          if (entry.eval) {
+            flops = entry.flops ?? flops;
+            const t = clock.totals().train;
+            entry = { ...entry, trainCpuSeconds: t.cpu, trainWallSeconds: t.wall };
+          }
           await record.log(entry);
           await o.hooks?.onLog?.(entry);
         },
         onCheckpoint: async (path, state) => {
-          examples = state.examples;
+          flops = state.flops ?? flops;
           await record.update({ compute: compute(), checkpoint: path });
           await o.hooks?.onCheckpoint?.(path, state);
         },
       },
     });
   } catch (e) {
+    clock.stop();
     await record.update({
       status: "failed",
       error: e instanceof QuadraNetError ? e.message : String(e),
@@ -131,23 +162,25 @@ export async function runTraining(
     });
     throw e;
   }
-  examples = result.examples;
-  const final = result.final && {
-    top1: result.final.top1,
-    top5: result.final.top5,
-    loss: result.final.loss,
-    ...extraMetrics(result.final),
-  };
-  const best = result.best && {
-    top1: result.best.top1,
-    top5: result.best.top5,
-    loss: result.best.loss,
-    ...extraMetrics(result.best),
-  };
+  clock.stop();
+  flops = result.flops ?? flops;
+  const pick = (m?: EvalMetrics) =>
+    m && { top1: m.top1, top5: m.top5, loss: m.loss, ...extraMetrics(m) };
+  let final = pick(result.final);
+  // the last check on `eval` (a validation split under the protocol)
+  const validation = final;
+  const tested = o.test !== undefined && result.status === "completed";
+  if (tested) {
+    const test = o.test!;
+    final = pick(await clock.time("eval", () => evaluate(o.model, test, 256)));
+  }
+  const best = o.test ? undefined : pick(result.best);
   await record.update({
     status: result.status,
     compute: compute(),
     ...(final ? { final } : {}),
+    ...(validation ? { validation } : {}),
+    ...(tested ? { finalOn: "test" as const } : {}),
     ...(best ? { best } : {}),
     steps: result.steps,
   });

@@ -36,6 +36,7 @@ import { checkSchedule, learningRate, type Schedule } from "./schedules.ts";
 import { tf } from "../tf.ts";
 import { sumOfSquares } from "../fused/optimizer_update.ts";
 import { softmaxCrossEntropy } from "../fused/softmax_xent.ts";
+import type { ComputeClock } from "./compute_clock.ts";
 
 /** One stage: which parameter groups train, for how long, at what rate. */
 export interface Stage {
@@ -127,6 +128,15 @@ export interface TrainOptions {
   hooks?: LoopHooks;
   /** Set `interrupted` (e.g. on SIGINT) to checkpoint and stop after the current step. */
   signal?: { interrupted: boolean };
+  /**
+   * Evaluations per epoch (default 1: at each epoch end). With more, checks
+   * fall after batches `ceil(j·batches/n)`, j = 1..n, the last at the end.
+   */
+  checksPerEpoch?: number;
+  /** Training FLOPs per example of stage `i` (accumulated as `flops` in the state and eval entries). */
+  flopsPerExample?: (stage: Stage, index: number) => number;
+  /** Evaluation and checkpoints are timed on it as `eval` and `checkpoint` segments. */
+  clock?: ComputeClock;
 }
 
 /** What {@link trainLoop} returns. */
@@ -139,6 +149,8 @@ export interface TrainResult {
   best?: EvalMetrics;
   /** Steps done. */
   steps: number;
+  /** Training FLOPs accumulated from `flopsPerExample` (0 without it). */
+  flops?: number;
   /** Training examples seen. */
   examples: number;
   /** The loop state at the end. */
@@ -294,7 +306,14 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   let rate = 0;
 
   // Saves the loop with `next` as the position a resume starts from.
-  const checkpoint = async (next: LoopPosition) => {
+  state.flops ??= 0;
+  const checkpoint = (next: LoopPosition) =>
+    o.clock ? o.clock.time("checkpoint", () => writeCheckpoint(next)) : writeCheckpoint(next);
+  const evaluateNow = (): Promise<EvalMetrics & Record<string, number>> | EvalMetrics => {
+    const run = () => (o.evaluator ? o.evaluator(o.model) : evaluate(o.model, o.eval!, 256));
+    return o.clock ? o.clock.time("eval", run) : run();
+  };
+  const writeCheckpoint = async (next: LoopPosition) => {
     state.next = next;
     if (!o.checkpointDir) return;
     state.optimizerT = opt.t;
@@ -313,6 +332,11 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       // Frozen normalisation runs in inference mode (moving statistics, no updates).
       const training = stage.train.includes("norm");
       const stageSteps = stage.epochs * perEpoch;
+      const perExample = o.flopsPerExample?.(stage, s) ?? 0;
+      const nChecks = Math.min(perEpoch, Math.max(1, o.checksPerEpoch ?? 1));
+      const checks = new Set(
+        Array.from({ length: nChecks }, (_, j) => Math.ceil(((j + 1) * perEpoch) / nChecks)),
+      );
       for (let e = s === start.stage ? start.epoch : 0; e < stage.epochs; e++) {
         const rng = new Rng(0);
         rng.state = state.rng;
@@ -345,6 +369,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
           state.step++;
           const seen = streamed ? streamed.y.length : idx.length;
           state.examples += seen;
+          state.flops! += perExample * seen;
           const dt = (performance.now() - t0) / 1000;
           rate = rate === 0 ? seen / dt : 0.9 * rate + 0.1 * seen / dt;
           o.progress?.update({
@@ -361,6 +386,23 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
             await o.hooks?.onLog?.({ step: state.step, stage: stage.name, epoch: e + 1, loss, lr });
           }
           const after = { stage: s, epoch: e, batch: b + 1 };
+          // mid-epoch validation checks (the epoch-end one follows the batch loop)
+          if ((o.eval || o.evaluator) && b + 1 < perEpoch && checks.has(b + 1)) {
+            final = await evaluateNow();
+            if (!state.best || final.top1 > state.best.top1) state.best = final;
+            await o.hooks?.onLog?.({
+              step: state.step,
+              stage: stage.name,
+              epoch: e + 1,
+              eval: true,
+              top1: final.top1,
+              top5: final.top5,
+              evalLoss: final.loss,
+              examples: state.examples,
+              flops: state.flops,
+              ...extraMetrics(final),
+            });
+          }
           if (o.signal?.interrupted) {
             await checkpoint(after);
             o.progress?.done();
@@ -377,7 +419,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
         state.rng = rng.state; // the next epoch's order continues this stream
         await batches?.return?.();
         if (o.eval || o.evaluator) {
-          final = o.evaluator ? await o.evaluator(o.model) : await evaluate(o.model, o.eval!, 256);
+          final = await evaluateNow();
           if (!state.best || final.top1 > state.best.top1) state.best = final;
           await o.hooks?.onLog?.({
             step: state.step,
@@ -387,6 +429,8 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
             top1: final.top1,
             top5: final.top5,
             evalLoss: final.loss,
+            examples: state.examples,
+            flops: state.flops,
             ...extraMetrics(final),
           });
         }
@@ -405,6 +449,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     best: state.best ?? final,
     steps: state.step,
     examples: state.examples,
+    flops: state.flops,
     state,
   };
 }

@@ -52,7 +52,8 @@ interface LinearMap {
 }
 
 function positions(layer: tf.layers.Layer): number {
-  const out = (Array.isArray(layer.outputShape[0]) ? layer.outputShape[0] : layer.outputShape) as Shape;
+  const out =
+    (Array.isArray(layer.outputShape[0]) ? layer.outputShape[0] : layer.outputShape) as Shape;
   return out.slice(1, -1).reduce<number>((a, d) => a * (d ?? 1), 1);
 }
 
@@ -95,8 +96,10 @@ export function trainingFlopsPerExample(
   for (const layer of model.layers) {
     const up = inboundLayers(layer).some((l) => carriesGrad.get(l) === true);
     const maps = linearMaps(layer, uncounted);
-    const innerTrained = maps.some((m) => m.readsInput && trained(m.weight) && isAdapterLayer(layer) &&
-      layer.adapterWeights().includes(m.weight));
+    const innerTrained = maps.some((m) =>
+      m.readsInput && trained(m.weight) && isAdapterLayer(layer) &&
+      layer.adapterWeights().includes(m.weight)
+    );
     for (const m of maps) {
       forward += 2 * m.macs;
       if (trained(m.weight)) weightGrad += 2 * m.macs;

@@ -62,11 +62,16 @@ Deno.test("stageTrainingFlops() counts a quadratic adapter's U, V, P by hand", (
 
 Deno.test("stageTrainingFlops() counts a quadratic Conv2D from its projection shapes", () => {
   const input = tf.input({ shape: [5, 5, 2] });
-  const c = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", name: "c" }).apply(input);
+  const c = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", name: "c" }).apply(
+    input,
+  );
   const g = tf.layers.globalAveragePooling2d({}).apply(c);
   const out = tf.layers.dense({ units: 3, name: "head" }).apply(g) as tf.SymbolicTensor;
   const adapted = adapt(tf.model({ inputs: input, outputs: out }), { rank: 2, targets: ["c"] });
-  const layer = adapted.getLayer("c") as unknown as { quadU: tf.LayerVariable; quadP: tf.LayerVariable };
+  const layer = adapted.getLayer("c") as unknown as {
+    quadU: tf.LayerVariable;
+    quadP: tf.LayerVariable;
+  };
   assert.deepEqual(layer.quadU.shape, [3, 3, 2, 2]);
   assert.deepEqual(layer.quadP.shape, [2, 4]);
   // 25 positions: W 3·3·2·4 = 72, U = V = 3·3·2·2 = 36, P 2·4 = 8 -> 25·152 = 3800; head 4·3 = 12

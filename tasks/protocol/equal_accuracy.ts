@@ -17,7 +17,7 @@
  * @module
  */
 import { ConfigError } from "@quadranet/core";
-import { meanStd, type MeanStd } from "./seed_stats.ts";
+import { type MeanStd, meanStd } from "./seed_stats.ts";
 
 /** One validation check: cumulative training compute so far and validation top-1. */
 export interface ValidationCheck {
@@ -91,7 +91,13 @@ export function computeToTarget(checks: readonly ValidationCheck[], target: numb
   // 1e-12: a relative target of 100% must be reached by the very check it came from
   const hit = sorted.find((c) => c.top1 >= target - 1e-12);
   if (hit) {
-    return { reached: true, step: hit.step, flops: hit.flops, seconds: hit.seconds, top1: hit.top1 };
+    return {
+      reached: true,
+      step: hit.step,
+      flops: hit.flops,
+      seconds: hit.seconds,
+      top1: hit.top1,
+    };
   }
   return {
     reached: false,

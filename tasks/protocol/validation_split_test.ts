@@ -15,7 +15,10 @@ Deno.test("carveValidation() splits the training side into disjoint, complete pa
 
 Deno.test("carveValidation() is deterministic in its seed", () => {
   const train = Int32Array.from({ length: 40 }, (_, i) => i);
-  assert.deepEqual(carveValidation(train, 10, 7).validation, carveValidation(train, 10, 7).validation);
+  assert.deepEqual(
+    carveValidation(train, 10, 7).validation,
+    carveValidation(train, 10, 7).validation,
+  );
   assert.notDeepEqual(
     [...carveValidation(train, 10, 7).validation],
     [...carveValidation(train, 10, 8).validation],
