@@ -261,6 +261,7 @@ export type {
   HeadCreateOptions,
   HeadPlugin,
 } from "./plugins/head.ts";
+export type { ImageShape, ShiftPlugin } from "./plugins/shift.ts";
 
 // fused/: fused ops (one kernel where the backend has it, tfjs composites elsewhere)
 export {

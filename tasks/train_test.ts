@@ -60,7 +60,7 @@ Deno.test("train rejects unknown flags and bad values, naming what is allowed (e
     [["--epoch", "3"], /Unknown option '--epoch'.*--epochs/s],
     [["--epochs", "0"], /--epochs: 0 is below the minimum 1/],
     [["--lr", "fast"], /--lr: expected a number/],
-    [["--shift", "blur"], /"blur" is not one of: solarize, gamma, elastic/],
+    [["--shift", "blur"], /Unknown shift "blur"; registered shifts: elastic, gamma, solarize/],
     [["--methods", "lora,dora"], /"dora" is not one of: zero-shot/],
     [["--backend", "tpu"], /Unknown backend "tpu".*blas/],
     [["--backend", "wasm"], /"wasm" is unavailable: it cannot train.*Conv2DBackpropFilter/],
@@ -85,50 +85,73 @@ Deno.test("train --quick runs the whole comparison and writes a complete report 
   assert.equal(r.code, 0, r.stderr);
   const methods = [
     "zero-shot",
+    "norm-head",
     "linear",
     "lora",
+    "lora-matched",
     "quadratic",
-    "quadratic-scratch",
+    "quadratic-joint",
     "first-order-scratch",
+    "quadratic-scratch",
   ];
-  for (const m of methods) assert.match(r.stdout, new RegExp(`\\| ${m} \\| \\d+\\.\\d\\d% \\|`));
-  const report = Deno.readTextFileSync(join(runsDir, "cmp", "report.md"));
-  assert.match(report, /\| method \| top-1 \| trainable params \| compute \(CPU s\)/);
-  assert.match(report, /Pre-training the first-order network/);
-  assert.equal(summary("cmp").status, "completed");
+  // mean ± std over the two --quick seeds
   for (const m of methods) {
-    const id = `cmp-${m}`, s = summary(id);
-    assert.equal(s.status, "completed", id);
-    assert.equal(s.task, "digits-shift");
-    assert.equal(s.method, m);
-    assert.equal(s.backend.length > 0, true);
-    for (const k of ["top1", "top5", "loss"]) {
-      assert.equal(typeof s.final[k], "number", `${id} final.${k}`);
-    }
-    assert.ok(s.final.top1 >= 0 && s.final.top1 <= 1);
-    for (const k of ["wallSeconds", "cpuSeconds", "trainingFlops"]) {
-      assert.equal(typeof s.compute[k], "number", `${id} compute.${k}`);
-    }
-    assert.equal(typeof s.params.trainable, "number");
-    assert.ok(s.params.total >= s.params.trainable);
-    assert.equal(s.versions.tfjs, "4.22.0");
-    assert.equal(typeof s.machine.cores, "number");
-    assert.equal(s.comparison.row.method, m);
-    assert.equal(s.comparison.table.length, 6);
-    assert.ok(existsSync(join(runsDir, id, "config.json")));
-    const lines = Deno.readTextFileSync(join(runsDir, id, "metrics.jsonl")).trim().split("\n");
-    for (const l of lines) assert.equal(typeof JSON.parse(l).step, "number");
-    if (m !== "zero-shot") {
-      assert.ok(s.compute.cpuSeconds > 0);
-      assert.ok(existsSync(join(runsDir, id, "checkpoints", "latest.json")));
+    assert.match(r.stdout, new RegExp(`\\| ${m} \\| [^|]+ \\| \\d+\\.\\d\\d ± \\d+\\.\\d\\d \\|`));
+  }
+  const report = Deno.readTextFileSync(join(runsDir, "cmp", "report.md"));
+  assert.match(report, /\| arm \| lr \| test top-1 % \| Δ vs quadratic \(pts, paired\)/);
+  assert.match(report, /Sunk pre-training/);
+  assert.match(report, /98% of quadratic-scratch's final validation top-1/);
+  const cmp = summary("cmp");
+  assert.equal(cmp.status, "completed");
+  assert.deepEqual(cmp.seeds, [1, 2]);
+  assert.deepEqual(cmp.rows.map((row: { method: string }) => row.method), methods);
+  assert.equal(cmp.target.perSeed.length, 2);
+  for (const m of methods) {
+    for (const seed of m === "zero-shot" ? [undefined] : [1, 2]) {
+      const id = seed ? `cmp-${m}-s${seed}` : `cmp-${m}`, s = summary(id);
+      assert.equal(s.status, "completed", id);
+      assert.equal(s.task, "digits-shift");
+      assert.equal(s.method, m);
+      assert.equal(s.backend.length > 0, true);
+      for (const k of ["top1", "top5", "loss"]) {
+        assert.equal(typeof s.final[k], "number", `${id} final.${k}`);
+        assert.equal(typeof s.validation[k], "number", `${id} validation.${k}`);
+      }
+      assert.equal(s.finalOn, "test");
+      assert.equal(s.best, undefined); // no best-on-test anywhere
+      assert.ok(s.final.top1 >= 0 && s.final.top1 <= 1);
+      for (const k of ["wallSeconds", "cpuSeconds", "trainingFlops"]) {
+        assert.equal(typeof s.compute[k], "number", `${id} compute.${k}`);
+      }
+      assert.equal(typeof s.params.trainable, "number");
+      assert.ok(s.params.total >= s.params.trainable);
+      assert.equal(s.versions.tfjs, "4.22.0");
+      assert.equal(typeof s.machine.cores, "number");
+      assert.ok(existsSync(join(runsDir, id, "config.json")));
+      const lines = Deno.readTextFileSync(join(runsDir, id, "metrics.jsonl")).trim().split("\n");
+      for (const l of lines) assert.equal(typeof JSON.parse(l).step, "number");
+      if (m !== "zero-shot") {
+        assert.ok(s.compute.trainingFlops > 0);
+        assert.ok(existsSync(join(runsDir, id, "checkpoints", "latest.json")));
+        // two validation checks per epoch, each with the analytic FLOPs so far
+        const checks = lines.map((l) => JSON.parse(l)).filter((e) => e.eval);
+        assert.equal(checks.length, 2 * s.steps / Math.ceil(300 / 64));
+        assert.equal(checks[checks.length - 1].flops, s.compute.trainingFlops);
+      }
     }
   }
-  // Zero-shot trains nothing; ours trains the adapter and the head, fewer than linear + adapter.
+  // Zero-shot trains nothing; LoRA at equal rank trains fewer than linear; matched LoRA about as
+  // many adapter parameters as the quadratic adapter.
   assert.equal(summary("cmp-zero-shot").params.trainable, 0);
-  assert.ok(summary("cmp-lora").params.trainable < summary("cmp-linear").params.trainable);
-  // Savings are measured against the quadratic network from scratch.
-  const row = summary("cmp-quadratic-scratch").comparison.row;
-  assert.equal(row.relativeCompute, 1);
+  assert.ok(summary("cmp-lora-s1").params.trainable < summary("cmp-linear-s1").params.trainable);
+  const q = summary("cmp-quadratic-s1").adapter.adapterParams;
+  const lm = summary("cmp-lora-matched-s1").adapter.adapterParams;
+  assert.ok(Math.abs(lm - q) / q < 0.25, `matched LoRA ${lm} vs quadratic ${q}`);
+  // Savings are measured against the quadratic network from scratch: 0 against itself.
+  const row = cmp.rows.find((x: { method: string }) => x.method === "quadratic-scratch");
+  assert.equal(row.toTarget.reached, 2);
+  assert.equal(row.toTarget.savingsFlops.mean, 0);
 });
 
 async function waitForCheckpoint(runId: string, atLeast: number): Promise<void> {
@@ -143,22 +166,32 @@ async function waitForCheckpoint(runId: string, atLeast: number): Promise<void> 
   throw new Error(`no checkpoint >= ${atLeast} for ${runId}`);
 }
 
-const RESUMABLE = [...QUICK, "--methods", "quadratic", "--epochs", "2", "--checkpoint-every", "2"];
+const RESUMABLE = [
+  ...QUICK,
+  "--methods",
+  "quadratic",
+  "--seeds",
+  "1",
+  "--epochs",
+  "2",
+  "--checkpoint-every",
+  "2",
+];
 
 Deno.test("a run killed with SIGKILL and resumed ends with the same metrics as an uninterrupted run", async () => {
   const whole = await train([...RESUMABLE, "--run-id", "whole"]);
   assert.equal(whole.code, 0, whole.stderr);
 
   const child = command([...RESUMABLE, "--run-id", "killed"]).spawn();
-  await waitForCheckpoint("killed-quadratic", 4);
+  await waitForCheckpoint("killed-quadratic-s1", 4);
   child.kill("SIGKILL");
   const status = await child.output();
   assert.equal(status.signal, "SIGKILL");
-  assert.equal(summary("killed-quadratic").status, "running"); // as the kill left it
+  assert.equal(summary("killed-quadratic-s1").status, "running"); // as the kill left it
 
   const resumed = await train(["--resume", "killed", ...QUICK]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  const a = summary("whole-quadratic"), b = summary("killed-quadratic");
+  const a = summary("whole-quadratic-s1"), b = summary("killed-quadratic-s1");
   assert.equal(b.status, "completed");
   assert.equal(b.steps, a.steps);
   assert.deepEqual(b.final, a.final); // exact: same backend, same order, same state
@@ -167,16 +200,16 @@ Deno.test("a run killed with SIGKILL and resumed ends with the same metrics as a
 
 Deno.test("Ctrl-C checkpoints, marks the run interrupted (exit 130), and --resume completes it", async () => {
   const child = command([...RESUMABLE, "--run-id", "ctrlc"]).spawn();
-  await waitForCheckpoint("ctrlc-quadratic", 2);
+  await waitForCheckpoint("ctrlc-quadratic-s1", 2);
   child.kill("SIGINT");
   const out = await child.output();
   assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
-  assert.equal(summary("ctrlc-quadratic").status, "interrupted");
+  assert.equal(summary("ctrlc-quadratic-s1").status, "interrupted");
   assert.equal(summary("ctrlc").status, "interrupted");
-  const resumed = await train(["--resume", "ctrlc-quadratic", ...QUICK]);
+  const resumed = await train(["--resume", "ctrlc-quadratic-s1", ...QUICK]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.equal(summary("ctrlc-quadratic").status, "completed");
-  assert.deepEqual(summary("ctrlc-quadratic").final, summary("whole-quadratic").final);
+  assert.equal(summary("ctrlc-quadratic-s1").status, "completed");
+  assert.deepEqual(summary("ctrlc-quadratic-s1").final, summary("whole-quadratic-s1").final);
 });
 
 Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable from the CLI", async () => {
@@ -190,13 +223,17 @@ Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable
     "recompute",
     "--methods",
     "quadratic",
+    "--seeds",
+    "1",
     "--run-id",
     "cubic",
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const s = summary("cubic-quadratic");
+  const s = summary("cubic-quadratic-s1");
   assert.equal(s.status, "completed");
-  const config = JSON.parse(Deno.readTextFileSync(join(runsDir, "cubic-quadratic", "config.json")));
+  const config = JSON.parse(
+    Deno.readTextFileSync(join(runsDir, "cubic-quadratic-s1", "config.json")),
+  );
   assert.equal(config.kernel, "cubic");
   assert.equal(config.backprop, "recompute");
   assert.deepEqual(config.plugin, ["examples/cubic_kernel.ts"]);
@@ -210,14 +247,16 @@ Deno.test("--backbone runs the comparison on a registered backbone with its defa
     "resnet18_w4",
     "--methods",
     "zero-shot,quadratic",
+    "--seeds",
+    "1",
     "--run-id",
     "bb",
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const s = summary("bb-quadratic");
+  const s = summary("bb-quadratic-s1");
   assert.equal(s.status, "completed");
   assert.ok(s.adapter.adapterParams > 0 && s.params.trainable > s.adapter.adapterParams);
-  const config = JSON.parse(Deno.readTextFileSync(join(runsDir, "bb-quadratic", "config.json")));
+  const config = JSON.parse(Deno.readTextFileSync(join(runsDir, "bb-quadratic-s1", "config.json")));
   assert.equal(config.backbone, "resnet18_w4");
   const bad = await train([...QUICK, "--backbone", "resnet19"]);
   assert.equal(bad.code, 2);
@@ -236,4 +275,23 @@ Deno.test("a TS config file sets options and flags override it", async () => {
   assert.equal(config.shift, "elastic"); // the flag wins over the file
   assert.deepEqual(config.methods, ["zero-shot"]);
   assert.equal(summary("from-ts-zero-shot").status, "completed");
+});
+
+Deno.test("a user shift plugin (--plugin) is selectable with --shift; unknown shifts list the registered", async () => {
+  const r = await train([
+    ...QUICK,
+    "--plugin",
+    "examples/checker_shift.ts",
+    "--shift",
+    "checker",
+    "--methods",
+    "zero-shot",
+    "--run-id",
+    "checker",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(summary("checker-zero-shot").shift, "checker");
+  const bad = await train([...QUICK, "--shift", "fog", "--methods", "zero-shot"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Unknown shift "fog"; registered shifts: elastic, gamma/);
 });

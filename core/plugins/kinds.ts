@@ -17,6 +17,7 @@ import type { BackbonePlugin } from "./backbone.ts";
 import type { BackendPlugin } from "./backend_select.ts";
 import type { DatasetPlugin } from "./dataset.ts";
 import type { HeadPlugin } from "./head.ts";
+import type { ShiftPlugin } from "./shift.ts";
 import type { TaskDefinition } from "./task.ts";
 
 /** Plugin kind → the interface its definitions implement. */
@@ -37,6 +38,8 @@ export interface PluginKinds {
   dataset: DatasetPlugin;
   /** A detection head. */
   head: HeadPlugin;
+  /** A domain shift: a seeded image transform (digits-shift's `--shift`). */
+  shift: ShiftPlugin;
 }
 
 /** One of the keys of {@link PluginKinds}. */
@@ -52,6 +55,7 @@ export const PLUGIN_KINDS: readonly PluginKind[] = [
   "dataset",
   "task",
   "method",
+  "shift",
 ];
 
 /** Definitions grouped by kind, for {@link Registry.registerAll}; each carries its `name`. */

@@ -1,7 +1,9 @@
 /**
- * The digits-shift comparison end to end: data and shift, cached
- * pre-training, each arm as its own recorded run (resumable), the table in
- * every run's `summary.json` and in `runs/<comparison-id>/report.md`.
+ * The digits-shift comparison end to end under the protocol: data and
+ * shift, the cached pre-trained network, every arm at every seed as its own
+ * recorded run (resumable), then the summary over seeds (mean ± std, paired
+ * difference to the quadratic arm, compute and savings at equal accuracy)
+ * in the comparison's `summary.json` and `runs/<comparison-id>/report.md`.
  *
  * @example
  * ```ts
@@ -14,238 +16,198 @@
  * @module
  */
 import {
-  adapterLayers,
-  adapterSummary,
   ConfigError,
-  type Dataset,
-  evaluate,
+  forwardFlops,
   lookup,
-  runExists,
   RunRecord,
-  type RunSummary,
-  runTraining,
   type TaskContext,
   type TaskResult,
   tf,
-  writeReport,
+  writeFileAtomic,
 } from "@quadranet/core";
-import { type Digits, gatherDigits, loadDigits, splitDigits } from "./data.ts";
-import { ARMS, type ArmSettings } from "./methods.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type ArmResult, buildComparison, type Comparison } from "../protocol/comparison.ts";
+import { formatComparisonTable } from "../protocol/comparison_table.ts";
+import { parseTarget } from "../protocol/equal_accuracy.ts";
+import { type ArmData, runArm } from "./arm_run.ts";
+import { prepareDigits } from "./digits_data.ts";
+import { armLr } from "./lrs.ts";
+import { type Arm, ARMS, type ArmSettings } from "./methods.ts";
 import { architecture } from "./model.ts";
-import { pretrained } from "./pretrain.ts";
-import { type ComparisonRow, formatReport, formatTable, withSavings } from "./report.ts";
-import { applyShift } from "./shifts.ts";
-import type { DigitsShiftConfig } from "./config.ts";
-import { loopSettings } from "./settings.ts";
+import { PRETRAIN_LOOP, pretrained } from "./pretrain.ts";
+import { formatReport } from "./report.ts";
+import { type LoopSettings, loopSettings } from "./settings.ts";
 
-function dataset(d: Digits, size: number, images = d.images): Dataset {
-  const x = tf.tidy(() => {
-    const t = tf.tensor4d(images, [d.labels.length, 28, 28, 1]);
-    const p = (size - 28) / 2; // backbones run at 32×32: a zero border, as in LeNet's input
-    return p > 0 ? tf.pad(t, [[0, 0], [p, p], [p, p], [0, 0]]) : t;
-  });
-  return { x, y: d.labels };
+/** Arm settings from the resolved config. */
+export function armSettings(c: Record<string, unknown>): ArmSettings {
+  lookup("kernel", c.kernel as string); // unknown names fail here, listing the registered ones
+  lookup("backprop", c.backprop as string);
+  return {
+    seed: c.seed as number,
+    arch: architecture(c.backbone as string, c.width as number),
+    epochs: c.epochs as number,
+    scratchEpochs: c.scratchEpochs as number,
+    rank: c.rank as number,
+    alpha: c.alpha as number | undefined,
+    kernel: c.kernel as string,
+    backprop: c.backprop as string,
+    targets: (c.targets as string[] | undefined) ?? null,
+  };
 }
 
-function armSettings(c: DigitsShiftConfig): ArmSettings {
-  lookup("kernel", c.kernel); // unknown names fail here, listing the registered ones
-  lookup("backprop", c.backprop);
-  return {
-    seed: c.seed,
-    arch: architecture(c.backbone, c.width),
-    epochs: c.epochs,
-    scratchEpochs: c.scratchEpochs,
-    lr: c.lr,
-    rank: c.rank,
-    alpha: c.alpha,
-    kernel: c.kernel,
-    backprop: c.backprop,
-    targets: c.targets ?? null,
-  };
+/** The replicate seeds: `seed, seed + 1, …` (`seeds` of them). */
+export function seedList(c: Record<string, unknown>): number[] {
+  return Array.from({ length: c.seeds as number }, (_, i) => (c.seed as number) + i);
+}
+
+/** Everything one protocol comparison runs over. */
+export interface ProtocolPlan {
+  id: string;
+  task: string;
+  arms: Arm[];
+  seeds: number[];
+  settings: ArmSettings;
+  loop: LoopSettings;
+  base: tf.LayersModel;
+  head: string[];
+  data: ArmData;
+  config: Record<string, unknown>;
+  lrOf(arm: Arm): number;
+  pretrain?: Comparison["pretrain"];
+  summaryExtra: Record<string, unknown>;
+}
+
+/** Runs every arm at every seed; null when interrupted. */
+export async function runArms(ctx: TaskContext, p: ProtocolPlan): Promise<ArmResult[] | null> {
+  const results: ArmResult[] = [];
+  for (const arm of p.arms) {
+    ctx.log(`${arm.name}: ${arm.description}`);
+    const result: ArmResult = {
+      method: arm.name,
+      fromPretrained: arm.fromPretrained,
+      trainableParams: 0,
+      inferenceFlops: 0,
+      ...(arm.build === ARMS[0].build ? {} : { lr: p.lrOf(arm) }),
+      seeds: [],
+    };
+    for (const seed of p.seeds) {
+      const out = await runArm(ctx, {
+        runId: arm.name === "zero-shot" ? `${p.id}-${arm.name}` : `${p.id}-${arm.name}-s${seed}`,
+        task: p.task,
+        arm,
+        seed,
+        lr: p.lrOf(arm),
+        settings: p.settings,
+        loop: p.loop,
+        base: p.base,
+        head: p.head,
+        data: p.data,
+        config: { ...p.config, comparisonId: p.id },
+        summaryExtra: { comparisonId: p.id, ...p.summaryExtra },
+      });
+      if (out.status === "interrupted" || !out.seed) return null;
+      result.trainableParams = out.trainableParams;
+      result.inferenceFlops = out.inferenceFlops;
+      result.seeds.push(out.seed);
+    }
+    results.push(result);
+  }
+  return results;
 }
 
 /** Runs (or resumes) comparison `id` with resolved `config`. */
 export async function runComparison(
   ctx: TaskContext,
-  config: DigitsShiftConfig,
+  config: Record<string, unknown>,
   id: string,
   resume: boolean,
 ): Promise<TaskResult> {
-  const arms = ARMS.filter((a) => config.methods.includes(a.name));
+  const arms = ARMS.filter((a) => (config.methods as string[]).includes(a.name));
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
+  const target = parseTarget(config.target as string | undefined, "quadratic-scratch");
   const settings = armSettings(config);
   const loop = loopSettings(config);
-  const record = resume && runExists(ctx.runsDir, id)
+  const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
     ? await RunRecord.open(ctx.runsDir, id)
     : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
       task: "digits-shift",
       method: "comparison",
       backend: ctx.backend.name,
     });
-  await record.update({ status: "running", shift: config.shift, error: undefined });
-
-  const digits = loadDigits();
-  const split = splitDigits(digits.labels.length, {
-    pretrain: config.pretrainSize,
-    train: config.trainSize,
-    test: config.testSize,
-  }, config.seed);
-  const clean = {
-    train: gatherDigits(digits, split.pretrain),
-    test: gatherDigits(digits, split.test),
-  };
-  const shiftedTrain = gatherDigits(digits, split.train);
-  const shift = config.shift, seed = config.seed;
-  const size = settings.arch.size;
-  const pre = { train: dataset(clean.train, size), test: dataset(clean.test, size) };
-  const target = {
-    train: dataset(shiftedTrain, size, applyShift(shift, shiftedTrain.images, seed)),
-    test: dataset(clean.test, size, applyShift(shift, clean.test.images, seed + 1)),
-  };
+  await record.update({ status: "running", shift: config.shift, error: undefined, target });
+  const data = prepareDigits(config, settings.arch.size);
   try {
     const base = await pretrained(
       { ...ctx, backend: ctx.backend.name },
       {
-        arch: `${settings.arch.name}@2`,
-        seed,
-        width: config.width,
-        pretrainSize: config.pretrainSize,
-        pretrainEpochs: config.pretrainEpochs,
-        loop,
+        arch: `${settings.arch.name}@3`,
+        seed: config.seed as number,
+        width: config.width as number,
+        pretrainSize: config.pretrainSize as number,
+        pretrainEpochs: config.pretrainEpochs as number,
+        loop: PRETRAIN_LOOP,
+        data: "clean-pretrain",
       },
-      pre,
+      data.pre,
       settings.arch,
     );
     if (!base.model) {
       await record.update({ status: "interrupted" });
       return { status: "interrupted", recordDir: record.dir };
     }
-    const rows: Omit<ComparisonRow, "relativeCompute" | "savingsPercent">[] = [];
-    const runIds: string[] = [];
-    for (const arm of arms) {
-      const runId = `${id}-${arm.name}`;
-      const built = arm.build(base.model, settings);
-      let summary: RunSummary;
-      if (!built) {
-        summary = await zeroShot(ctx, runId, config, base.model, target.test);
-      } else {
-        ctx.log(`${arm.name}: ${arm.description}`);
-        const { layers: _layers, ...adapted } = adapterLayers(built.model).length
-          ? adapterSummary(built.model)
-          : { layers: undefined };
-        const out = await runTraining({
-          ...loop,
-          model: built.model,
-          train: target.train,
-          eval: target.test,
-          stages: built.stages,
-          head: settings.arch.head,
-          seed,
-          runsDir: ctx.runsDir,
-          runId,
-          task: "digits-shift",
-          method: arm.name,
-          backend: ctx.backend.name,
-          config: { ...config, comparisonId: id, method: arm.name },
-          resume: runExists(ctx.runsDir, runId),
-          progress: ctx.progress,
-          signal: ctx.signal,
-          label: arm.name,
-          summaryExtra: {
-            comparisonId: id,
-            shift,
-            fromPretrained: arm.fromPretrained,
-            stages: built.stages,
-            ...("adapterParams" in adapted ? { adapter: adapted } : {}),
-          },
-        });
-        summary = out.summary;
-        built.model.dispose();
-        if (out.result?.status === "interrupted") {
-          await record.update({ status: "interrupted" });
-          ctx.log(`interrupted; resume with: deno task train --resume ${id}`);
-          return { status: "interrupted", recordDir: record.dir };
-        }
-      }
-      runIds.push(runId);
-      rows.push({
-        method: arm.name,
-        runId,
-        top1: summary.final?.top1 ?? 0,
-        top5: summary.final?.top5 ?? 0,
-        trainableParams: (summary.params as { trainable: number } | undefined)?.trainable ?? 0,
-        computeSeconds: summary.compute?.cpuSeconds ?? 0,
-        wallSeconds: summary.compute?.wallSeconds ?? 0,
-        trainingFlops: summary.compute?.trainingFlops ?? 0,
-      });
-    }
-    const table = withSavings(rows);
     const pretrain = {
       runId: base.summary.runId,
-      computeSeconds: base.summary.compute?.cpuSeconds ?? 0,
-      cleanTop1: base.summary.final?.top1 ?? 0,
+      flops: base.summary.compute?.trainingFlops ?? 0,
+      cpuSeconds: base.summary.compute?.cpuSeconds ?? 0,
+      top1: base.summary.final?.top1 ?? 0,
+      on: "clean validation digits",
     };
-    for (const runId of runIds) {
-      const rec = await RunRecord.open(ctx.runsDir, runId);
-      await rec.update({
-        comparison: {
-          id,
-          row: table.find((r) => r.runId === runId),
-          table,
-          sunkPretrain: pretrain,
-        },
-      });
-    }
-    const report = formatReport({
+    const results = await runArms(ctx, {
       id,
-      shift,
-      backend: ctx.backend.name,
-      rows: table,
+      task: "digits-shift",
+      arms,
+      seeds: seedList(config),
+      settings,
+      loop,
+      base: base.model,
+      head: settings.arch.head,
+      data: data.target,
+      config,
+      lrOf: (arm) => (config.lr as number | undefined) ?? armLr(arm.name),
       pretrain,
+      summaryExtra: { shift: config.shift },
+    });
+    if (!results) {
+      await record.update({ status: "interrupted" });
+      ctx.log(`interrupted; resume with: deno task train --resume ${id}`);
+      return { status: "interrupted", recordDir: record.dir };
+    }
+    const comparison = buildComparison(results, {
+      target,
+      pairedWith: "quadratic",
+      baseInferenceFlops: forwardFlops(base.model),
+      pretrain,
+    });
+    const report = formatReport({
+      title: `digits-shift comparison ${id}`,
+      setting: `Shift: **${config.shift}**. Backend: **${ctx.backend.name}**. Split (seed ` +
+        `${config.seed}, disjoint): ${config.pretrainSize} clean digits for pre-training, ` +
+        `${config.trainSize} shifted for adaptation, ${config.validationSize} shifted for ` +
+        `validation (carved from the adaptation side), ${config.testSize} shifted for test ` +
+        `(read once, at the end).`,
+      comparison,
       config,
     });
-    await writeReport(record.paths, report);
-    await record.update({ status: "completed", rows: table, sunkPretrain: pretrain });
-    console.log(`\n${formatTable(table)}\n`);
-    ctx.log(`report: ${record.paths.report}`);
+    await writeFileAtomic(join(record.dir, "report.md"), report);
+    await record.update({ status: "completed", protocol: 1, ...comparison });
+    console.log(`\n${formatComparisonTable(comparison)}\n`);
+    ctx.log(`report: ${join(record.dir, "report.md")}`);
     return { status: "completed", recordDir: record.dir };
   } catch (e) {
     await record.update({ status: "failed", error: (e as Error).message });
     throw e;
   } finally {
-    tf.dispose([pre.train.x, pre.test.x, target.train.x, target.test.x]);
+    data.dispose();
   }
-}
-
-/** Zero-shot: the pre-trained network evaluated on the shifted test set, as a run record. */
-async function zeroShot(
-  ctx: TaskContext,
-  runId: string,
-  config: DigitsShiftConfig,
-  model: tf.LayersModel,
-  test: Dataset,
-): Promise<RunSummary> {
-  if (runExists(ctx.runsDir, runId)) {
-    const rec = await RunRecord.open(ctx.runsDir, runId);
-    if (rec.summary.status === "completed") return rec.summary;
-    await Deno.remove(rec.dir, { recursive: true });
-  }
-  const rec = await RunRecord.create(ctx.runsDir, runId, { ...config, method: "zero-shot" }, {
-    task: "digits-shift",
-    method: "zero-shot",
-    backend: ctx.backend.name,
-  });
-  const m = await evaluate(model, test, 256);
-  const final = { top1: m.top1, top5: m.top5, loss: m.loss };
-  await rec.log({ step: 0, eval: true, top1: m.top1, top5: m.top5, evalLoss: m.loss });
-  await rec.update({
-    status: "completed",
-    final,
-    best: final,
-    params: { trainable: 0, total: model.countParams() },
-    compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
-    shift: config.shift,
-    fromPretrained: true,
-  });
-  return rec.summary;
 }

@@ -1,43 +1,36 @@
 /**
- * The options of `digits-shift` and its config type, derived from them: the
- * flags, `--help`, validation and the typed config all come from
- * {@link DIGITS_SHIFT_OPTIONS} (the adapter flags from core's adapter option
- * table).
+ * The options of `digits-shift` (flags, `--help`, validation; the adapter
+ * flags from core's adapter option table) and its size presets: the default
+ * run (≤ 10 min on 2 cores), `--full` and `--quick`.
  *
  * @example
  * ```ts
- * import { resolveSizes } from "./config.ts";
- * const c = resolveSizes({ epochs: undefined, quick: true }); // c.epochs === 1
+ * import { SIZES } from "./config.ts";
+ * SIZES.seeds; // [3, 5, 2]: default, --full, --quick
  * ```
  * @module
  */
-import { adapterTaskOption, type ConfigOf, loopTaskOption, taskOptions } from "@quadranet/core";
+import { adapterTaskOption, type TaskOption, taskOptions } from "@quadranet/core";
 import { ARM_NAMES } from "./methods.ts";
 import { DEFAULT_TARGETS } from "./model.ts";
 import { SHIFT_NAMES } from "./shifts.ts";
+import { sizeOption, type Sizes } from "./sizes.ts";
 
-/** Full-size defaults, and what `--quick` uses instead where no value was given. */
-export const SIZES = {
-  epochs: [4, 1],
-  scratchEpochs: [6, 1],
-  pretrainEpochs: [3, 1],
-  pretrainSize: [4000, 600],
-  trainSize: [3000, 400],
-  testSize: [3000, 400],
-  width: [16, 8],
-  warmupSteps: [20, 2],
-} as const satisfies Record<string, readonly [number, number]>;
+/** Sizes: the default run (≤ 10 min on 2 cores), `--full`, and `--quick`. */
+export const SIZES: Sizes = {
+  seeds: [3, 5, 2],
+  epochs: [3, 6, 1],
+  scratchEpochs: [6, 12, 2],
+  pretrainEpochs: [3, 3, 1],
+  pretrainSize: [4000, 4000, 600],
+  trainSize: [1600, 2500, 300],
+  validationSize: [400, 500, 100],
+  testSize: [2000, 3000, 300],
+  width: [8, 16, 4],
+  warmupSteps: [20, 20, 2],
+};
 
-type SizeName = keyof typeof SIZES;
-
-const size = <const N extends SizeName>(name: N, help: string, min = 0) => ({
-  name,
-  type: "number" as const,
-  integer: true,
-  min,
-  default: undefined,
-  help: `${help} (default ${SIZES[name][0]}; --quick: ${SIZES[name][1]})`,
-});
+const int = (name: string, help: string, min = 0): TaskOption => sizeOption(SIZES, name, help, min);
 
 /** The options of `digits-shift`. */
 export const DIGITS_SHIFT_OPTIONS = taskOptions([
@@ -45,8 +38,8 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     name: "shift",
     type: "string",
     default: "solarize",
-    choices: SHIFT_NAMES,
-    help: "domain shift",
+    help: `domain shift: a registered shift plugin (built in: ${SHIFT_NAMES.join(", ")}; ` +
+      "--plugin FILE adds more)",
   },
   { name: "methods", type: "list", default: ARM_NAMES, choices: ARM_NAMES, help: "arms to run" },
   {
@@ -55,7 +48,27 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     integer: true,
     min: 0,
     default: 1,
-    help: "seed of split, init, order",
+    help: "seed of the split and pre-training; the first replicate seed",
+  },
+  int("seeds", "replicate seeds (seed, seed+1, …): init and batch order", 1),
+  {
+    name: "full",
+    type: "boolean",
+    default: false,
+    help: "the full protocol's sizes (wider network, more seeds and epochs; see README)",
+  },
+  {
+    name: "lrSearch",
+    type: "boolean",
+    default: false,
+    help: "run the per-arm learning-rate grid on the validation split (one seed) instead",
+  },
+  {
+    name: "target",
+    type: "string",
+    default: undefined,
+    help: "target validation top-1 for savings: 0.9 (absolute) or 98% (of quadratic-scratch's " +
+      "final; the default)",
   },
   {
     name: "runId",
@@ -63,21 +76,70 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     default: undefined,
     help: "comparison id (default from shift, seed, time)",
   },
-  size("epochs", "adaptation epochs per arm", 1),
-  size("scratchEpochs", "epochs of the from-scratch arms", 1),
-  size("pretrainEpochs", "pre-training epochs on clean digits", 1),
-  size("pretrainSize", "clean digits for pre-training", 10),
-  size("trainSize", "shifted digits for adaptation", 10),
-  size("testSize", "shifted digits for test", 10),
-  size("width", "channels of the first conv (then 2×, 4×)", 1),
+  int("epochs", "adaptation epochs per arm", 1),
+  int("scratchEpochs", "epochs of the from-scratch arms", 1),
+  int("pretrainEpochs", "pre-training epochs on clean digits", 1),
+  int("pretrainSize", "clean digits for pre-training", 10),
+  int("trainSize", "shifted digits for adaptation", 10),
+  int("validationSize", "shifted digits for validation, carved from the adaptation side", 10),
+  int("testSize", "shifted digits for test (read once, at the end)", 10),
+  int("width", "channels of the first conv (then 2×, 4×)", 1),
   { name: "batchSize", type: "number", integer: true, min: 1, default: 64, help: "batch size" },
-  loopTaskOption("lr", 3e-3),
-  loopTaskOption("optimizer", "adamw"),
-  loopTaskOption("schedule", "cosine"), // step: ×0.1 at 50% and 75%
-  size("warmupSteps", "linear warmup steps"),
-  loopTaskOption("weightDecay", 1e-4),
-  loopTaskOption("labelSmoothing", 0),
-  loopTaskOption("clipNorm", 0),
+  {
+    name: "lr",
+    type: "number",
+    min: 0,
+    default: undefined,
+    help:
+      "learning rate of every arm (default: each arm's searched rate, tasks/digits-shift/lrs.ts)",
+  },
+  {
+    name: "optimizer",
+    type: "string",
+    default: "adamw",
+    choices: ["adamw", "sgd"],
+    help: "optimizer",
+  },
+  {
+    name: "schedule",
+    type: "string",
+    default: "wcc",
+    choices: ["wcc", "cosine", "constant", "step"],
+    help: "learning-rate schedule (wcc: warmup–constant–cooldown; step: ×0.1 at 50% and 75%)",
+  },
+  int("warmupSteps", "linear warmup steps"),
+  {
+    name: "cooldownFraction",
+    type: "number",
+    min: 0,
+    max: 1,
+    default: 0.2,
+    help: "wcc: the last fraction of steps that cools down",
+  },
+  {
+    name: "checksPerEpoch",
+    type: "number",
+    integer: true,
+    min: 1,
+    default: 2,
+    help: "validation checks per epoch (the points compute-to-target is read at)",
+  },
+  { name: "weightDecay", type: "number", min: 0, default: 1e-4, help: "weight decay" },
+  {
+    name: "labelSmoothing",
+    type: "number",
+    min: 0,
+    max: 0.99,
+    default: 0,
+    help: "label smoothing",
+  },
+  {
+    name: "clipNorm",
+    type: "number",
+    min: 0,
+    default: 0,
+    help: "global gradient-norm clip (0: off)",
+  },
   adapterTaskOption("rank", 4), // LoRA and ours
   adapterTaskOption("alpha", undefined),
   adapterTaskOption("kernel", "quadratic"),
@@ -106,19 +168,3 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     help: "also checkpoint every N steps (0: at epoch ends only)",
   },
 ]);
-
-/** The config as resolved from the options (sizes still unset where not given). */
-export type DigitsShiftOptions = ConfigOf<typeof DIGITS_SHIFT_OPTIONS> & { quick?: boolean };
-
-/** The config a comparison runs with: every size filled in. */
-export type DigitsShiftConfig = Omit<DigitsShiftOptions, SizeName> & { [K in SizeName]: number };
-
-/** Fills the size defaults (full or `--quick`). */
-export function resolveSizes<C extends Partial<Record<SizeName, number>> & { quick?: boolean }>(
-  config: C,
-): Omit<C, SizeName> & { [K in SizeName]: number } {
-  const sizes = Object.fromEntries(
-    (Object.keys(SIZES) as SizeName[]).map((k) => [k, config[k] ?? SIZES[k][config.quick ? 1 : 0]]),
-  ) as { [K in SizeName]: number };
-  return { ...config, ...sizes };
-}

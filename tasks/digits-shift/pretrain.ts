@@ -1,8 +1,10 @@
 /**
  * Pre-training the first-order network on clean digits, cached as a run
  * under `runs/` (id from a hash of what determines it) and reused; its
- * compute is reported separately as sunk cost. An interrupted pre-training
- * resumes from its checkpoint.
+ * compute is reported separately as sunk cost. Its loop settings are its
+ * own ({@link PRETRAIN_LOOP}, versioned in the key), so the arms' flags
+ * (`--lr`, `--schedule`, ...) never change the network the arms start from.
+ * An interrupted pre-training resumes from its checkpoint.
  *
  * @example
  * ```ts
@@ -32,6 +34,19 @@ import { join } from "node:path";
 import type { Architecture } from "./model.ts";
 import type { LoopSettings } from "./settings.ts";
 
+/** The pre-training loop: fixed, independent of the arms' options. */
+export const PRETRAIN_LOOP: LoopSettings = {
+  batchSize: 64,
+  lr: 3e-3,
+  optimizer: { kind: "adamw", weightDecay: 1e-4 },
+  schedule: { kind: "cosine", warmupSteps: 20, minScale: 0.01 },
+  labelSmoothing: 0,
+  clipNorm: 0,
+  checkpointEvery: 0,
+  logEvery: 10,
+  checksPerEpoch: 1,
+};
+
 /** What determines the pre-trained weights (hashed into the cache id). */
 export interface PretrainKey {
   /** Bumped when the architecture or its initialisation changes, invalidating caches. */
@@ -41,6 +56,8 @@ export interface PretrainKey {
   pretrainSize: number;
   pretrainEpochs: number;
   loop: LoopSettings;
+  /** Which digits it trains on ("clean-pretrain": the pre-training split). */
+  data: string;
 }
 
 async function hash(v: unknown): Promise<string> {
@@ -56,9 +73,10 @@ export async function pretrained(
     progress: Progress;
     signal: { interrupted: boolean };
     log(line: string): void;
+    task?: string;
   },
   key: PretrainKey,
-  data: { train: Dataset; test: Dataset },
+  data: { train: Dataset; eval: Dataset },
   arch: Architecture,
 ): Promise<{ model?: tf.LayersModel; summary: RunSummary }> {
   const runId = `digits-pretrain-${await hash(key)}`;
@@ -77,13 +95,13 @@ export async function pretrained(
     ...key.loop,
     model,
     train: data.train,
-    eval: data.test,
+    eval: data.eval,
     stages: [{ name: "pretrain", train: ["primary", "head", "norm"], epochs: key.pretrainEpochs }],
     head: arch.head,
     seed: key.seed,
     runsDir: o.runsDir,
     runId,
-    task: "digits-shift",
+    task: o.task ?? "digits-shift",
     method: "pretrain",
     backend: o.backend,
     config: { ...key, domain: "clean" },

@@ -1,6 +1,8 @@
 /**
- * The loop settings every arm of the comparison shares, read from the
- * resolved task config.
+ * The loop settings every arm of a comparison shares, read from the
+ * resolved task config. The default schedule is warmup–constant–cooldown
+ * (`wcc`): until the cooldown the rate does not depend on the budget, so the
+ * validation checks along the way are valid stopping points.
  *
  * @example
  * ```ts
@@ -12,9 +14,8 @@
  * @module
  */
 import type { OptimizerConfig, Schedule } from "@quadranet/core";
-import type { DigitsShiftConfig } from "./config.ts";
 
-/** Shared loop settings. */
+/** Shared loop settings (`lr` is a fallback; arms bring their own). */
 export interface LoopSettings {
   batchSize: number;
   lr: number;
@@ -24,25 +25,29 @@ export interface LoopSettings {
   clipNorm: number;
   checkpointEvery: number;
   logEvery: number;
+  checksPerEpoch: number;
 }
 
 /** Loop settings from the task config. */
-export function loopSettings(c: DigitsShiftConfig): LoopSettings {
-  const warmupSteps = c.warmupSteps;
-  const kind = c.schedule;
+export function loopSettings(c: Record<string, unknown>): LoopSettings {
+  const warmupSteps = c.warmupSteps as number;
+  const kind = c.schedule as Schedule["kind"];
   const schedule: Schedule = kind === "step"
     ? { kind, warmupSteps, milestones: [0.5, 0.75], gamma: 0.1 }
     : kind === "cosine"
     ? { kind, warmupSteps, minScale: 0.01 }
+    : kind === "wcc"
+    ? { kind, warmupSteps, cooldownFraction: c.cooldownFraction as number, minScale: 0.01 }
     : { kind: "constant", warmupSteps };
   return {
-    batchSize: c.batchSize,
-    lr: c.lr,
-    optimizer: { kind: c.optimizer, weightDecay: c.weightDecay },
+    batchSize: c.batchSize as number,
+    lr: (c.lr as number | undefined) ?? 1e-2,
+    optimizer: { kind: c.optimizer as "adamw" | "sgd", weightDecay: c.weightDecay as number },
     schedule,
-    labelSmoothing: c.labelSmoothing,
-    clipNorm: c.clipNorm,
-    checkpointEvery: c.checkpointEvery,
+    labelSmoothing: c.labelSmoothing as number,
+    clipNorm: c.clipNorm as number,
+    checkpointEvery: c.checkpointEvery as number,
     logEvery: 10,
+    checksPerEpoch: c.checksPerEpoch as number,
   };
 }

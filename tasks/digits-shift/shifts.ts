@@ -1,6 +1,8 @@
 /**
- * Named domain shifts: non-linear per-pixel and spatial transforms of 28×28
- * digits, deterministic per (seed, image index).
+ * The built-in domain shifts, registered as `shift` plugins (any
+ * `--plugin FILE` can register more; see `ShiftPlugin`): non-linear
+ * per-pixel and spatial transforms of 28×28 digits, deterministic per
+ * (seed, image index).
  *
  * - `solarize` (default): band inversion `x < ½ ? 2x : 2 − 2x` — stroke
  *   cores go dark, their edges bright; not monotone, so no per-pixel affine
@@ -18,7 +20,7 @@
  * ```
  * @module
  */
-import { ConfigError, Rng } from "@quadranet/core";
+import { lookup, register, Rng, type ShiftPlugin } from "@quadranet/core";
 import { PIXELS } from "./data.ts";
 
 const SIZE = 28;
@@ -81,32 +83,44 @@ function elastic(img: Float32Array, rng: Rng): void {
   for (let i = 0; i < PIXELS; i++) img[i] = Math.min(1, Math.max(0, img[i] + 0.15 * rng.normal()));
 }
 
-/** The shifts by name. */
-export const SHIFTS: Record<string, (img: Float32Array, rng: Rng) => void> = {
-  solarize: (img) => solarize(img),
-  gamma: (img) => gamma(img),
-  elastic: (img, rng) => elastic(img, rng),
-  "solarize-elastic": (img, rng) => {
-    elastic(img, rng);
-    solarize(img);
+/** The built-in shifts, default first. */
+export const BUILTIN_SHIFTS: ShiftPlugin[] = [
+  {
+    name: "solarize",
+    description: "band inversion x < ½ ? 2x : 2 − 2x",
+    apply: (img) => solarize(img),
   },
-};
+  { name: "gamma", description: "0.2 + 0.6·x^0.3", apply: (img) => gamma(img) },
+  {
+    name: "elastic",
+    description: "elastic warp (α 8, σ 3) and Gaussian noise (σ 0.15)",
+    apply: (img, _shape, rng) => elastic(img, rng),
+  },
+  {
+    name: "solarize-elastic",
+    description: "elastic, then solarize",
+    apply: (img, _shape, rng) => {
+      elastic(img, rng);
+      solarize(img);
+    },
+  },
+];
+for (const s of BUILTIN_SHIFTS) register("shift", s.name, s);
 
-/** Shift names, default first. */
-export const SHIFT_NAMES = Object.keys(SHIFTS);
+/** Built-in shift names, default first. */
+export const SHIFT_NAMES = BUILTIN_SHIFTS.map((s) => s.name);
 
-/** A shifted copy of `images` (`[N·784]`); image `i` uses RNG seed `(seed, i)`. */
+/**
+ * A shifted copy of `images` (`[N·784]`, 28×28×1 each) by the registered
+ * shift `name`; image `i` uses RNG seed `(seed, i)`. Unknown names fail
+ * listing the registered shifts.
+ */
 export function applyShift(name: string, images: Float32Array, seed: number): Float32Array {
-  const f = SHIFTS[name];
-  if (!f) {
-    throw new ConfigError(
-      "shift",
-      `Unknown shift "${name}"; use one of: ${SHIFT_NAMES.join(", ")}`,
-    );
-  }
+  const shift = lookup<ShiftPlugin>("shift", name);
   const out = images.slice();
+  const shape = { height: 28, width: 28, channels: 1 };
   for (let i = 0; i < out.length / PIXELS; i++) {
-    f(out.subarray(i * PIXELS, (i + 1) * PIXELS), new Rng(seed * 1_000_003 + i));
+    shift.apply(out.subarray(i * PIXELS, (i + 1) * PIXELS), shape, new Rng(seed * 1_000_003 + i));
   }
   return out;
 }

@@ -16,10 +16,12 @@ import { describeTarget } from "./equal_accuracy.ts";
 import { formatMeanStd, type MeanStd } from "./seed_stats.ts";
 
 /** FLOPs with an SI prefix: `1.23 GFLOP`. */
-export function formatFlops(n: number): string {
+export function formatFlops(n: number, std?: number): string {
+  if (n === 0 && !std) return "0 FLOP";
   const units: [number, string][] = [[1e15, "P"], [1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
   const [scale, p] = units.find(([s]) => Math.abs(n) >= s) ?? [1, ""];
-  return `${(n / scale).toFixed(n / scale >= 100 ? 0 : 2)} ${p}FLOP`;
+  const f = (v: number) => (v / scale).toFixed(n / scale >= 100 ? 0 : 2);
+  return `${f(n)}${std ? ` ± ${f(std)}` : ""} ${p}FLOP`;
 }
 
 function fmtParams(n: number): string {
@@ -42,7 +44,7 @@ function toTarget(r: ComparisonRow, unit: "flops" | "seconds"): string {
   if (t.reached === 0) return "not reached";
   const m = t[unit]!;
   const v = unit === "flops"
-    ? formatFlops(m.mean) + (m.n > 1 ? ` ± ${formatFlops(m.std).replace(/ \w*FLOP$/, "")}` : "")
+    ? formatFlops(m.mean, m.n > 1 ? m.std : undefined)
     : formatMeanStd(m, 1);
   return t.reached < t.n
     ? `${v} (${t.reached}/${t.n} seeds; not reached in ${t.n - t.reached})`

@@ -131,5 +131,6 @@ Deno.test("buildComparison() has no target without its reference arm, and insist
 Deno.test("formatFlops() picks an SI prefix", () => {
   assert.equal(formatFlops(1.234e9), "1.23 GFLOP");
   assert.equal(formatFlops(250e12), "250 TFLOP");
-  assert.equal(formatFlops(0), "0.00 FLOP");
+  assert.equal(formatFlops(0), "0 FLOP");
+  assert.equal(formatFlops(5e9, 1.5e9), "5.00 ± 1.50 GFLOP");
 });

@@ -1,0 +1,35 @@
+/**
+ * The learning rate of each arm, chosen by `deno task train digits-shift
+ * --lr-search` (a grid on the validation split, one seed, the default sizes)
+ * and committed here; `--lr` overrides it for every arm.
+ *
+ * @example
+ * ```ts
+ * import { armLr } from "./lrs.ts";
+ * armLr("quadratic"); // 0.01
+ * ```
+ * @module
+ */
+
+/** The grid `--lr-search` tries for every trained arm. */
+export const LR_GRID = [1e-3, 3e-3, 1e-2, 3e-2];
+
+/**
+ * Chosen rates (from the search recorded in README's "Results"; until a
+ * search has run, 1e-2 — the better of the two rates an audit tried).
+ */
+export const ARM_LRS: Record<string, number> = {
+  "norm-head": 1e-2,
+  "linear": 1e-2,
+  "lora": 1e-2,
+  "lora-matched": 1e-2,
+  "quadratic": 1e-2,
+  "quadratic-joint": 1e-2,
+  "first-order-scratch": 1e-2,
+  "quadratic-scratch": 1e-2,
+};
+
+/** The committed rate of `arm` (1e-2 for arms not in the table, e.g. from plugins). */
+export function armLr(arm: string, table: Record<string, number> = ARM_LRS): number {
+  return table[arm] ?? 1e-2;
+}
