@@ -27,7 +27,7 @@ export const SIZES: Sizes = {
   validationSize: [400, 500, 100],
   testSize: [2000, 3000, 300],
   width: [8, 16, 4],
-  warmupSteps: [20, 20, 2],
+  warmupSteps: [10, 20, 2],
 };
 
 const int = (name: string, help: string, min = 0): TaskOption => sizeOption(SIZES, name, help, min);
