@@ -36,6 +36,7 @@ import "@quadranet/lora";
 import "@quadranet/backbones";
 import "@quadranet/datasets";
 import "./digits-shift/mod.ts";
+import "./digits-upgrade/mod.ts";
 import "./imagenet/mod.ts";
 import "./coco/mod.ts";
 import { readConfigFile } from "./cli/config_file.ts";

@@ -295,3 +295,24 @@ Deno.test("a user shift plugin (--plugin) is selectable with --shift; unknown sh
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Unknown shift "fog"; registered shifts: elastic, gamma/);
 });
+
+Deno.test("train --task digits-upgrade --quick: the upgrade against scratch and a compute-matched control", async () => {
+  const r = await train([...QUICK, "--task", "digits-upgrade", "--run-id", "up"]);
+  assert.equal(r.code, 0, r.stderr);
+  const cmp = summary("up");
+  assert.equal(cmp.status, "completed");
+  assert.deepEqual(
+    cmp.rows.map((row: { method: string }) => row.method),
+    ["first-order", "upgrade", "upgrade-joint", "first-order-continue", "quadratic-scratch"],
+  );
+  assert.equal(cmp.pairedWith, "upgrade");
+  // the control trains the first-order network for the upgrade's FLOPs, to within half an epoch
+  const up = summary("up-upgrade-s1"), ctl = summary("up-first-order-continue-s1");
+  const halfEpoch = 0.5 * ctl.trainingFlopsPerExample[0] * 300;
+  assert.ok(
+    Math.abs(ctl.compute.trainingFlops - up.compute.trainingFlops) <= halfEpoch,
+    `${ctl.compute.trainingFlops} vs ${up.compute.trainingFlops}`,
+  );
+  assert.ok(ctl.stages[0].epochs >= 1);
+  assert.match(Deno.readTextFileSync(join(runsDir, "up", "report.md")), /Sunk pre-training/);
+});

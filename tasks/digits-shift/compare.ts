@@ -88,12 +88,12 @@ export async function runArms(ctx: TaskContext, p: ProtocolPlan): Promise<ArmRes
       fromPretrained: arm.fromPretrained,
       trainableParams: 0,
       inferenceFlops: 0,
-      ...(arm.build === ARMS[0].build ? {} : { lr: p.lrOf(arm) }),
+      ...(arm.untrained ? {} : { lr: p.lrOf(arm) }),
       seeds: [],
     };
     for (const seed of p.seeds) {
       const out = await runArm(ctx, {
-        runId: arm.name === "zero-shot" ? `${p.id}-${arm.name}` : `${p.id}-${arm.name}-s${seed}`,
+        runId: arm.untrained ? `${p.id}-${arm.name}` : `${p.id}-${arm.name}-s${seed}`,
         task: p.task,
         arm,
         seed,

@@ -39,6 +39,8 @@ export interface Arm {
   description: string;
   /** Whether it starts from the pre-trained network (its compute excludes pre-training). */
   fromPretrained: boolean;
+  /** Evaluated as is, never trained (one run, shared by every seed). */
+  untrained?: boolean;
   /** Null for zero-shot: evaluated, not trained. */
   build(
     pretrained: tf.LayersModel,
@@ -87,6 +89,7 @@ export const ARMS: Arm[] = [
     name: "zero-shot",
     description: "pre-trained network as is",
     fromPretrained: true,
+    untrained: true,
     build: () => null,
   },
   {

@@ -1,0 +1,200 @@
+/**
+ * Task `digits-upgrade`, the paper's setting in kind: a first-order CNN
+ * trained well on clean digits (its own versioned config, cached, independent
+ * of the arms' flags) is upgraded to quadratic for a few epochs on the same
+ * data, against the quadratic network trained from scratch for the
+ * first-order network's whole budget and a control that keeps training the
+ * first-order network for the upgrade's compute. Same protocol as
+ * digits-shift: validation split, seeds, savings at equal accuracy.
+ *
+ * @example
+ * ```sh
+ * deno task train --task digits-upgrade            # default sizes
+ * deno task train --task digits-upgrade --full     # the full protocol
+ * deno task train --task digits-upgrade --quick    # seconds
+ * ```
+ * @module
+ */
+import {
+  forwardFlops,
+  register,
+  RunRecord,
+  type TaskContext,
+  type TaskDefinition,
+  type TaskOption,
+  type TaskResult,
+  writeFileAtomic,
+} from "@quadranet/core";
+import { join } from "node:path";
+import { buildComparison } from "../protocol/comparison.ts";
+import { formatComparisonTable } from "../protocol/comparison_table.ts";
+import { parseTarget } from "../protocol/equal_accuracy.ts";
+import { armSettings, runArms, seedList } from "../digits-shift/compare.ts";
+import { prepareDigits } from "../digits-shift/digits_data.ts";
+import { armLr } from "../digits-shift/lrs.ts";
+import { DIGITS_SHIFT_OPTIONS, stamp } from "../digits-shift/mod.ts";
+import { PRETRAIN_LOOP, pretrained } from "../digits-shift/pretrain.ts";
+import { formatReport } from "../digits-shift/report.ts";
+import { loopSettings } from "../digits-shift/settings.ts";
+import { sizeOption, type Sizes, withSizes } from "../digits-shift/sizes.ts";
+import { LR_FROM, upgradeArms } from "./arms.ts";
+
+/** Sizes: default, `--full`, `--quick`. `scratchEpochs` is also the first-order network's budget. */
+export const UPGRADE_SIZES: Sizes = {
+  seeds: [3, 5, 2],
+  epochs: [2, 3, 1],
+  scratchEpochs: [6, 15, 1],
+  trainSize: [2500, 5000, 300],
+  validationSize: [500, 1000, 100],
+  testSize: [2000, 3000, 300],
+  width: [8, 16, 4],
+  warmupSteps: [10, 20, 2],
+};
+
+const OWN = new Set([
+  ...Object.keys(UPGRADE_SIZES),
+  "methods",
+  "shift",
+  "lrSearch",
+  "pretrainSize",
+  "pretrainEpochs",
+  "runId",
+]);
+const ARM_NAMES = upgradeArms().map((a) => a.name);
+
+/** The options: digits-shift's loop and adapter options, with this task's sizes and arms. */
+export const DIGITS_UPGRADE_OPTIONS: TaskOption[] = [
+  { name: "methods", type: "list", default: ARM_NAMES, choices: ARM_NAMES, help: "arms to run" },
+  {
+    name: "runId",
+    type: "string",
+    default: undefined,
+    help: "comparison id (default from seed and time)",
+  },
+  sizeOption(UPGRADE_SIZES, "seeds", "replicate seeds", 1),
+  sizeOption(UPGRADE_SIZES, "epochs", "upgrade epochs", 1),
+  sizeOption(
+    UPGRADE_SIZES,
+    "scratchEpochs",
+    "epochs of the first-order network and of quadratic-scratch",
+    1,
+  ),
+  sizeOption(UPGRADE_SIZES, "trainSize", "clean training digits (all arms, base included)", 10),
+  sizeOption(UPGRADE_SIZES, "validationSize", "clean validation digits", 10),
+  sizeOption(UPGRADE_SIZES, "testSize", "clean test digits (read once)", 10),
+  sizeOption(UPGRADE_SIZES, "width", "channels of the first conv", 1),
+  sizeOption(UPGRADE_SIZES, "warmupSteps", "linear warmup steps"),
+  ...DIGITS_SHIFT_OPTIONS.filter((o) => !OWN.has(o.name)),
+];
+
+async function run(ctx: TaskContext): Promise<TaskResult> {
+  let config: Record<string, unknown> = {
+    ...withSizes(UPGRADE_SIZES, ctx.config),
+    shift: "none",
+    pretrainSize: 0,
+  };
+  if (ctx.resume) {
+    const rec = await RunRecord.open(ctx.runsDir, ctx.resume);
+    const { kind: _kind, ...stored } = await rec.config<Record<string, unknown>>();
+    config = { ...stored, runId: ctx.resume };
+  }
+  const size = config.quick ? "-quick" : config.full ? "-full" : "";
+  const id = (config.runId as string | undefined) ??
+    `digits-upgrade-s${config.seed}${size}-${stamp()}`;
+  const settings = armSettings(config);
+  const arms = upgradeArms().filter((a) => (config.methods as string[]).includes(a.name));
+  const target = parseTarget(config.target as string | undefined, "quadratic-scratch");
+  const record = ctx.resume
+    ? await RunRecord.open(ctx.runsDir, id)
+    : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config, runId: id }, {
+      task: "digits-upgrade",
+      method: "comparison",
+      backend: ctx.backend.name,
+    });
+  await record.update({ status: "running", target, error: undefined });
+  const data = prepareDigits(config, settings.arch.size);
+  try {
+    const base = await pretrained(
+      { ...ctx, backend: ctx.backend.name, task: "digits-upgrade" },
+      {
+        arch: `${settings.arch.name}@upgrade-1`,
+        seed: config.seed as number,
+        width: config.width as number,
+        pretrainSize: config.trainSize as number,
+        pretrainEpochs: config.scratchEpochs as number,
+        loop: PRETRAIN_LOOP,
+        data: `clean-train+${config.validationSize}`,
+      },
+      { train: data.target.train, eval: data.target.validation },
+      settings.arch,
+    );
+    if (!base.model) {
+      await record.update({ status: "interrupted" });
+      return { status: "interrupted", recordDir: record.dir };
+    }
+    const pretrain = {
+      runId: base.summary.runId,
+      flops: base.summary.compute?.trainingFlops ?? 0,
+      cpuSeconds: base.summary.compute?.cpuSeconds ?? 0,
+      top1: base.summary.final?.top1 ?? 0,
+      on: "clean validation digits",
+    };
+    const results = await runArms(ctx, {
+      id,
+      task: "digits-upgrade",
+      arms,
+      seeds: seedList(config),
+      settings,
+      loop: loopSettings(config),
+      base: base.model,
+      head: settings.arch.head,
+      data: data.target,
+      config,
+      lrOf: (arm) => (config.lr as number | undefined) ?? armLr(LR_FROM[arm.name] ?? arm.name),
+      pretrain,
+      summaryExtra: {},
+    });
+    if (!results) {
+      await record.update({ status: "interrupted" });
+      ctx.log(`interrupted; resume with: deno task train --task digits-upgrade --resume ${id}`);
+      return { status: "interrupted", recordDir: record.dir };
+    }
+    const comparison = buildComparison(results, {
+      target,
+      pairedWith: "upgrade",
+      baseInferenceFlops: forwardFlops(base.model),
+      pretrain,
+    });
+    const report = formatReport({
+      title: `digits-upgrade comparison ${id}`,
+      setting: `Clean digits (seed ${config.seed}, disjoint): ${config.trainSize} for training ` +
+        `(the first-order network and every arm), ${config.validationSize} for validation, ` +
+        `${config.testSize} for test (read once). The first-order network trained ` +
+        `${config.scratchEpochs} epochs on its own fixed loop (cached run ${pretrain.runId}); ` +
+        `backend **${ctx.backend.name}**.`,
+      comparison,
+      config,
+    });
+    await writeFileAtomic(join(record.dir, "report.md"), report);
+    await record.update({ status: "completed", protocol: 1, ...comparison });
+    console.log(`\n${formatComparisonTable(comparison)}\n`);
+    ctx.log(`report: ${join(record.dir, "report.md")}`);
+    return { status: "completed", recordDir: record.dir };
+  } catch (e) {
+    await record.update({ status: "failed", error: (e as Error).message });
+    throw e;
+  } finally {
+    data.dispose();
+  }
+}
+
+/** The task. */
+export const digitsUpgradeTask: TaskDefinition = {
+  name: "digits-upgrade",
+  description:
+    "upgrade a converged first-order CNN to quadratic vs quadratic from scratch (paper's setting)",
+  options: DIGITS_UPGRADE_OPTIONS,
+  run,
+};
+
+register("task", digitsUpgradeTask.name, digitsUpgradeTask);
