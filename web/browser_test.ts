@@ -30,7 +30,7 @@ Deno.test({
           "[...document.querySelectorAll('tbody tr')].map((r) => r.dataset.row)",
         );
       const before = await order();
-      assert.equal(before.length, 10);
+      assert.equal(before.length, 12);
       await browser.click('th[data-sort="top1"]');
       await browser.waitFor("document.querySelector('th[data-sort=\"top1\"][aria-sort]')");
       const after = await order();

@@ -46,6 +46,37 @@ Deno.test("a detection comparison shows box AP columns (– for -1) and the arms
   assert.match(run.html, /data-preview="det-a-quadratic"/);
 });
 
+Deno.test("overview shows a protocol comparison: mean ± std, paired Δ, target and 'not reached'", async () => {
+  const p = await get("/");
+  assert.match(
+    p.text,
+    /Target: 98% of quadratic-scratch's final validation top-1 = 95\.00%, 94\.00%/,
+  );
+  assert.match(p.text, /seeds 1, 2/);
+  assert.match(
+    p.text,
+    /first-order – 93\.00 ± 0\.00 -3\.00 ± 1\.00 \(lower\) 0 2\.90 MFLOP not reached not reached/,
+  );
+  assert.match(
+    p.text,
+    /upgrade 0\.01 96\.00 ± 1\.00 \(reference\) 1\.2k 5\.80 MFLOP \(\+100%\) 2\.00 GFLOP 80\.0 ± 5\.0%/,
+  );
+  assert.match(p.text, /quadratic-scratch 0\.01 96\.50 ± 0\.50 \+0\.50 ± 1\.00 \(tie\)/);
+  assert.match(p.text, /Sunk pre-training: 30\.00 GFLOP/);
+  assert.doesNotMatch(p.text, /best/i);
+});
+
+Deno.test("a protocol run page shows test read once, validation, and compute without evaluation", async () => {
+  const p = await get("/runs/up-p-upgrade-s1/");
+  assert.match(p.text, /test top-1 \(read once, at the end\) 20\.00%/);
+  assert.match(p.text, /final validation top-1 95\.50%/);
+  assert.match(p.text, /training FLOPs \(analytic\) 4\.00 GFLOP/);
+  assert.match(p.text, /training CPU seconds 20\.0/);
+  assert.match(p.text, /evaluation CPU seconds \(excluded\) 3\.0/);
+  assert.match(p.html, /aria-label="top-1 \(%\) at the validation checks"/);
+  assert.doesNotMatch(p.text, /best top-1/);
+});
+
 Deno.test("overview with no runs says how to produce one", async () => {
   const empty = await Deno.makeTempDir();
   const page = await renderRoute("/", new URLSearchParams(), empty);
@@ -56,7 +87,7 @@ Deno.test("overview with no runs says how to produce one", async () => {
 
 Deno.test("runs page lists every run, broken ones as broken, filtered by the query", async () => {
   const all = await get("/runs/");
-  assert.match(all.text, /10 of 10 runs/);
+  assert.match(all.text, /12 of 12 runs/);
   assert.match(all.text, /torn-summary .*broken: summary\.json is malformed JSON/);
   assert.match(all.text, /no-summary .*broken: no summary\.json/);
   assert.match(
@@ -64,7 +95,7 @@ Deno.test("runs page lists every run, broken ones as broken, filtered by the que
     /cmp-a-quadratic digits-shift quadratic blas completed 91\.25% 12\.3k 40\.0/,
   );
   const lora = await get("/runs/", "method=lora");
-  assert.match(lora.text, /1 of 10 runs/);
+  assert.match(lora.text, /1 of 12 runs/);
   assert.match(lora.text, /live-run digits-shift lora blas running/);
   assert.doesNotMatch(lora.text, /cmp-a-quadratic /);
 });

@@ -14,6 +14,7 @@
 import { Island } from "../lib/island.tsx";
 import { params, pct, secs } from "../lib/format.ts";
 import type { ComparisonRow, RunFolder } from "@quadranet/core/records";
+import { ProtocolComparison } from "./protocol_comparison.tsx";
 import { DetectionComparisonView, isDetectionComparison } from "./detection_view.tsx";
 
 /** The table and the plot of one comparison record (`arms`: its runs, for detection previews). */
@@ -23,6 +24,7 @@ export function ComparisonView(
   if (isDetectionComparison(run)) {
     return <DetectionComparisonView run={run} arms={arms} base={base} />;
   }
+  if (run.summary.protocol) return <ProtocolComparison run={run} base={base} />;
   const rows = (run.summary.rows as ComparisonRow[]) ?? [];
   const tableRows = rows.map((r) => ({
     id: r.method,

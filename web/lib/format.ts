@@ -28,5 +28,7 @@ export function secs(n: number | undefined | null): string {
 /** FLOPs in engineering notation (GFLOP, TFLOP). */
 export function flops(n: number | undefined | null): string {
   if (typeof n !== "number" || !Number.isFinite(n)) return "–";
-  return n >= 1e12 ? `${(n / 1e12).toFixed(2)} TFLOP` : `${(n / 1e9).toFixed(2)} GFLOP`;
+  if (n >= 1e12) return `${(n / 1e12).toFixed(2)} TFLOP`;
+  if (n >= 1e9 || n === 0) return `${(n / 1e9).toFixed(2)} GFLOP`;
+  return `${(n / 1e6).toFixed(2)} MFLOP`;
 }

@@ -60,9 +60,14 @@ export function RunPage({ run, base }: { run: RunFolder; base: string }) {
               ["APs / APm / APl", `${ap(s.final.APs)} / ${ap(s.final.APm)} / ${ap(s.final.APl)}`],
             ] as [string, string][]
             : [
-              ["final top-1", pct(s.final?.top1)],
-              ["final top-5", pct(s.final?.top5)],
-              ["best top-1", pct(s.best?.top1)],
+              [
+                s.finalOn === "test" ? "test top-1 (read once, at the end)" : "final top-1",
+                pct(s.final?.top1),
+              ],
+              [s.finalOn === "test" ? "test top-5" : "final top-5", pct(s.final?.top5)],
+              ...(s.validation
+                ? [["final validation top-1", pct((s.validation as { top1?: number }).top1)]]
+                : []),
             ] as [string, string][]),
           [
             "trainable / total params",
@@ -74,11 +79,19 @@ export function RunPage({ run, base }: { run: RunFolder; base: string }) {
         <>
           <h2>Compute</h2>
           <Facts
-            items={[
-              ["wall seconds", secs(s.compute.wallSeconds)],
-              ["process CPU seconds", secs(s.compute.cpuSeconds)],
-              ["estimated training FLOPs", flops(s.compute.trainingFlops)],
-            ]}
+            items={s.compute.evalSeconds === undefined
+              ? [
+                ["wall seconds", secs(s.compute.wallSeconds)],
+                ["process CPU seconds", secs(s.compute.cpuSeconds)],
+                ["estimated training FLOPs", flops(s.compute.trainingFlops)],
+              ]
+              : [
+                ["training FLOPs (analytic)", flops(s.compute.trainingFlops)],
+                ["training CPU seconds", secs(s.compute.cpuSeconds)],
+                ["training wall seconds", secs(s.compute.wallSeconds)],
+                ["evaluation CPU seconds (excluded)", secs(s.compute.evalSeconds)],
+                ["checkpoint CPU seconds (excluded)", secs(s.compute.checkpointSeconds)],
+              ]}
           />
         </>
       )}
@@ -112,7 +125,9 @@ export function RunPage({ run, base }: { run: RunFolder; base: string }) {
         <Island
           name="InteractivePlot"
           props={{
-            title: "top-1 (%) on the test set",
+            title: s.validation
+              ? "top-1 (%) at the validation checks"
+              : "top-1 (%) at each evaluation",
             series: [{ name: "top-1", points: c.top1 }],
             xLabel: "step",
           }}

@@ -189,4 +189,93 @@ for (const r of detRows) {
       : {}),
   });
 }
+// A comparison recorded under the protocol (tasks/protocol/comparison.ts): two seeds, a target,
+// one arm that never reached it, and one of its runs with the protocol's summary fields.
+const ms = (mean: number, std: number) => ({ mean, std, n: 2 });
+await write("up-p", {
+  "summary.json": json({
+    runId: "up-p",
+    ...head("digits-upgrade", "comparison", "completed", "2026-11-20T12:00:00.000Z"),
+    protocol: 1,
+    pairedWith: "upgrade",
+    seeds: [1, 2],
+    target: {
+      rule: { kind: "relative", fraction: 0.98, reference: "quadratic-scratch" },
+      perSeed: [0.95, 0.94],
+    },
+    pretrain: { runId: "digits-pretrain-x", flops: 3e10, cpuSeconds: 30, top1: 0.95, on: "val" },
+    rows: [
+      {
+        method: "first-order",
+        runIds: ["up-p-first-order"],
+        fromPretrained: true,
+        trainableParams: 0,
+        inferenceFlops: 2.9e6,
+        inferenceOverhead: 0,
+        test: ms(0.93, 0),
+        paired: { ...ms(-0.03, 0.01), verdict: "lower" },
+        toTarget: { reached: 0, n: 2 },
+        budgetFlops: ms(0, 0),
+      },
+      {
+        method: "upgrade",
+        lr: 0.01,
+        runIds: ["up-p-upgrade-s1", "up-p-upgrade-s2"],
+        fromPretrained: true,
+        trainableParams: 1234,
+        inferenceFlops: 5.8e6,
+        inferenceOverhead: 1,
+        test: ms(0.96, 0.01),
+        paired: null,
+        toTarget: {
+          reached: 2,
+          n: 2,
+          flops: ms(2e9, 1e8),
+          savingsFlops: ms(0.8, 0.05),
+        },
+        budgetFlops: ms(4e9, 0),
+      },
+      {
+        method: "quadratic-scratch",
+        lr: 0.01,
+        runIds: ["up-p-quadratic-scratch-s1"],
+        fromPretrained: false,
+        trainableParams: 12800,
+        inferenceFlops: 5.8e6,
+        inferenceOverhead: 1,
+        test: ms(0.965, 0.005),
+        paired: { ...ms(0.005, 0.01), verdict: "tie" },
+        toTarget: { reached: 2, n: 2, flops: ms(1e10, 1e9), savingsFlops: ms(0, 0) },
+        budgetFlops: ms(2e10, 0),
+      },
+    ],
+  }),
+  "config.json": json({ kind: "comparison", seed: 1 }),
+  "metrics.jsonl": "",
+  "report.md": "# digits-upgrade comparison up-p\n",
+});
+await write("up-p-upgrade-s1", {
+  "summary.json": json({
+    runId: "up-p-upgrade-s1",
+    ...head("digits-upgrade", "upgrade", "completed", "2026-11-20T11:30:00.000Z"),
+    final: { top1: 0.2, top5: 0.9, loss: 0.3 },
+    finalOn: "test",
+    validation: { top1: 0.955, top5: 0.99, loss: 0.2 },
+    params: { trainable: 1234, total: 9000 },
+    compute: {
+      wallSeconds: 12,
+      cpuSeconds: 20,
+      trainingFlops: 4e9,
+      evalSeconds: 3,
+      checkpointSeconds: 0.5,
+    },
+    comparisonId: "up-p",
+  }),
+  "config.json": json({ method: "upgrade", comparisonId: "up-p" }),
+  "metrics.jsonl": [
+    { step: 10, loss: 1.0, lr: 0.01 },
+    { step: 13, eval: true, top1: 0.9, flops: 2e9, trainCpuSeconds: 10 },
+    { step: 25, eval: true, top1: 0.955, flops: 4e9, trainCpuSeconds: 20 },
+  ].map((m) => JSON.stringify(m)).join("\n") + "\n",
+});
 console.log(`fixtures written to ${root}`);
