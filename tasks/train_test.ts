@@ -316,3 +316,33 @@ Deno.test("train --task digits-upgrade --quick: the upgrade against scratch and 
   assert.ok(ctl.stages[0].epochs >= 1);
   assert.match(Deno.readTextFileSync(join(runsDir, "up", "report.md")), /Sunk pre-training/);
 });
+
+Deno.test("train --lr-search runs the per-arm grid on the validation split and reports the choice", async () => {
+  const r = await train([
+    ...QUICK,
+    "--lr-search",
+    "--methods",
+    "linear,quadratic",
+    "--run-id",
+    "lrs",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = summary("lrs");
+  assert.equal(s.status, "completed");
+  assert.equal(s.lrSearch.points.length, 8); // 2 arms × 4 rates
+  for (const p of s.lrSearch.points) assert.ok(p.validationTop1 > 0 && p.flops > 0);
+  for (const arm of ["linear", "quadratic"]) {
+    const best = Math.max(
+      ...s.lrSearch.points.filter((p: { arm: string }) => p.arm === arm).map((
+        p: { validationTop1: number },
+      ) => p.validationTop1),
+    );
+    const chosen = s.lrSearch.points.find((p: { arm: string; lr: number }) =>
+      p.arm === arm && p.lr === s.lrSearch.chosen[arm]
+    );
+    assert.equal(chosen.validationTop1, best);
+  }
+  // the search never reads the test set
+  assert.equal(summary("lrs-quadratic-lr0.01").finalOn, undefined);
+  assert.match(r.stdout, /export const ARM_LRS/);
+});

@@ -77,3 +77,24 @@ Deno.test("runTraining: test read once at the end; validation and analytic FLOPs
   assert.equal(typeof summary.compute?.evalSeconds, "number");
   await Deno.remove(runsDir, { recursive: true });
 });
+
+Deno.test("runTraining: without a test set, validation is still the last check and final equals it", async () => {
+  const c = common();
+  const runsDir = await Deno.makeTempDir();
+  const { summary, record } = await runTraining({
+    ...c,
+    model: tinyCnn(3),
+    runsDir,
+    runId: "v",
+    task: "test",
+    method: "linear",
+    backend: "cpu",
+    config: {},
+    resume: false,
+  });
+  const last = record.entries.filter((e) => e.eval).at(-1)!;
+  assert.equal((summary.validation as { top1: number }).top1, last.top1);
+  assert.deepEqual(summary.final, summary.validation);
+  assert.equal(summary.finalOn, undefined);
+  await Deno.remove(runsDir, { recursive: true });
+});
