@@ -135,6 +135,12 @@ Deno.test("compare page overlays the arms' curves", async () => {
   );
 });
 
+Deno.test("compare page of a protocol comparison overlays each arm's first seed", async () => {
+  const p = await get("/compare/up-p/");
+  assert.match(p.text, /up-p-upgrade-s1 upgrade 20\.00%/);
+  assert.match(p.html, /data-series="upgrade"/);
+});
+
 Deno.test("unknown routes and unsafe ids are no route", async () => {
   for (const p of ["/runs/../secret/", "/runs/nope/", "/admin/", "/runs/a/b/"]) {
     assert.equal(await renderRoute(p, new URLSearchParams(), RUNS), undefined, p);

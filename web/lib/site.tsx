@@ -50,9 +50,13 @@ export function notFound(base = "/"): Page {
 
 /** Arms of a comparison, in its row order. */
 export async function comparisonArms(runsDir: string, cmp: RunFolder): Promise<RunFolder[]> {
-  const rows = (cmp.summary.rows as { runId?: string }[] | undefined) ?? [];
+  // protocol rows name every seed's run (runIds); the compare page overlays the first seed's
+  const rows = (cmp.summary.rows as { runId?: string; runIds?: string[] }[] | undefined) ?? [];
   const arms = await Promise.all(
-    rows.map((r) => (r.runId ? readRunFolder(runsDir, r.runId) : undefined)),
+    rows.map((r) => {
+      const id = r.runId ?? r.runIds?.[0];
+      return id ? readRunFolder(runsDir, id) : undefined;
+    }),
   );
   return arms.filter((r): r is RunFolder => r !== undefined);
 }

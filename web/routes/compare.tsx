@@ -32,7 +32,7 @@ export function ComparePage(
           <tr>
             <th>run</th>
             <th>method</th>
-            <th class="num">top-1</th>
+            <th class="num">final top-1</th>
             <th class="num">trainable</th>
             <th class="num">CPU s</th>
             <th>status</th>
@@ -59,7 +59,7 @@ export function ComparePage(
       />
       <Island
         name="InteractivePlot"
-        props={{ title: "top-1 (%) on the test set", series: series("top1"), xLabel: "step" }}
+        props={{ title: "top-1 (%) at each evaluation", series: series("top1"), xLabel: "step" }}
       />
     </>
   );
