@@ -52,6 +52,7 @@ Deno.test("core: the public API is the deliberate list (internal helpers stay in
     "parseConfig",
     "parseDetectionRow",
     "parseMetricsLine",
+    "parseProtocolRow",
     "parseSummary",
     "readConfig",
     "readMetrics",

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { lookup, Rng, type ShiftPlugin } from "@quadranet/core";
+import { lookup, Rng } from "@quadranet/core";
 import "./checker_shift.ts";
 
 Deno.test("the checker shift plugin registers and inverts alternate 7×7 blocks", () => {
-  const shift = lookup<ShiftPlugin>("shift", "checker");
+  const shift = lookup("shift", "checker");
   const image = new Float32Array(28 * 28).fill(0.25);
   const rng = new Rng(5);
   const offset = 0.2 * new Rng(5).next() - 0.1; // the first draw, as the plugin makes it

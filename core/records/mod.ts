@@ -38,6 +38,16 @@ export {
   type TrainLine,
 } from "./schema.ts";
 export {
+  type MeanStd,
+  type PairedDifference,
+  parseProtocolRow,
+  type ProtocolComparison,
+  type ProtocolRow,
+  type SeedsToTarget,
+  type TargetRule,
+  type Verdict,
+} from "./protocol_schema.ts";
+export {
   checkRunId,
   isRunId,
   RUN_ID_PATTERN,

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import type { ProtocolRow } from "./protocol_schema.ts";
+import { type ComparisonRow, parseSummary } from "./schema.ts";
 import { RecordError } from "../errors.ts";
 import {
   latestComparisons,
@@ -16,6 +18,8 @@ Deno.test("readRunFolders: the web fixtures load, broken ones say why", async ()
   // newest updatedAt first; broken records (no updatedAt) last, by id
   assert.deepEqual(runs.map((r) => r.id), [
     "live-run",
+    "up-p",
+    "up-p-upgrade-s1",
     "det-a",
     "det-a-frozen",
     "det-a-quadratic",
@@ -40,6 +44,11 @@ Deno.test("readRunFolders: the web fixtures load, broken ones say why", async ()
   assert.equal(byId["live-run"].summary.status, "running");
   assert.match(byId["no-summary"].error ?? "", /^no summary\.json/);
   assert.match(byId["torn-summary"].error ?? "", /^summary\.json is malformed JSON/);
+  assert.deepEqual(latestComparisons(runs).map((r) => r.id), ["up-p", "cmp-a"]);
+  // a protocol comparison's rows are protocol rows (mean ± std over seeds)
+  const up = byId["up-p"].summary.rows as ProtocolRow[];
+  assert.deepEqual(up[1].test, { mean: 0.96, std: 0.01, n: 2 });
+  assert.equal(up[0].toTarget?.reached, 0);
   // the latest comparison per task: coco (det-a) and digits-shift (cmp-a)
   assert.deepEqual(latestComparisons(runs).map((r) => r.id), ["det-a", "cmp-a"]);
 });
@@ -130,4 +139,41 @@ Deno.test("readSummary: a wrong field fails naming the file and the field", asyn
 Deno.test("readRunFolder: ids that are not run ids are not read", async () => {
   assert.equal(await readRunFolder(FIXTURES, "../runs"), undefined);
   assert.equal(await readRunFolder(FIXTURES, "missing-run"), undefined);
+});
+
+Deno.test("parseSummary: protocol rows are validated as such, naming the field", () => {
+  const base = {
+    runId: "c",
+    task: "t",
+    method: "comparison",
+    backend: "cpu",
+    status: "completed",
+    startedAt: "x",
+    updatedAt: "x",
+    versions: {},
+    machine: {},
+    protocol: 1,
+  };
+  const ms = { mean: 0.5, std: 0, n: 1 };
+  const row = {
+    method: "quadratic",
+    trainableParams: 1,
+    inferenceFlops: 2,
+    runIds: ["c-quadratic-s1"],
+    test: ms,
+    validation: ms,
+    budgetFlops: ms,
+    budgetSeconds: ms,
+    paired: null,
+    toTarget: { reached: 0, n: 1 },
+  };
+  assert.equal(parseSummary({ ...base, rows: [row] }, "s.json").rows?.length, 1);
+  assert.throws(
+    () => parseSummary({ ...base, rows: [{ ...row, test: { mean: 0.5 } }] }, "s.json"),
+    /rows\[0\]\.test\.std must be a number/,
+  );
+  assert.throws(
+    () => parseSummary({ ...base, rows: [{ ...row, toTarget: { n: 1 } }] }, "s.json"),
+    /rows\[0\]\.toTarget must be/,
+  );
 });

@@ -18,6 +18,7 @@
  * @module
  */
 import { RecordError } from "../errors.ts";
+import { parseProtocolRow, type ProtocolComparison, type ProtocolRow } from "./protocol_schema.ts";
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | {
@@ -37,10 +38,18 @@ export const RUN_STATUSES: readonly RunStatus[] = ["running", "completed", "fail
 export interface Compute {
   /** Wall-clock seconds. */
   wallSeconds: number;
-  /** Process CPU seconds (user + system, all threads). */
+  /** Process CPU seconds (user + system, all threads); of the training steps only when `evalSeconds` is set. */
   cpuSeconds: number;
-  /** Estimated training FLOPs (3× forward per example seen). */
+  /**
+   * Training FLOPs: analytic (forward, input gradients along the backward
+   * path, weight gradients of trained tensors) when `evalSeconds` is set;
+   * older records estimated 3× forward per example.
+   */
   trainingFlops: number;
+  /** CPU seconds of evaluation, not in `cpuSeconds`. */
+  evalSeconds?: number;
+  /** CPU seconds of checkpoint writes, not in `cpuSeconds`. */
+  checkpointSeconds?: number;
 }
 
 /** One row of a comparison table (one arm). */
@@ -185,8 +194,45 @@ export interface RunSummary {
   fromPretrained?: boolean;
   /** The comparison this run is an arm of. */
   comparisonId?: string;
-  /** A comparison record's table. */
-  rows?: ComparisonRow[] | DetectionRow[];
+  /** A comparison record's table (protocol rows when `protocol` is set). */
+  rows?: ComparisonRow[] | DetectionRow[] | ProtocolRow[];
+  /** Set (1) on a comparison recorded under the protocol; then the fields of {@link ProtocolComparison}. */
+  protocol?: number;
+  /** Protocol: the declared target and its per-seed values. */
+  target?: ProtocolComparison["target"];
+  /** Protocol: why there is no target. */
+  targetNote?: string;
+  /** Protocol: the arm every paired difference is taken against. */
+  pairedWith?: string;
+  /** Protocol: the replicate seeds. */
+  seeds?: number[];
+  /** Protocol: sunk pre-training, shown once. */
+  pretrain?: ProtocolComparison["pretrain"];
+  /** Metrics of the last validation check (under the protocol `final` is the test set). */
+  validation?: Record<string, number>;
+  /** `"test"` when `final` is a held-out test set read once at the end. */
+  finalOn?: "test";
+  /** Analytic training FLOPs per example of each stage. */
+  trainingFlopsPerExample?: number[];
+  /** Forward FLOPs per example at inference. */
+  inferenceFlops?: number;
+  /** Replicate seed of an arm run. */
+  seed?: number;
+  /** Learning rate an arm ran with. */
+  lr?: number;
+  /** A learning-rate search record: every grid point and the rate chosen per arm. */
+  lrSearch?: {
+    points: {
+      arm: string;
+      lr: number;
+      validationTop1: number;
+      flops: number;
+      cpuSeconds: number;
+    }[];
+    chosen: Record<string, number>;
+  };
+  /** The learning-rate search an arm run belongs to. */
+  lrSearchId?: string;
   /** A comparison record's sunk pre-training cost. */
   sunkPretrain?: SunkCost;
   /** An arm's view of its comparison (no sunk cost when the weights came from elsewhere). */
@@ -264,6 +310,13 @@ export interface EvalLine {
   top5: number;
   /** Evaluation loss. */
   evalLoss: number;
+  /** Training examples seen so far. */
+  examples?: number;
+  /** Analytic training FLOPs so far. */
+  flops?: number;
+  /** Training CPU / wall seconds so far (evaluation and checkpoints excluded). */
+  trainCpuSeconds?: number;
+  trainWallSeconds?: number;
 }
 
 /** A `metrics.jsonl` line of a detection evaluation (tasks/coco): the 12 COCO numbers. */
@@ -407,10 +460,13 @@ export function parseSummary(value: unknown, where: string): RunSummary {
   c.numbers(value, "compute");
   c.num(value, "steps", true);
   for (const k of ["checkpoint", "error", "comparisonId", "shift"]) c.str(value, k, true);
+  c.numbers(value, "validation");
   if (value.rows !== undefined) {
     if (!Array.isArray(value.rows)) c.fail("rows", "an array", value.rows);
     value.rows.forEach((r, i) =>
-      isObj(r) && typeof r.AP === "number"
+      value.protocol
+        ? parseProtocolRow(r, where, `rows[${i}]`)
+        : isObj(r) && typeof r.AP === "number"
         ? parseDetectionRow(r, where, `rows[${i}]`)
         : parseComparisonRow(r, where, `rows[${i}]`)
     );

@@ -28,7 +28,7 @@ import process from "node:process";
 import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
 import { QuadraNetError } from "../errors.ts";
 import { type ClockReading, ComputeClock, type ComputeKind } from "./compute_clock.ts";
-import { type Dataset, evaluate, type EvalMetrics } from "./evaluate.ts";
+import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
 import { stageTrainingFlops } from "./training_flops.ts";
 import { paramGroups } from "./param_groups.ts";
 import { RunRecord } from "../records/run_record.ts";

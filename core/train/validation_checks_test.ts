@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { evaluate } from "../evaluate.ts";
-import { runTraining } from "../run_training.ts";
+import type { EvalLine } from "../records/schema.ts";
+import { evaluate } from "./evaluate.ts";
+import { runTraining } from "./run_training.ts";
 import { tinyCnn, tinyData } from "../testing/tiny_task.ts";
-import { trainLoop } from "../train_loop.ts";
+import { trainLoop } from "./train_loop.ts";
 import { stageTrainingFlops } from "./training_flops.ts";
 
 const common = () => {
@@ -27,7 +28,7 @@ const common = () => {
 
 Deno.test("trainLoop: checksPerEpoch evaluates mid-epoch with the FLOPs accumulated so far", async () => {
   const c = common();
-  const evals: Record<string, unknown>[] = [];
+  const evals: EvalLine[] = [];
   const r = await trainLoop({
     ...c,
     model: tinyCnn(1),
@@ -66,7 +67,7 @@ Deno.test("runTraining: test read once at the end; validation and analytic FLOPs
   // final = the held-out test set, evaluated once; validation = the last check
   const test = evaluate(model, c.held, 256);
   assert.deepEqual(summary.final, { top1: test.top1, top5: test.top5, loss: test.loss });
-  const checks = record.entries.filter((e) => e.eval);
+  const checks = record.entries.filter((e): e is EvalLine => e.eval === true);
   assert.equal(checks.length, 4);
   assert.equal((summary.validation as { top1: number }).top1, checks[3].top1);
   assert.equal(summary.best, undefined); // nothing "best" when a test set exists
@@ -92,7 +93,7 @@ Deno.test("runTraining: without a test set, validation is still the last check a
     config: {},
     resume: false,
   });
-  const last = record.entries.filter((e) => e.eval).at(-1)!;
+  const last = record.entries.filter((e): e is EvalLine => e.eval === true).at(-1)!;
   assert.equal((summary.validation as { top1: number }).top1, last.top1);
   assert.deepEqual(summary.final, summary.validation);
   assert.equal(summary.finalOn, undefined);

@@ -26,6 +26,7 @@ import {
 } from "@quadranet/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { EvalLine, MetricsLine } from "@quadranet/core/records";
 import type { SeedResult } from "../protocol/comparison.ts";
 import type { ValidationCheck } from "../protocol/equal_accuracy.ts";
 import type { Arm, ArmSettings } from "./methods.ts";
@@ -51,7 +52,7 @@ export interface ArmRunOptions {
   head: string[];
   data: ArmData;
   config: Record<string, unknown>;
-  summaryExtra: Record<string, unknown>;
+  summaryExtra: Partial<RunSummary>;
 }
 
 /** One arm-seed result, or "interrupted". */
@@ -64,12 +65,12 @@ export interface ArmRunResult {
 }
 
 /** Validation checks from a run's logged eval entries. */
-export function checksOf(entries: readonly Record<string, unknown>[]): ValidationCheck[] {
-  return entries.filter((e) => e.eval).map((e) => ({
-    step: e.step as number,
-    flops: (e.flops as number | undefined) ?? 0,
-    seconds: (e.trainCpuSeconds as number | undefined) ?? 0,
-    top1: e.top1 as number,
+export function checksOf(entries: readonly MetricsLine[]): ValidationCheck[] {
+  return entries.filter((e): e is EvalLine => e.eval === true).map((e) => ({
+    step: e.step,
+    flops: e.flops ?? 0,
+    seconds: e.trainCpuSeconds ?? 0,
+    top1: e.top1,
   }));
 }
 
@@ -80,6 +81,12 @@ export async function runArm(ctx: TaskContext, o: ArmRunOptions): Promise<ArmRun
   if (!built) return zeroShot(ctx, o);
   const inferenceFlops = forwardFlops(built.model);
   const adapted = adapterLayers(built.model).length ? adapterSummary(built.model) : undefined;
+  const adapter = adapted && {
+    trainableParams: adapted.trainableParams,
+    totalParams: adapted.totalParams,
+    adapterParams: adapted.adapterParams,
+    extraFlopsPerExample: adapted.extraFlopsPerExample,
+  };
   const exists = existsSync(join(ctx.runsDir, o.runId, "summary.json"));
   const out = await runTraining({
     ...o.loop,
@@ -108,7 +115,7 @@ export async function runArm(ctx: TaskContext, o: ArmRunOptions): Promise<ArmRun
       fromPretrained: o.arm.fromPretrained,
       stages: built.stages,
       inferenceFlops,
-      ...(adapted ? { adapter: { ...adapted, layers: undefined } } : {}),
+      ...(adapter ? { adapter } : {}),
     },
   });
   built.model.dispose();

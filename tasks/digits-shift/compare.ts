@@ -20,6 +20,7 @@ import {
   forwardFlops,
   lookup,
   RunRecord,
+  type RunSummary,
   type TaskContext,
   type TaskResult,
   tf,
@@ -75,7 +76,7 @@ export interface ProtocolPlan {
   config: Record<string, unknown>;
   lrOf(arm: Arm): number;
   pretrain?: Comparison["pretrain"];
-  summaryExtra: Record<string, unknown>;
+  summaryExtra: Partial<RunSummary>;
 }
 
 /** Runs every arm at every seed; null when interrupted. */
@@ -130,12 +131,17 @@ export async function runComparison(
   const loop = loopSettings(config);
   const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
     ? await RunRecord.open(ctx.runsDir, id)
-    : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
-      task: "digits-shift",
-      method: "comparison",
-      backend: ctx.backend.name,
-    });
-  await record.update({ status: "running", shift: config.shift, error: undefined, target });
+    : await RunRecord.create(
+      ctx.runsDir,
+      id,
+      { kind: "comparison", ...config, targetRule: target },
+      {
+        task: "digits-shift",
+        method: "comparison",
+        backend: ctx.backend.name,
+      },
+    );
+  await record.update({ status: "running", shift: config.shift as string, error: undefined });
   const data = prepareDigits(config, settings.arch.size);
   try {
     const base = await pretrained(
@@ -176,7 +182,7 @@ export async function runComparison(
       config,
       lrOf: (arm) => (config.lr as number | undefined) ?? armLr(arm.name),
       pretrain,
-      summaryExtra: { shift: config.shift },
+      summaryExtra: { shift: config.shift as string },
     });
     if (!results) {
       await record.update({ status: "interrupted" });

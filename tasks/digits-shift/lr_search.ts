@@ -70,7 +70,7 @@ export async function runLrSearch(
           head: settings.arch.head,
           data: { train: data.target.train, validation: data.target.validation },
           config: { ...config, lrSearchId: id },
-          summaryExtra: { lrSearchId: id, shift: config.shift },
+          summaryExtra: { lrSearchId: id, shift: config.shift as string },
         });
         if (out.status === "interrupted" || !out.seed) {
           await record.update({ status: "interrupted" });

@@ -116,7 +116,7 @@ export const SHIFT_NAMES = BUILTIN_SHIFTS.map((s) => s.name);
  * listing the registered shifts.
  */
 export function applyShift(name: string, images: Float32Array, seed: number): Float32Array {
-  const shift = lookup<ShiftPlugin>("shift", name);
+  const shift = lookup("shift", name);
   const out = images.slice();
   const shape = { height: 28, width: 28, channels: 1 };
   for (let i = 0; i < out.length / PIXELS; i++) {

@@ -19,6 +19,7 @@ import {
   forwardFlops,
   register,
   RunRecord,
+  runStamp,
   type TaskContext,
   type TaskDefinition,
   type TaskOption,
@@ -32,7 +33,7 @@ import { parseTarget } from "../protocol/equal_accuracy.ts";
 import { armSettings, runArms, seedList } from "../digits-shift/compare.ts";
 import { prepareDigits } from "../digits-shift/digits_data.ts";
 import { armLr } from "../digits-shift/lrs.ts";
-import { DIGITS_SHIFT_OPTIONS, stamp } from "../digits-shift/mod.ts";
+import { DIGITS_SHIFT_OPTIONS } from "../digits-shift/mod.ts";
 import { PRETRAIN_LOOP, pretrained } from "../digits-shift/pretrain.ts";
 import { formatReport } from "../digits-shift/report.ts";
 import { loopSettings } from "../digits-shift/settings.ts";
@@ -95,23 +96,28 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
   };
   if (ctx.resume) {
     const rec = await RunRecord.open(ctx.runsDir, ctx.resume);
-    const { kind: _kind, ...stored } = await rec.config<Record<string, unknown>>();
+    const { kind: _kind, ...stored } = await rec.config() as Record<string, unknown>;
     config = { ...stored, runId: ctx.resume };
   }
   const size = config.quick ? "-quick" : config.full ? "-full" : "";
   const id = (config.runId as string | undefined) ??
-    `digits-upgrade-s${config.seed}${size}-${stamp()}`;
+    `digits-upgrade-s${config.seed}${size}-${runStamp()}`;
   const settings = armSettings(config);
   const arms = upgradeArms().filter((a) => (config.methods as string[]).includes(a.name));
   const target = parseTarget(config.target as string | undefined, "quadratic-scratch");
   const record = ctx.resume
     ? await RunRecord.open(ctx.runsDir, id)
-    : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config, runId: id }, {
+    : await RunRecord.create(ctx.runsDir, id, {
+      kind: "comparison",
+      ...config,
+      runId: id,
+      targetRule: target,
+    }, {
       task: "digits-upgrade",
       method: "comparison",
       backend: ctx.backend.name,
     });
-  await record.update({ status: "running", target, error: undefined });
+  await record.update({ status: "running", error: undefined });
   const data = prepareDigits(config, settings.arch.size);
   try {
     const base = await pretrained(

@@ -17,13 +17,13 @@
 import {
   computeToTarget,
   resolveTarget,
-  type SeedsToTarget,
   summariseSeeds,
   type TargetRule,
   type ToTarget,
   type ValidationCheck,
 } from "./equal_accuracy.ts";
-import { type MeanStd, meanStd, type PairedDifference, pairedDifference } from "./seed_stats.ts";
+import type { ProtocolComparison, ProtocolRow } from "@quadranet/core/records";
+import { meanStd, pairedDifference } from "./seed_stats.ts";
 
 /** One seed of one arm. */
 export interface SeedResult {
@@ -50,36 +50,11 @@ export interface ArmResult {
   seeds: SeedResult[];
 }
 
-/** One summarised row. */
-export interface ComparisonRow {
-  method: string;
-  fromPretrained: boolean;
-  trainableParams: number;
-  inferenceFlops: number;
-  /** inferenceFlops / the first-order network's − 1 (null without a baseline). */
-  inferenceOverhead: number | null;
-  lr?: number;
-  runIds: string[];
-  test: MeanStd;
-  validation: MeanStd;
-  /** `this − pairedWith`, per seed (null for that arm itself or when it did not run). */
-  paired: PairedDifference | null;
-  toTarget: SeedsToTarget | null;
-  budgetFlops: MeanStd;
-  budgetSeconds: MeanStd;
-}
+/** One summarised row (the record schema's {@link ProtocolRow}). */
+export type ComparisonRow = ProtocolRow;
 
 /** The whole comparison, as stored in the comparison's `summary.json`. */
-export interface Comparison {
-  target: { rule: TargetRule; perSeed: number[] } | null;
-  /** Why there is no target (e.g. its reference arm did not run). */
-  targetNote?: string;
-  pairedWith: string;
-  seeds: number[];
-  /** Sunk pre-training of the first-order network, shown once. */
-  pretrain?: { runId: string; flops: number; cpuSeconds: number; top1: number; on: string };
-  rows: ComparisonRow[];
-}
+export type Comparison = ProtocolComparison;
 
 /** Options of {@link buildComparison}. */
 export interface BuildOptions {

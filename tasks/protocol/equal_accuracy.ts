@@ -17,7 +17,10 @@
  * @module
  */
 import { ConfigError } from "@quadranet/core";
-import { type MeanStd, meanStd } from "./seed_stats.ts";
+import type { SeedsToTarget, TargetRule } from "@quadranet/core/records";
+import { meanStd } from "./seed_stats.ts";
+
+export type { SeedsToTarget, TargetRule };
 
 /** One validation check: cumulative training compute so far and validation top-1. */
 export interface ValidationCheck {
@@ -28,11 +31,6 @@ export interface ValidationCheck {
   seconds: number;
   top1: number;
 }
-
-/** How the target is declared: an absolute accuracy, or a fraction of a reference arm's final validation accuracy. */
-export type TargetRule =
-  | { kind: "absolute"; top1: number }
-  | { kind: "relative"; fraction: number; reference: string };
 
 /** The default: 98 % of quadratic-scratch's final validation accuracy. */
 export const DEFAULT_TARGET: Extract<TargetRule, { kind: "relative" }> = {
@@ -113,19 +111,6 @@ export function savingsAtTarget(
 ): number | null {
   if (!arm.reached || !reference.reached || !(reference[unit] > 0)) return null;
   return 1 - arm[unit] / reference[unit];
-}
-
-/** Compute-to-target and savings of one arm over seeds. */
-export interface SeedsToTarget {
-  /** Seeds in which the arm reached the target, of `n`. */
-  reached: number;
-  n: number;
-  /** Over the seeds where it reached (absent when none did). */
-  flops?: MeanStd;
-  seconds?: MeanStd;
-  /** Per-seed savings against the reference, only when the arm reached the target in every seed. */
-  savingsFlops?: MeanStd;
-  savingsSeconds?: MeanStd;
 }
 
 /** Summarises per-seed results (`arm[i]` and `reference[i]` from seed i). */

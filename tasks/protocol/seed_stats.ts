@@ -14,12 +14,9 @@
  * @module
  */
 
-/** Mean and sample standard deviation (n − 1; 0 for one value). */
-export interface MeanStd {
-  mean: number;
-  std: number;
-  n: number;
-}
+import type { MeanStd, PairedDifference, Verdict } from "@quadranet/core/records";
+
+export type { MeanStd, PairedDifference, Verdict };
 
 /** Mean ± sample standard deviation of `xs` (`std` is 0 for a single value). */
 export function meanStd(xs: readonly number[]): MeanStd {
@@ -28,14 +25,6 @@ export function meanStd(xs: readonly number[]): MeanStd {
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   const ss = xs.reduce((a, b) => a + (b - mean) ** 2, 0);
   return { mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n };
-}
-
-/** What a paired difference says. */
-export type Verdict = "higher" | "lower" | "tie" | "single seed";
-
-/** `arm − reference` per seed, summarised, with its verdict. */
-export interface PairedDifference extends MeanStd {
-  verdict: Verdict;
 }
 
 /**

@@ -12,32 +12,7 @@
  */
 import { Island } from "../lib/island.tsx";
 import { flops, params } from "../lib/format.ts";
-import type { RunView } from "../lib/records.ts";
-
-interface MeanStd {
-  mean: number;
-  std: number;
-  n: number;
-}
-
-/** The protocol row fields the site reads (tasks/protocol/comparison.ts writes them). */
-export interface ProtocolRow {
-  method: string;
-  lr?: number;
-  runIds: string[];
-  trainableParams: number;
-  inferenceFlops: number;
-  inferenceOverhead: number | null;
-  test: MeanStd;
-  paired: (MeanStd & { verdict: string }) | null;
-  toTarget: {
-    reached: number;
-    n: number;
-    flops?: MeanStd;
-    savingsFlops?: MeanStd;
-  } | null;
-  budgetFlops: MeanStd;
-}
+import type { MeanStd, ProtocolRow, RunFolder } from "@quadranet/core/records";
 
 /** `mean ± std` (std omitted for one seed), scaled. */
 export function meanStd(m: MeanStd | undefined, scale = 100, digits = 2): string {
@@ -60,7 +35,7 @@ function savingsText(t: ProtocolRow["toTarget"]): string {
 }
 
 /** The table, the target line and the plot of one protocol comparison. */
-export function ProtocolComparison({ run, base }: { run: RunView; base: string }) {
+export function ProtocolComparison({ run, base }: { run: RunFolder; base: string }) {
   const s = run.summary;
   const rows = (s.rows as ProtocolRow[]) ?? [];
   const pairedWith = String(s.pairedWith ?? "quadratic");

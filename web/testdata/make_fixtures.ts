@@ -216,6 +216,8 @@ await write("up-p", {
         paired: { ...ms(-0.03, 0.01), verdict: "lower" },
         toTarget: { reached: 0, n: 2 },
         budgetFlops: ms(0, 0),
+        validation: ms(0.93, 0),
+        budgetSeconds: ms(0, 0),
       },
       {
         method: "upgrade",
@@ -234,6 +236,8 @@ await write("up-p", {
           savingsFlops: ms(0.8, 0.05),
         },
         budgetFlops: ms(4e9, 0),
+        validation: ms(0.955, 0.005),
+        budgetSeconds: ms(20, 1),
       },
       {
         method: "quadratic-scratch",
@@ -247,6 +251,8 @@ await write("up-p", {
         paired: { ...ms(0.005, 0.01), verdict: "tie" },
         toTarget: { reached: 2, n: 2, flops: ms(1e10, 1e9), savingsFlops: ms(0, 0) },
         budgetFlops: ms(2e10, 0),
+        validation: ms(0.96, 0.005),
+        budgetSeconds: ms(90, 5),
       },
     ],
   }),
