@@ -346,3 +346,19 @@ Deno.test("train --lr-search runs the per-arm grid on the validation split and r
   assert.equal(summary("lrs-quadratic-lr0.01").finalOn, undefined);
   assert.match(r.stdout, /export const ARM_LRS/);
 });
+
+Deno.test("--only-seeds trains one seed's runs without a comparison; the plain run reuses them", async () => {
+  const args = [...QUICK, "--methods", "linear,quadratic", "--run-id", "part"];
+  const p = await train([...args, "--only-seeds", "2"]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.ok(!existsSync(join(runsDir, "part", "summary.json")));
+  const before = summary("part-quadratic-s2").startedAt;
+  assert.ok(!existsSync(join(runsDir, "part-quadratic-s1")));
+  const all = await train(args);
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(summary("part-quadratic-s2").startedAt, before); // reused, not retrained
+  assert.deepEqual(summary("part").seeds, [1, 2]);
+  const bad = await train([...args, "--only-seeds", "7"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--only-seeds 7 is not a replicate seed of this comparison \(1, 2\)/);
+});

@@ -117,6 +117,27 @@ export async function runArms(ctx: TaskContext, p: ProtocolPlan): Promise<ArmRes
   return results;
 }
 
+/**
+ * `--only-seeds`: the replicate seeds this process trains, without writing the
+ * comparison record (so several processes or machines can share one
+ * comparison); null when not given. Each must be one of {@link seedList}.
+ */
+export function onlySeeds(c: Record<string, unknown>): number[] | null {
+  const raw = c.onlySeeds as string[] | undefined;
+  if (!raw?.length) return null;
+  const all = seedList(c);
+  return raw.map((v) => {
+    const n = Number(v);
+    if (!all.includes(n)) {
+      throw new ConfigError(
+        "onlySeeds",
+        `--only-seeds ${v} is not a replicate seed of this comparison (${all.join(", ")})`,
+      );
+    }
+    return n;
+  });
+}
+
 /** Runs (or resumes) comparison `id` with resolved `config`. */
 export async function runComparison(
   ctx: TaskContext,
@@ -129,6 +150,8 @@ export async function runComparison(
   const target = parseTarget(config.target as string | undefined, "quadratic-scratch");
   const settings = armSettings(config);
   const loop = loopSettings(config);
+  const part = onlySeeds(config);
+  if (part) return runPart(ctx, config, id, arms, part);
   const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
     ? await RunRecord.open(ctx.runsDir, id)
     : await RunRecord.create(
@@ -213,6 +236,57 @@ export async function runComparison(
   } catch (e) {
     await record.update({ status: "failed", error: (e as Error).message });
     throw e;
+  } finally {
+    data.dispose();
+  }
+}
+
+/** Trains the arm runs of `seeds` for comparison `id`; the comparison itself is left to a run without `--only-seeds`. */
+async function runPart(
+  ctx: TaskContext,
+  config: Record<string, unknown>,
+  id: string,
+  arms: Arm[],
+  seeds: number[],
+): Promise<TaskResult> {
+  const settings = armSettings(config);
+  const data = prepareDigits(config, settings.arch.size);
+  try {
+    const base = await pretrained(
+      { ...ctx, backend: ctx.backend.name },
+      {
+        arch: `${settings.arch.name}@3`,
+        seed: config.seed as number,
+        width: config.width as number,
+        pretrainSize: config.pretrainSize as number,
+        pretrainEpochs: config.pretrainEpochs as number,
+        loop: PRETRAIN_LOOP,
+        data: "clean-pretrain",
+      },
+      data.pre,
+      settings.arch,
+    );
+    if (!base.model) return { status: "interrupted" };
+    const results = await runArms(ctx, {
+      id,
+      task: "digits-shift",
+      arms,
+      seeds,
+      settings,
+      loop: loopSettings(config),
+      base: base.model,
+      head: settings.arch.head,
+      data: data.target,
+      config,
+      lrOf: (arm) => (config.lr as number | undefined) ?? armLr(arm.name),
+      summaryExtra: { shift: config.shift as string },
+    });
+    if (!results) return { status: "interrupted" };
+    ctx.log(
+      `seeds ${seeds.join(", ")} of ${id} done; when every seed is, the same command without ` +
+        `--only-seeds writes the comparison (reusing these runs)`,
+    );
+    return { status: "completed" };
   } finally {
     data.dispose();
   }

@@ -52,6 +52,13 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
   },
   int("seeds", "replicate seeds (seed, seed+1, …): init and batch order", 1),
   {
+    name: "onlySeeds",
+    type: "list",
+    default: undefined,
+    help: "train only these replicate seeds' runs of --run-id, no comparison record (parallel " +
+      "processes; then run without it to assemble)",
+  },
+  {
     name: "full",
     type: "boolean",
     default: false,
