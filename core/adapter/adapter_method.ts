@@ -28,6 +28,11 @@ export interface AdapterDelta {
   /** Everything the adapter adds (trained, saved with the adapter). */
   weights(): tf.LayerVariable[];
   /**
+   * The weight that maps the adapter's inner features to the output (P, LoRA's
+   * B): the one that does not read the layer input (analytic FLOP counting).
+   */
+  outputWeight?(): tf.LayerVariable;
+  /**
    * The primary weights with the adapter folded in (`W + s·A·B` for LoRA); absent when
    * the term is not linear in `x`, with {@link AdapterDelta.mergeRefusal} saying why.
    */

@@ -168,6 +168,11 @@ export class QuadraticTerm implements AdapterDelta {
     return [this.u, this.v, this.p, ...Object.values(this.kernelWeights)];
   }
 
+  /** P: maps the kernel product to the output (it does not read the layer input). */
+  outputWeight(): tf.LayerVariable {
+    return this.p;
+  }
+
   /** Inference FLOPs per example of the term (null if the spatial size is unknown). */
   extraFlops(): number | null {
     const l = this.layer;

@@ -62,7 +62,8 @@ const numel = (w: tf.LayerVariable) => w.shape.reduce<number>((a, d) => a * (d ?
 function linearMaps(layer: tf.layers.Layer, uncounted: Set<string>): LinearMap[] {
   const px = positions(layer);
   if (isAdapterLayer(layer)) {
-    const p = (layer as unknown as { quadP?: tf.LayerVariable }).quadP;
+    const p = (layer as unknown as { delta?: { outputWeight?(): tf.LayerVariable } }).delta
+      ?.outputWeight?.();
     return [...layer.primaryWeights(), ...layer.adapterWeights()]
       .filter((w) => w.shape.length >= 2)
       .map((w) => ({ macs: px * numel(w), weight: w, readsInput: w !== p }));

@@ -68,15 +68,24 @@ Deno.test("stageTrainingFlops() counts a quadratic Conv2D from its projection sh
   const g = tf.layers.globalAveragePooling2d({}).apply(c);
   const out = tf.layers.dense({ units: 3, name: "head" }).apply(g) as tf.SymbolicTensor;
   const adapted = adapt(tf.model({ inputs: input, outputs: out }), { rank: 2, targets: ["c"] });
-  const layer = adapted.getLayer("c") as unknown as {
-    quadU: tf.LayerVariable;
-    quadP: tf.LayerVariable;
-  };
-  assert.deepEqual(layer.quadU.shape, [3, 3, 2, 2]);
-  assert.deepEqual(layer.quadP.shape, [2, 4]);
+  const delta = (adapted.getLayer("c") as unknown as {
+    delta: { weights(): tf.LayerVariable[]; outputWeight(): tf.LayerVariable };
+  }).delta;
+  assert.deepEqual(delta.weights()[0].shape, [3, 3, 2, 2]); // U
+  assert.deepEqual(delta.outputWeight().shape, [2, 4]); // P
   // 25 positions: W 3·3·2·4 = 72, U = V = 3·3·2·2 = 36, P 2·4 = 8 -> 25·152 = 3800; head 4·3 = 12
   // forward 2·3812 = 7624; quadratic + head: weight grads 2·(25·(36+36+8) + 12) = 4024;
   // input grads through P 2·25·8 = 400 and through the head 2·12 = 24
   const f = stageTrainingFlops(adapted, ["quadratic", "head"], ["head"]);
   assert.deepEqual([f.forward, f.inputGrad, f.weightGrad], [7624, 424, 4024]);
+});
+
+Deno.test("stageTrainingFlops() counts LoRA's A and B by hand (B reads A·x, not the input)", async () => {
+  await import("../../plugins/lora/mod.ts");
+  const adapted = adapt(twoDense(), { method: "lora", rank: 2, targets: ["d1"] });
+  // d1: W 4·3 = 12, A 4·2 = 8, B 2·3 = 6 multiply-adds; d2 6. forward 2·32 = 64.
+  // quadratic (A, B) + head: weight gradients 2·(8 + 6 + 6) = 40; input gradients through B
+  // (A trains) 2·6 = 12 and through d2 2·6 = 12; none into the input.
+  const f = stageTrainingFlops(adapted, ["quadratic", "head"], ["d2"]);
+  assert.deepEqual([f.forward, f.inputGrad, f.weightGrad, f.total], [64, 24, 40, 128]);
 });

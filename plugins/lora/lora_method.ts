@@ -68,6 +68,10 @@ export class LoraDelta implements AdapterDelta {
     return [this.a, this.b];
   }
 
+  outputWeight(): tf.LayerVariable {
+    return this.b;
+  }
+
   /** `W + s·A·B` (A's `[kh, kw, c_in, r]` contracted with B's `[r, c_out]`), and the bias. */
   merge(): tf.Tensor[] {
     const l = this.layer;
