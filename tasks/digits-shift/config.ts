@@ -71,6 +71,13 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     help: "run the per-arm learning-rate grid on the validation split (one seed) instead",
   },
   {
+    name: "lrGrid",
+    type: "list",
+    default: undefined,
+    help: "the rates --lr-search tries (default 0.001,0.003,0.01,0.03; a subset splits a search " +
+      "over processes)",
+  },
+  {
     name: "target",
     type: "string",
     default: undefined,

@@ -11,7 +11,13 @@
  * ```
  * @module
  */
-import { RunRecord, type TaskContext, type TaskResult, writeFileAtomic } from "@quadranet/core";
+import {
+  ConfigError,
+  RunRecord,
+  type TaskContext,
+  type TaskResult,
+  writeFileAtomic,
+} from "@quadranet/core";
 import { join } from "node:path";
 import { chooseRates, formatSearch, type GridPoint } from "../protocol/lr_choice.ts";
 import { runArm } from "./arm_run.ts";
@@ -30,6 +36,11 @@ export async function runLrSearch(
 ): Promise<TaskResult> {
   const settings = armSettings(config);
   const loop = loopSettings(config);
+  const grid = (config.lrGrid as string[] | undefined)?.map((v) => {
+    const lr = Number(v);
+    if (!(lr > 0)) throw new ConfigError("lrGrid", `--lr-grid ${v} is not a positive rate`);
+    return lr;
+  }) ?? LR_GRID;
   const arms = ARMS.filter((a) =>
     a.name !== "zero-shot" && (config.methods as string[]).includes(a.name)
   );
@@ -57,7 +68,7 @@ export async function runLrSearch(
     if (!base.model) return { status: "interrupted", recordDir: record.dir };
     const points: GridPoint[] = [];
     for (const arm of arms) {
-      for (const lr of LR_GRID) {
+      for (const lr of grid) {
         const out = await runArm(ctx, {
           runId: `${id}-${arm.name}-lr${lr}`,
           task: "digits-shift",
