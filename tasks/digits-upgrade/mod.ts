@@ -30,7 +30,7 @@ import { join } from "node:path";
 import { buildComparison } from "../protocol/comparison.ts";
 import { formatComparisonTable } from "../protocol/comparison_table.ts";
 import { parseTarget } from "../protocol/equal_accuracy.ts";
-import { armSettings, runArms, seedList } from "../digits-shift/compare.ts";
+import { armSettings, onlySeeds, runArms, seedList } from "../digits-shift/compare.ts";
 import { prepareDigits } from "../digits-shift/digits_data.ts";
 import { armLr } from "../digits-shift/lrs.ts";
 import { DIGITS_SHIFT_OPTIONS } from "../digits-shift/mod.ts";
@@ -105,7 +105,10 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
   const settings = armSettings(config);
   const arms = upgradeArms().filter((a) => (config.methods as string[]).includes(a.name));
   const target = parseTarget(config.target as string | undefined, "quadratic-scratch");
-  const record = ctx.resume
+  const part = onlySeeds(config); // this process trains these seeds only; no comparison record
+  const record = part
+    ? null
+    : ctx.resume
     ? await RunRecord.open(ctx.runsDir, id)
     : await RunRecord.create(ctx.runsDir, id, {
       kind: "comparison",
@@ -117,7 +120,7 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
       method: "comparison",
       backend: ctx.backend.name,
     });
-  await record.update({ status: "running", error: undefined });
+  await record?.update({ status: "running", error: undefined });
   const data = prepareDigits(config, settings.arch.size);
   try {
     const base = await pretrained(
@@ -135,8 +138,8 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
       settings.arch,
     );
     if (!base.model) {
-      await record.update({ status: "interrupted" });
-      return { status: "interrupted", recordDir: record.dir };
+      await record?.update({ status: "interrupted" });
+      return { status: "interrupted", recordDir: record?.dir };
     }
     const pretrain = {
       runId: base.summary.runId,
@@ -149,7 +152,7 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
       id,
       task: "digits-upgrade",
       arms,
-      seeds: seedList(config),
+      seeds: part ?? seedList(config),
       settings,
       loop: loopSettings(config),
       base: base.model,
@@ -160,6 +163,10 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
       pretrain,
       summaryExtra: {},
     });
+    if (!record) {
+      if (results) ctx.log(`seeds ${part} of ${id} done; the run without --only-seeds assembles`);
+      return { status: results ? "completed" : "interrupted" };
+    }
     if (!results) {
       await record.update({ status: "interrupted" });
       ctx.log(`interrupted; resume with: deno task train --task digits-upgrade --resume ${id}`);
@@ -187,7 +194,7 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
     ctx.log(`report: ${join(record.dir, "report.md")}`);
     return { status: "completed", recordDir: record.dir };
   } catch (e) {
-    await record.update({ status: "failed", error: (e as Error).message });
+    await record?.update({ status: "failed", error: (e as Error).message });
     throw e;
   } finally {
     data.dispose();
