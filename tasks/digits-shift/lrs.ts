@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { armLr } from "./lrs.ts";
- * armLr("quadratic"); // 0.01
+ * armLr("quadratic"); // 0.03
  * ```
  * @module
  */
@@ -15,18 +15,20 @@
 export const LR_GRID = [1e-3, 3e-3, 1e-2, 3e-2];
 
 /**
- * Chosen rates (from the search recorded in README's "Results"; until a
- * search has run, 1e-2 — the better of the two rates an audit tried).
+ * Chosen rates: `deno task train --lr-search` at the default sizes (seed 1,
+ * validation top-1 after the full budget; 2026-11-27, table and cost in the
+ * README's "Results"). Four arms chose the grid's top rate, so a wider grid
+ * might choose higher.
  */
 export const ARM_LRS: Record<string, number> = {
-  "norm-head": 1e-2,
+  "norm-head": 3e-2,
   "linear": 1e-2,
-  "lora": 1e-2,
-  "lora-matched": 1e-2,
-  "quadratic": 1e-2,
-  "quadratic-joint": 1e-2,
-  "first-order-scratch": 1e-2,
-  "quadratic-scratch": 1e-2,
+  "lora": 3e-2,
+  "lora-matched": 3e-2,
+  "quadratic": 3e-2,
+  "quadratic-joint": 3e-2,
+  "first-order-scratch": 3e-2,
+  "quadratic-scratch": 3e-2,
 };
 
 /** The committed rate of `arm` (1e-2 for arms not in the table, e.g. from plugins). */
