@@ -17,7 +17,7 @@ export const LR_GRID = [1e-3, 3e-3, 1e-2, 3e-2];
 /**
  * Chosen rates: `deno task train --lr-search` at the default sizes (seed 1,
  * validation top-1 after the full budget; 2026-11-27, table and cost in the
- * README's "Results"). Four arms chose the grid's top rate, so a wider grid
+ * README's "Results"). Seven of eight arms chose the grid's top rate: a wider grid
  * might choose higher.
  */
 export const ARM_LRS: Record<string, number> = {
