@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ProtocolRow } from "./protocol_schema.ts";
-import { type ComparisonRow, parseSummary } from "./schema.ts";
+import { parseSummary } from "./schema.ts";
 import { RecordError } from "../errors.ts";
 import {
   latestComparisons,

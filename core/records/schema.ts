@@ -323,6 +323,14 @@ export interface EvalLine {
 export interface DetectionEvalLine {
   /** Optimizer step. */
   step: number;
+  /** Training examples seen so far. */
+  examples?: number;
+  /** Analytic training FLOPs so far. */
+  flops?: number;
+  /** Training CPU / wall seconds so far (evaluation and checkpoints excluded). */
+  trainCpuSeconds?: number;
+  /** Training wall seconds so far. */
+  trainWallSeconds?: number;
   /** ISO time written. */
   time?: string;
   /** tasks/coco: epochs done. */

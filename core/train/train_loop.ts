@@ -309,9 +309,10 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   state.flops ??= 0;
   const checkpoint = (next: LoopPosition) =>
     o.clock ? o.clock.time("checkpoint", () => writeCheckpoint(next)) : writeCheckpoint(next);
-  const evaluateNow = (): Promise<EvalMetrics & Record<string, number>> | EvalMetrics => {
-    const run = () => (o.evaluator ? o.evaluator(o.model) : evaluate(o.model, o.eval!, 256));
-    return o.clock ? o.clock.time("eval", run) : run();
+  const evaluateNow = async (): Promise<EvalMetrics> => {
+    const run = async (): Promise<EvalMetrics> =>
+      o.evaluator ? await o.evaluator(o.model) : evaluate(o.model, o.eval!, 256);
+    return o.clock ? await o.clock.time("eval", run) : await run();
   };
   const writeCheckpoint = async (next: LoopPosition) => {
     state.next = next;

@@ -34,7 +34,7 @@ Deno.test("trainLoop: checksPerEpoch evaluates mid-epoch with the FLOPs accumula
     model: tinyCnn(1),
     checksPerEpoch: 2,
     flopsPerExample: () => 100,
-    hooks: { onLog: (e) => void (e.eval && evals.push(e)) },
+    hooks: { onLog: (e) => void (e.eval && evals.push(e as EvalLine)) },
   });
   // 6 batches per epoch, 2 checks: after batches ceil(6/2) = 3 and 6, in both epochs
   assert.deepEqual(evals.map((e) => e.step), [3, 6, 9, 12]);
