@@ -22,14 +22,19 @@ import type { Rng } from "../train/rng.ts";
 
 /** Layout of the image a shift receives. */
 export interface ImageShape {
+  /** Rows of pixels. */
   height: number;
+  /** Columns of pixels. */
   width: number;
+  /** Channels per pixel. */
   channels: number;
 }
 
 /** A registered domain shift. */
 export interface ShiftPlugin {
+  /** Registry name (`--shift`). */
   name: string;
+  /** One line for `--help`. */
   description: string;
   /**
    * Transforms one image in place. `image` is row-major HWC with values in

@@ -8,8 +8,20 @@
  * @example
  * ```ts
  * import { parseProtocolRow } from "@quadranet/core/records";
- * const row = parseProtocolRow(summary.rows[0], "runs/c/summary.json", "rows[0]");
- * console.log(row.test.mean, row.toTarget?.reached);
+ * const ms = { mean: 0.9, std: 0, n: 1 };
+ * const row = parseProtocolRow({
+ *   method: "quadratic",
+ *   trainableParams: 1,
+ *   inferenceFlops: 1,
+ *   runIds: [],
+ *   test: ms,
+ *   validation: ms,
+ *   budgetFlops: ms,
+ *   budgetSeconds: ms,
+ *   paired: null,
+ *   toTarget: null,
+ * }, "summary.json");
+ * row.test.mean; // 0.9
  * ```
  * @module
  */
@@ -17,8 +29,11 @@ import { RecordError } from "../errors.ts";
 
 /** Mean and sample standard deviation (n − 1; 0 for one value) over `n` seeds. */
 export interface MeanStd {
+  /** Mean over the seeds. */
   mean: number;
+  /** Sample standard deviation (n − 1; 0 for one value). */
   std: number;
+  /** Number of seeds. */
   n: number;
 }
 
@@ -27,6 +42,7 @@ export type Verdict = "higher" | "lower" | "tie" | "single seed";
 
 /** `arm − reference` per seed, summarised, with its verdict (tie: |mean| < 2 std). */
 export interface PairedDifference extends MeanStd {
+  /** What the difference says (tie: |mean| < 2 std). */
   verdict: Verdict;
 }
 
@@ -39,25 +55,33 @@ export type TargetRule =
 export interface SeedsToTarget {
   /** Seeds in which the arm reached the target, of `n`. */
   reached: number;
+  /** Number of seeds. */
   n: number;
   /** Over the seeds where it reached (absent when none did). */
   flops?: MeanStd;
+  /** Training CPU seconds to the target, over the seeds that reached it. */
   seconds?: MeanStd;
   /** Per-seed savings against the reference, only when the arm reached the target in every seed. */
   savingsFlops?: MeanStd;
+  /** Savings in training CPU seconds (every seed reached the target). */
   savingsSeconds?: MeanStd;
 }
 
 /** One arm of a protocol comparison. */
 export interface ProtocolRow {
+  /** The arm (method) name. */
   method: string;
+  /** Whether it starts from the pre-trained network. */
   fromPretrained: boolean;
+  /** Parameters trained in any stage. */
   trainableParams: number;
   /** Forward FLOPs per example at inference. */
   inferenceFlops: number;
   /** inferenceFlops / the first-order network's − 1 (null without a baseline). */
   inferenceOverhead: number | null;
+  /** Learning rate the arm ran with (absent for untrained arms). */
   lr?: number;
+  /** The arm's run at each seed. */
   runIds: string[];
   /** Test top-1 (read once per run) over seeds. */
   test: MeanStd;
@@ -69,18 +93,23 @@ export interface ProtocolRow {
   toTarget: SeedsToTarget | null;
   /** The whole budget: analytic training FLOPs and training CPU seconds. */
   budgetFlops: MeanStd;
+  /** The whole budget in training CPU seconds. */
   budgetSeconds: MeanStd;
 }
 
 /** A protocol comparison, as stored in its `summary.json`. */
 export interface ProtocolComparison {
+  /** The declared target and its per-seed values (null when none could be declared). */
   target: { rule: TargetRule; perSeed: number[] } | null;
   /** Why there is no target (e.g. its reference arm did not run). */
   targetNote?: string;
+  /** The arm every paired difference is taken against. */
   pairedWith: string;
+  /** The replicate seeds. */
   seeds: number[];
   /** Sunk pre-training of the first-order network, shown once. */
   pretrain?: { runId: string; flops: number; cpuSeconds: number; top1: number; on: string };
+  /** One row per arm, in report order. */
   rows: ProtocolRow[];
 }
 

@@ -316,6 +316,7 @@ export interface EvalLine {
   flops?: number;
   /** Training CPU / wall seconds so far (evaluation and checkpoints excluded). */
   trainCpuSeconds?: number;
+  /** Training wall seconds so far. */
   trainWallSeconds?: number;
 }
 

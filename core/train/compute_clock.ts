@@ -10,7 +10,7 @@
  * const clock = new ComputeClock();
  * await clock.time("train", async () => {
  *   // ... steps ...
- *   await clock.time("eval", () => {/* validation check *\/});
+ *   await clock.time("eval", () => "a validation check");
  * });
  * clock.totals().train.cpu; // CPU seconds of the steps only
  * ```
@@ -23,7 +23,9 @@ export type ComputeKind = "train" | "eval" | "checkpoint";
 
 /** Seconds of wall-clock and process CPU (user + system, all threads). */
 export interface ClockReading {
+  /** Wall-clock seconds. */
   wall: number;
+  /** Process CPU seconds (user + system). */
   cpu: number;
 }
 
@@ -41,6 +43,7 @@ export class ComputeClock {
   #stack: ComputeKind[] = [];
   #mark: ClockReading | null = null;
 
+  /** `read` is the clock (injectable for tests); `base` carries totals over from a resumed run. */
   constructor(
     private readonly read: () => ClockReading = readClock,
     base: Partial<Record<ComputeKind, ClockReading>> = {},

@@ -32,8 +32,11 @@ import type { tf } from "../tf.ts";
 
 /** FLOPs of one training example, split by pass. */
 export interface TrainingFlops {
+  /** Forward pass FLOPs. */
   forward: number;
+  /** FLOPs of input gradients along the backward path. */
   inputGrad: number;
+  /** FLOPs of weight gradients of trained tensors. */
   weightGrad: number;
   /** forward + inputGrad + weightGrad */
   total: number;

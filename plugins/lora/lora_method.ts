@@ -68,6 +68,7 @@ export class LoraDelta implements AdapterDelta {
     return [this.a, this.b];
   }
 
+  /** B maps A·x to the output. */
   outputWeight(): tf.LayerVariable {
     return this.b;
   }

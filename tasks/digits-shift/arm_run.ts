@@ -7,8 +7,11 @@
  *
  * @example
  * ```ts
- * const r = await runArm(ctx, { runId, arm, seed: 1, lr: 1e-2, ... });
- * r.seed.checks; // [{ step, flops, seconds, top1 }, ...]
+ * import { checksOf } from "./arm_run.ts";
+ * const checks = checksOf([
+ *   { step: 10, eval: true, top1: 0.8, top5: 0.9, evalLoss: 0.5, flops: 1e9, trainCpuSeconds: 3 },
+ * ]);
+ * checks[0].seconds; // 3
  * ```
  * @module
  */

@@ -7,11 +7,8 @@
  *
  * @example
  * ```ts
- * import type { TaskContext } from "@quadranet/core";
- * import { runComparison } from "./compare.ts";
- * import type { DigitsShiftConfig } from "./config.ts";
- * declare const ctx: TaskContext, config: DigitsShiftConfig; // from the task's run()
- * const result = await runComparison(ctx, config, "digits-shift-solarize-1", false);
+ * import { seedList } from "./compare.ts";
+ * seedList({ seed: 1, seeds: 3 }); // [1, 2, 3]
  * ```
  * @module
  */

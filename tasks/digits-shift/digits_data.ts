@@ -6,8 +6,16 @@
  *
  * @example
  * ```ts
- * const data = prepareDigits(config, 28);
- * data.target.validation.y.length; // config.validationSize
+ * import { prepareDigits } from "./digits_data.ts";
+ * const data = prepareDigits({
+ *   seed: 1,
+ *   pretrainSize: 100,
+ *   trainSize: 100,
+ *   validationSize: 50,
+ *   testSize: 50,
+ *   shift: "gamma",
+ * }, 28);
+ * data.target.validation.y.length; // 50
  * data.dispose();
  * ```
  * @module

@@ -7,8 +7,8 @@
  *
  * @example
  * ```ts
- * const arm = ARMS.find((a) => a.name === "quadratic")!;
- * const { model, stages } = arm.build(pretrained, settings)!;
+ * import { ARM_NAMES } from "./methods.ts";
+ * ARM_NAMES.includes("lora-matched"); // true
  * ```
  * @module
  */

@@ -8,12 +8,8 @@
  *
  * @example
  * ```ts
- * import type { Dataset, TaskContext } from "@quadranet/core";
- * import type { Architecture } from "./model.ts";
- * import { pretrained, type PretrainKey } from "./pretrain.ts";
- * declare const ctx: TaskContext, key: PretrainKey, data: { train: Dataset; test: Dataset };
- * declare const arch: Architecture;
- * const { model, summary } = await pretrained({ ...ctx, backend: ctx.backend.name }, key, data, arch);
+ * import { PRETRAIN_LOOP } from "./pretrain.ts";
+ * PRETRAIN_LOOP.lr; // 0.003, whatever the arms' --lr
  * ```
  * @module
  */

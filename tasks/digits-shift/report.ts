@@ -3,7 +3,13 @@
  *
  * @example
  * ```ts
- * const md = formatReport({ title, setting, comparison, config });
+ * import { buildComparison } from "../protocol/comparison.ts";
+ * import { formatReport } from "./report.ts";
+ * const comparison = buildComparison([], {
+ *   target: { kind: "absolute", top1: 0.9 },
+ *   pairedWith: "quadratic",
+ * });
+ * formatReport({ title: "t", setting: "s", comparison, config: { epochs: 3 } }).startsWith("# t");
  * ```
  * @module
  */

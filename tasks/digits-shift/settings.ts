@@ -6,10 +6,20 @@
  *
  * @example
  * ```ts
- * import type { DigitsShiftConfig } from "./config.ts";
  * import { loopSettings } from "./settings.ts";
- * declare const config: DigitsShiftConfig;
- * const loop = loopSettings(config); // { batchSize, lr, optimizer, schedule, ... }
+ * const loop = loopSettings({
+ *   batchSize: 64,
+ *   optimizer: "adamw",
+ *   weightDecay: 0,
+ *   schedule: "wcc",
+ *   warmupSteps: 10,
+ *   cooldownFraction: 0.2,
+ *   labelSmoothing: 0,
+ *   clipNorm: 0,
+ *   checkpointEvery: 0,
+ *   checksPerEpoch: 2,
+ * });
+ * loop.schedule.kind; // "wcc"
  * ```
  * @module
  */

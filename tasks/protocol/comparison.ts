@@ -9,8 +9,9 @@
  * @example
  * ```ts
  * import { buildComparison } from "./comparison.ts";
- * const c = buildComparison(arms, { target: DEFAULT_TARGET, pairedWith: "quadratic" });
- * c.rows[0].test.mean;
+ * import { DEFAULT_TARGET } from "./equal_accuracy.ts";
+ * const c = buildComparison([], { target: DEFAULT_TARGET, pairedWith: "quadratic" });
+ * c.targetNote; // "no target: its reference arm quadratic-scratch did not run"
  * ```
  * @module
  */

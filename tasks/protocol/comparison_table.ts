@@ -6,8 +6,8 @@
  *
  * @example
  * ```ts
- * import { formatComparison } from "./comparison_table.ts";
- * console.log(formatComparison(comparison));
+ * import { formatFlops } from "./comparison_table.ts";
+ * formatFlops(2.5e9); // "2.50 GFLOP"
  * ```
  * @module
  */

@@ -6,7 +6,8 @@
  *
  * @example
  * ```tsx
- * <ProtocolComparison run={comparisonRun} base="./" />
+ * import { meanStd } from "./protocol_comparison.tsx";
+ * meanStd({ mean: 0.9, std: 0.01, n: 3 }); // "90.00 ± 1.00"
  * ```
  * @module
  */
