@@ -18,11 +18,11 @@ Deno.test("readRunFolders: the web fixtures load, broken ones say why", async ()
   // newest updatedAt first; broken records (no updatedAt) last, by id
   assert.deepEqual(runs.map((r) => r.id), [
     "live-run",
-    "up-p",
-    "up-p-upgrade-s1",
     "det-a",
+    "up-p",
     "det-a-frozen",
     "det-a-quadratic",
+    "up-p-upgrade-s1",
     "cmp-a",
     "cmp-a-quadratic",
     "cmp-a-quadratic-scratch",
