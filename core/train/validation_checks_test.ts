@@ -65,7 +65,7 @@ Deno.test("runTraining: test read once at the end; validation and analytic FLOPs
   assert.equal(summary.compute?.trainingFlops, perExample * 192);
   assert.deepEqual(summary.trainingFlopsPerExample, [perExample]);
   // final = the held-out test set, evaluated once; validation = the last check
-  const test = evaluate(model, c.held, 256);
+  const test = await evaluate(model, c.held, 256);
   assert.deepEqual(summary.final, { top1: test.top1, top5: test.top5, loss: test.loss });
   const checks = record.entries.filter((e): e is EvalLine => e.eval === true);
   assert.equal(checks.length, 4);

@@ -160,8 +160,8 @@ async function zeroShot(ctx: TaskContext, o: ArmRunOptions): Promise<ArmRunResul
       method: "zero-shot",
       backend: ctx.backend.name,
     });
-    const v = evaluate(o.base, o.data.validation, 256);
-    const t = o.data.test ? evaluate(o.base, o.data.test, 256) : v;
+    const v = await evaluate(o.base, o.data.validation, 256);
+    const t = o.data.test ? await evaluate(o.base, o.data.test, 256) : v;
     await rec.log({ step: 0, eval: true, top1: v.top1, top5: v.top5, evalLoss: v.loss, flops: 0 });
     await rec.update({
       status: "completed",
