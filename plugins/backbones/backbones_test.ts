@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { adapt, saveModel, tf, trainLoop } from "@quadranet/core";
 import {
   backboneConfig,
+  checkSafetensorsFile,
   createBackbone,
   readSafetensors,
   WeightMismatchError,
@@ -98,6 +99,38 @@ Deno.test("safetensors: F16 and BF16 decode exactly; truncated files fail clearl
     /"b" offsets/,
   );
   assert.throws(() => readSafetensors(new Uint8Array(4)), /too short/);
+});
+
+Deno.test("a missing or foreign weights file fails naming it, not with a header length", async () => {
+  const dir = await Deno.makeTempDir();
+  const missing = `${dir}/nope.safetensors`;
+  await assert.rejects(
+    () => checkSafetensorsFile(missing, "--weights x"),
+    /--weights x: no such file/,
+  );
+  await assert.rejects(
+    () => createBackbone("resnet18_w4", { pretrained: missing }),
+    /nope\.safetensors: no such file/,
+  );
+  // A text file: its first 8 bytes read as a little-endian length give ~7.5e17, past its end.
+  const text = `${dir}/readme.safetensors`;
+  await Deno.writeTextFile(text, "# QuadraNet-TS, the reference implementation\n");
+  await assert.rejects(
+    () => checkSafetensorsFile(text),
+    /readme\.safetensors is not a safetensors file/,
+  );
+  assert.throws(
+    () => readSafetensors(Deno.readFileSync(text), text),
+    (e: Error) =>
+      /is not a safetensors file/.test(e.message) && !/header length \d/.test(e.message),
+  );
+  // A length that fits but a header that is not a JSON object.
+  const bad = new Uint8Array(8 + 4);
+  new DataView(bad.buffer).setBigUint64(0, 4n, true);
+  bad.set(new TextEncoder().encode("abcd"), 8);
+  assert.throws(() => readSafetensors(bad, "b.safetensors"), /b\.safetensors is not a safetensors/);
+  await checkSafetensorsFile(`${DATA}resnet18_w4.safetensors`); // a real one passes
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("featuresOnly gives strides 4/8/16/32 with their channel counts", async () => {

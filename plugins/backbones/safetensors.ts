@@ -35,22 +35,78 @@ function f16(bits: number): number {
 const BITS = new Uint32Array(1);
 const FLOAT = new Float32Array(BITS.buffer);
 
+const HINT = "; expected a .safetensors file (e.g. saved by safetensors.torch.save_file)";
+
+/**
+ * Why a file whose first bytes are `head` (at least 9 of them where the
+ * file has them) and whose size is `size` is not a safetensors file, or
+ * `undefined` when its start looks like one: an 8-byte little-endian
+ * header length that fits in the file, then a JSON object.
+ */
+function headerProblem(head: Uint8Array, size: number): string | undefined {
+  if (size < 10 || head.length < 9) {
+    return `is not a safetensors file: it is too short (${size} bytes)${HINT}`;
+  }
+  const n = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+  if (n < 2n || 8n + n > BigInt(size) || head[8] !== 0x7b /* { */) {
+    return `is not a safetensors file: it does not start with a header length and a JSON header${HINT}`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks that the file at `path` exists and starts like a safetensors file,
+ * reading only its first bytes; throws {@link SafetensorsError} naming
+ * `what` (default: the path) and the problem. Use it to fail early, before
+ * a long run reaches the weights.
+ *
+ * @example
+ * ```ts
+ * await checkSafetensorsFile("resnet18.safetensors", "--weights resnet18.safetensors");
+ * ```
+ */
+export async function checkSafetensorsFile(path: string, what = path): Promise<void> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new SafetensorsError(`${what}: no such file; pass the path of a .safetensors file`);
+    }
+    throw new SafetensorsError(`${what}: cannot be read (${(e as Error).message})`);
+  }
+  try {
+    const size = (await file.stat()).size;
+    const head = new Uint8Array(Math.min(size, 9));
+    let got = 0;
+    while (got < head.length) {
+      const r = await file.read(head.subarray(got));
+      if (r === null) break;
+      got += r;
+    }
+    const problem = headerProblem(head.subarray(0, got), size);
+    if (problem) throw new SafetensorsError(`${what} ${problem}`);
+  } finally {
+    file.close();
+  }
+}
+
 /** Parses `bytes` (the whole file). `what` names it in errors. */
 export function readSafetensors(
   bytes: Uint8Array,
   what = "safetensors file",
 ): Map<string, StTensor> {
-  if (bytes.length < 8) throw new SafetensorsError(`${what} is too short to be a safetensors file`);
+  const problem = headerProblem(bytes.subarray(0, Math.min(bytes.length, 9)), bytes.length);
+  if (problem) throw new SafetensorsError(`${what} ${problem}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
-  if (n <= 0 || 8 + n > bytes.length) {
-    throw new SafetensorsError(`${what}: header length ${n} does not fit in ${bytes.length} bytes`);
-  }
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
-    throw new SafetensorsError(`${what}: header is not JSON (${(e as Error).message})`);
+    throw new SafetensorsError(
+      `${what} is not a safetensors file: its header is not JSON (${(e as Error).message})`,
+    );
   }
   const base = 8 + n;
   const out = new Map<string, StTensor>();

@@ -17,7 +17,7 @@
  * @module
  */
 import { QuadraNetError, tf } from "@quadranet/core";
-import { readSafetensors, type StTensor } from "./safetensors.ts";
+import { checkSafetensorsFile, readSafetensors, type StTensor } from "./safetensors.ts";
 
 /** What loading did. */
 export interface LoadReport {
@@ -146,6 +146,7 @@ export async function loadTorchWeights(
   path: string,
   { strict = true }: { strict?: boolean } = {},
 ): Promise<LoadReport> {
+  await checkSafetensorsFile(path); // a clear error for a missing or foreign file
   const tensors = readSafetensors(await Deno.readFile(path), path);
   const { naming, rename } = toTorchvisionKeys([...tensors.keys()]);
   const byKey = new Map<string, StTensor>();
