@@ -24,6 +24,7 @@ import {
   QuadraNetError,
   registered,
   selectBackend,
+  TargetError,
   UnknownPluginError,
 } from "@quadranet/core";
 import "@quadranet/backend-tfjs";
@@ -33,8 +34,8 @@ import "@quadranet/backend-cuda";
 import "@quadranet/kernels";
 import "@quadranet/memory-efficient";
 import "@quadranet/lora";
-import "@quadranet/backbones";
-import "@quadranet/datasets";
+import { SafetensorsError } from "@quadranet/backbones";
+import { DatasetError } from "@quadranet/datasets";
 import "./digits-shift/mod.ts";
 import "./digits-upgrade/mod.ts";
 import "./imagenet/mod.ts";
@@ -43,7 +44,7 @@ import { readConfigFile } from "./cli/config_file.ts";
 import { helpText } from "./cli/help.ts";
 import { preParse, resolveConfig } from "./cli/options.ts";
 
-/** Exit codes. */
+/** Exit codes: `usage` also for input mistakes (dataset layout, `--targets`, weights files). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** Runs the CLI with `args`; returns the exit code. */
@@ -109,6 +110,10 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof BackendUnavailableError
     ) {
       console.error(`error: ${e.message}\nRun \`deno task train --help\` for the options.`);
+      return EXIT.usage;
+    }
+    if (e instanceof DatasetError || e instanceof TargetError || e instanceof SafetensorsError) {
+      console.error(`error: ${e.message}`); // the user's data, layer names or files: fix and rerun
       return EXIT.usage;
     }
     if (e instanceof QuadraNetError) {

@@ -15,6 +15,7 @@ import {
 } from "@quadranet/core";
 import { type CocoSource, LetterboxPool } from "@quadranet/coco";
 import { join } from "node:path";
+import { checkWeightsFile } from "../cli/weights_file.ts";
 import { buildDetector, disposeDetector } from "./detector.ts";
 import type { HeadPlugin } from "@quadranet/core";
 import { pretrainedBackbone } from "./pretrain.ts";
@@ -36,6 +37,7 @@ export async function runComparison(
   const arms = ARM_NAMES.filter((a) => (config.methods as string[]).includes(a));
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
   const headPlugin: HeadPlugin = lookup("head", config.head as string);
+  await checkWeightsFile(config.weights as string | undefined);
   const data = await openData(config, ctx.log);
   const record = await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
     task: "coco",

@@ -33,6 +33,7 @@ import { prepareDigits } from "./digits_data.ts";
 import { armLr } from "./lrs.ts";
 import { type Arm, ARMS, type ArmSettings } from "./methods.ts";
 import { architecture } from "./model.ts";
+import { checkTargetNames } from "../cli/targets_check.ts";
 import { PRETRAIN_LOOP, pretrained } from "./pretrain.ts";
 import { formatReport } from "./report.ts";
 import { type LoopSettings, loopSettings } from "./settings.ts";
@@ -41,9 +42,19 @@ import { type LoopSettings, loopSettings } from "./settings.ts";
 export function armSettings(c: Record<string, unknown>): ArmSettings {
   lookup("kernel", c.kernel as string); // unknown names fail here, listing the registered ones
   lookup("backprop", c.backprop as string);
+  const arch = architecture(c.backbone as string, c.width as number);
+  const targets = c.targets as string[] | undefined;
+  if (targets) { // a typo fails now, not after pre-training
+    const probe = arch.build(c.seed as number);
+    try {
+      checkTargetNames(probe, targets);
+    } finally {
+      probe.dispose();
+    }
+  }
   return {
     seed: c.seed as number,
-    arch: architecture(c.backbone as string, c.width as number),
+    arch,
     epochs: c.epochs as number,
     scratchEpochs: c.scratchEpochs as number,
     rank: c.rank as number,

@@ -36,9 +36,11 @@ import {
 } from "@quadranet/datasets";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { checkTargetNames } from "../cli/targets_check.ts";
+import { checkWeightsFile } from "../cli/weights_file.ts";
 import { type ArmSettings, IMAGENET_ARM_DEFS } from "./arms.ts";
 import { openData } from "./data.ts";
-import { setupBackbone } from "./model.ts";
+import { type RunBackbone, setupBackbone } from "./model.ts";
 import { formatImagenetReport, formatTable, type ImagenetRow, withSavings } from "./report.ts";
 
 type Row = Omit<ImagenetRow, "relativeCompute" | "savingsPercent">;
@@ -75,6 +77,7 @@ export async function runImagenetComparison(
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
   lookup("kernel", config.kernel as string);
   lookup("backprop", config.backprop as string);
+  await checkWeightsFile(config.weights as string | undefined);
   const data = await openData(task, config);
   const { train, val } = data;
   ctx.log(
@@ -89,7 +92,20 @@ export async function runImagenetComparison(
       backend: ctx.backend.name,
     });
   await record.update({ status: "running", error: undefined });
-  const backbone = await setupBackbone(config, train.classes, task, ctx.log);
+  let backbone: RunBackbone;
+  try {
+    backbone = await setupBackbone(config, train.classes, task, ctx.log);
+  } catch (e) {
+    await record.update({ status: "failed", error: (e as Error).message });
+    throw e;
+  }
+  try {
+    if (config.targets) checkTargetNames(backbone.pretrained, config.targets as string[]);
+  } catch (e) {
+    backbone.pretrained.dispose();
+    await record.update({ status: "failed", error: (e as Error).message });
+    throw e;
+  }
   if (arms.every((a) => a.name === "zero-shot") && !backbone.zeroShot.ok) {
     backbone.pretrained.dispose();
     await record.update({ status: "failed", error: backbone.zeroShot.reason });

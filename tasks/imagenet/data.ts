@@ -12,6 +12,7 @@
  */
 import { ConfigError } from "@quadranet/core";
 import {
+  DatasetError,
   exists,
   ilsvrc2012,
   imageFolder,
@@ -22,7 +23,7 @@ import {
   type ListSource,
   WNID,
 } from "@quadranet/datasets";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** What `--data` must point at, for the error shown without it. */
 export function layoutsHelp(task: string): string {
@@ -65,6 +66,47 @@ export async function detectLayout(task: string, root: string): Promise<string> 
   return "image-folder";
 }
 
+/**
+ * Catches the usual `--data` mistakes before the plugins scan anything, with
+ * what to pass instead: a `--wordnet` file that is not there, an
+ * ImageNet-21K-P folder given to `imagenet-1k`, or one split's class folders
+ * (`--data DIR/train`) given instead of the root that holds the splits.
+ */
+export async function checkRoot(
+  root: string,
+  layout: string,
+  wordnet?: string,
+): Promise<void> {
+  if (layout === "imagenet-21k-p") {
+    if (wordnet && !(await exists(wordnet))) {
+      throw new ConfigError(
+        "wordnet",
+        `--wordnet ${wordnet}: no such file; pass WordNet 3.0's data.noun ` +
+          "(apt-get install wordnet-base puts it at /usr/share/wordnet/data.noun)",
+      );
+    }
+    return;
+  }
+  if (layout !== "image-folder" || (await exists(join(root, "train")))) return;
+  if (await exists(join(root, "imagenet21k_train"))) {
+    throw new DatasetError(
+      root,
+      `holds the ImageNet-21K-P layout (imagenet21k_train/), not ImageNet-1K's; run ` +
+        `\`deno task train imagenet-21k-p --data ${root}\``,
+    );
+  }
+  const split = basename(resolve(root));
+  const folders = await listFolders(root);
+  const first = folders.length ? (await listImages(join(root, folders[0]))).images : [];
+  if (["train", "val"].includes(split) || first.length > 0) {
+    throw new DatasetError(
+      root,
+      `has no train/ folder but looks like one split's <class>/<image> folders; pass the ` +
+        `folder that holds train/ and val/: --data ${dirname(resolve(root))}`,
+    );
+  }
+}
+
 /** The opened splits. */
 export interface OpenedData {
   layout: string;
@@ -99,6 +141,7 @@ async function openSplits(
   const layout = config.layout === "auto" || config.layout === undefined
     ? await detectLayout(task, root)
     : config.layout as string;
+  await checkRoot(root, layout, config.wordnet as string | undefined);
   const perClass = (config.perClass as number | undefined) ?? 0;
   const valPerClass = (config.valPerClass as number | undefined) ?? 0;
   if (layout === "imagenet-21k-p") {
