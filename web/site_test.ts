@@ -146,3 +146,24 @@ Deno.test("unknown routes and unsafe ids are no route", async () => {
     assert.equal(await renderRoute(p, new URLSearchParams(), RUNS), undefined, p);
   }
 });
+
+Deno.test("compare page of a detection comparison shows box AP columns and an AP plot, not top-1", async () => {
+  const p = await get("/compare/det-a/");
+  // run, method, box AP, AP50, AP75, trainable, CPU s, status
+  assert.match(p.text, /det-a-quadratic quadratic 45\.7 80\.0 50\.0 40\.0k 30\.0 completed/);
+  assert.match(p.text, /det-a-frozen frozen 12\.3 30\.0 5\.0 5\.0k 10\.0 completed/);
+  assert.doesNotMatch(p.html, /top-1/);
+  assert.match(p.html, /aria-label="box AP \(%\) at each evaluation"/);
+  assert.match(p.html, /<title>quadratic: \(12, 45\.7\)<\/title>/); // AP 0.4567 at step 12
+  // The runs list shows a coco run's AP where classification runs show top-1.
+  const runs = await get("/runs/", "task=coco");
+  assert.match(runs.text, /det-a-quadratic coco quadratic blas completed AP 45\.7 40\.0k 30\.0/);
+});
+
+Deno.test("a compare page without logged training loss says so instead of an empty chart", async () => {
+  const p = await get("/compare/", "runs=cmp-a-zero-shot,no-summary");
+  assert.match(p.text, /training loss: no training loss logged/);
+  const q = await get("/compare/", "runs=cmp-a-zero-shot,cmp-a-quadratic");
+  assert.doesNotMatch(q.text, /no training loss logged/);
+  assert.match(q.html, /aria-label="training loss"/);
+});

@@ -25,13 +25,16 @@ export function ComparisonView(
     return <DetectionComparisonView run={run} arms={arms} base={base} />;
   }
   if (run.summary.protocol) return <ProtocolComparison run={run} base={base} />;
-  const rows = (run.summary.rows as ComparisonRow[]) ?? [];
+  const rows = (run.summary.rows as (ComparisonRow & { semanticTop1?: number })[]) ?? [];
+  // ImageNet-21K-P rows carry the semantic-softmax top-1 as well.
+  const semantic = rows.some((r) => typeof r.semanticTop1 === "number");
   const tableRows = rows.map((r) => ({
     id: r.method,
     href: r.runId ? `${base}runs/${r.runId}/` : undefined,
     cells: {
       method: { text: r.method, value: r.method },
       top1: { text: pct(r.top1), value: r.top1 },
+      semanticTop1: { text: pct(r.semanticTop1), value: r.semanticTop1 ?? null },
       params: { text: params(r.trainableParams), value: r.trainableParams },
       compute: { text: secs(r.computeSeconds), value: r.computeSeconds },
       relative: {
@@ -61,6 +64,7 @@ export function ComparisonView(
           columns: [
             { key: "method", label: "method" },
             { key: "top1", label: "top-1", numeric: true },
+            ...(semantic ? [{ key: "semanticTop1", label: "semantic top-1", numeric: true }] : []),
             { key: "params", label: "trainable params", numeric: true },
             { key: "compute", label: "compute (CPU s)", numeric: true },
             { key: "relative", label: "vs quadratic-scratch", numeric: true },

@@ -1,13 +1,13 @@
 /**
  * Curves from `metrics.jsonl`: training loss per logged step and
- * evaluation top-1/loss per epoch.
+ * evaluation top-1/loss (classification) or box AP (detection) per epoch.
  *
  * @example
  * ```ts
  * import { readRunFolder } from "@quadranet/core/records";
  * import { curves } from "./curves.ts";
  * const run = await readRunFolder("runs", "my-run");
- * const { loss, top1 } = curves(run?.metrics ?? []);
+ * const { loss, top1, ap } = curves(run?.metrics ?? []);
  * ```
  * @module
  */
@@ -15,17 +15,19 @@ import type { MetricsLine } from "@quadranet/core/records";
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-/** `[step, value]` series of one run. */
+/** `[step, value]` series of one run (top-1 and AP in percent). */
 export function curves(metrics: readonly MetricsLine[]) {
   const loss: [number, number][] = [],
     top1: [number, number][] = [],
-    evalLoss: [number, number][] = [];
+    evalLoss: [number, number][] = [],
+    ap: [number, number][] = [];
   for (const m of metrics) {
     if (!finite(m.step)) continue;
     if (m.eval) {
       if (finite(m.top1)) top1.push([m.step, 100 * m.top1]);
       if (finite(m.evalLoss)) evalLoss.push([m.step, m.evalLoss]);
+      if ("AP" in m && finite(m.AP) && m.AP >= 0) ap.push([m.step, 100 * m.AP]);
     } else if (finite(m.loss)) loss.push([m.step, m.loss]);
   }
-  return { loss, top1, evalLoss };
+  return { loss, top1, evalLoss, ap };
 }

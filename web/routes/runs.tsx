@@ -5,6 +5,7 @@
  * @example
  * ```tsx
  * import type { RunFolder } from "@quadranet/core/records";
+import { ap } from "../components/detection_view.tsx";
  * import { RunsPage } from "./runs.tsx";
  * declare const runs: RunFolder[];
  * const page = <RunsPage runs={runs} base="../" filters={{ method: "lora" }} />;
@@ -14,11 +15,20 @@
 import { Island } from "../lib/island.tsx";
 import { params, pct, secs } from "../lib/format.ts";
 import type { RunFolder } from "@quadranet/core/records";
+import { ap } from "../components/detection_view.tsx";
 
 /** Filter fields. */
 export const FILTERS = ["task", "method", "backend", "status"] as const;
 /** Selected filter values. */
 export type Filters = Partial<Record<typeof FILTERS[number], string>>;
+
+/** A run's headline number: top-1, or box AP for detection runs (tasks/coco). */
+function score(final: Record<string, number> | undefined): { text: string; value: number | null } {
+  if (typeof final?.top1 !== "number" && typeof final?.AP === "number") {
+    return { text: `AP ${ap(final.AP)}`, value: final.AP };
+  }
+  return { text: pct(final?.top1), value: final?.top1 ?? null };
+}
 
 /** The runs page body. */
 export function RunsPage(
@@ -39,7 +49,7 @@ export function RunsPage(
         text: r.error ? `broken: ${r.error}` : String(r.summary.status ?? "–"),
         value: r.error ? "broken" : String(r.summary.status ?? ""),
       },
-      top1: { text: pct(r.summary.final?.top1), value: r.summary.final?.top1 ?? null },
+      top1: score(r.summary.final),
       params: {
         text: params(r.summary.params?.trainable),
         value: r.summary.params?.trainable ?? null,
@@ -66,7 +76,7 @@ export function RunsPage(
             { key: "method", label: "method" },
             { key: "backend", label: "backend" },
             { key: "status", label: "status" },
-            { key: "top1", label: "top-1", numeric: true },
+            { key: "top1", label: "top-1 / box AP", numeric: true },
             { key: "params", label: "trainable", numeric: true },
             { key: "compute", label: "CPU s", numeric: true },
             { key: "updated", label: "updated" },

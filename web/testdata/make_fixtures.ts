@@ -180,7 +180,11 @@ for (const r of detRows) {
       comparisonId: "det-a",
     }),
     "config.json": json({ method: r.method, comparisonId: "det-a" }),
-    "metrics.jsonl": json({ step: 10, loss: 2.5, lr: 0.002 }),
+    // JSONL: a training line, then the epoch's evaluation (box AP as tasks/coco logs it).
+    "metrics.jsonl": [
+      { step: 10, loss: 2.5, lr: 0.002 },
+      { step: 12, epoch: 1, eval: true, AP, AP50, AP75, APs, APm, APl, AR100: 0.5, trainLoss: 2.4 },
+    ].map((l) => JSON.stringify(l)).join("\n") + "\n",
     ...(r.method === "quadratic"
       ? {
         "preview.svg":
