@@ -52,7 +52,7 @@ export interface Stage {
 
 /** Hooks a plugin or task can attach to the loop. */
 export interface LoopHooks {
-  /** After every `logEvery` steps and every evaluation. */
+  /** After every `logEvery` steps, each epoch's last step and every evaluation. */
   onLog?(entry: MetricsLine): void | Promise<void>;
   /** After a checkpoint is written. */
   onCheckpoint?(path: string, state: LoopState): void | Promise<void>;
@@ -116,7 +116,7 @@ export interface TrainOptions {
   checkpointDir?: string;
   /** Also checkpoint every N steps (0: only at epoch ends). */
   checkpointEvery?: number;
-  /** Log the training loss every N steps (0: never). */
+  /** Log the training loss every N steps and at each epoch's last step (0: never). */
   logEvery?: number;
   /** A checkpoint to continue from. */
   resumeFrom?: CheckpointData;
@@ -383,7 +383,9 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
             perSec: rate,
             etaSec: (totalSteps - state.step) * o.batchSize / Math.max(rate, 1e-9),
           });
-          if (o.logEvery && state.step % o.logEvery === 0 && seen > 0) {
+          // Every logEvery steps and each epoch's last step (short runs still get a curve).
+          const logNow = state.step % (o.logEvery ?? 0) === 0 || b === perEpoch - 1;
+          if (o.logEvery && logNow && seen > 0) {
             await o.hooks?.onLog?.({ step: state.step, stage: stage.name, epoch: e + 1, loss, lr });
           }
           const after = { stage: s, epoch: e, batch: b + 1 };

@@ -131,3 +131,21 @@ Deno.test("trainLoop: a NaN loss stops with a clear error naming the last good c
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("trainLoop: the training loss is logged every logEvery steps and at each epoch's end", async () => {
+  const steps: number[] = [];
+  // 96 examples / batch 16 = 6 steps per epoch, 2 epochs: every 10th (10) and epoch ends (6, 12).
+  await trainLoop(base(tinyCnn(4), {
+    stages: [{ name: "all", train: ["primary", "head", "norm"], epochs: 2 }],
+    logEvery: 10,
+    hooks: { onLog: (e) => void (!e.eval && steps.push(e.step)) },
+  }));
+  assert.deepEqual(steps, [6, 10, 12]);
+  const none: number[] = [];
+  await trainLoop(base(tinyCnn(4), {
+    stages: [{ name: "all", train: ["head"], epochs: 1 }],
+    logEvery: 0,
+    hooks: { onLog: (e) => void (!e.eval && none.push(e.step)) },
+  }));
+  assert.deepEqual(none, [], "logEvery 0 logs no training loss");
+});
