@@ -46,6 +46,7 @@ export interface ArmSettings {
 export interface Arm {
   name: string;
   description: string;
+  /** Starts from the comparison's starting network (pre-trained only when `--weights` was given). */
   fromPretrained: boolean;
   build(p: tf.LayersModel, s: ArmSettings): { model: tf.LayersModel; stages: Stage[] } | null;
 }

@@ -189,7 +189,8 @@ export async function runImagenetComparison(
           label: arm.name,
           summaryExtra: {
             comparisonId: id,
-            fromPretrained: arm.fromPretrained,
+            // Without --weights the "pre-trained" start is a random initialisation.
+            fromPretrained: arm.fromPretrained && Boolean(config.weights),
             stages: built.stages,
             ...(adapted ? { adapter: { ...adapted, layers: undefined } as AdapterTotals } : {}),
           },

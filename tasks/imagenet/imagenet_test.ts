@@ -83,6 +83,7 @@ Deno.test("imagenet-1k --quick on the ILSVRC fixture writes a complete compariso
     assert.ok(Number.isInteger(Math.round(arm.final.top1 * 8 * 1e6) / 1e6), `${arm.final.top1}`);
     assert.ok(arm.compute.cpuSeconds > 0 && arm.compute.trainingFlops > 0);
     assert.deepEqual(arm.dataIssues.train.skipped, {});
+    assert.equal(arm.fromPretrained, true, `${row.runId} started from --weights`);
   }
   const linear = read(`${id}-linear-probe`);
   assert.equal(linear.params.trainable, 4 * 32 + 4); // the new 4-class head on 32 features
@@ -265,4 +266,5 @@ Deno.test("an imagenet arm killed with SIGKILL and resumed ends exactly like an 
   assert.equal(b.steps, 18);
   assert.equal(b.steps, a.steps);
   assert.deepEqual(b.final, a.final); // exact: same decoded crops, same order, same state
+  assert.equal(a.fromPretrained, false, "no --weights: the arm starts from a random network");
 });
