@@ -59,11 +59,12 @@ Deno.test("coco-eval prints pycocotools' summarize() lines and the JSON array la
     await Deno.writeTextFile(join(dir, "gt.json"), JSON.stringify(cats.gt));
     await Deno.writeTextFile(join(dir, "dt.json"), JSON.stringify(cats.results));
     const r3 = await run([join(dir, "gt.json"), join(dir, "dt.json"), "--per-category"]);
-    assert.deepEqual(r3.stdout.split("\n").slice(0, 4), [
-      "AP 1.000  1 c1",
-      "AP 0.000  2 c2",
-      "AP -1.000  3 c3",
-      "AP -1.000  4 c4",
+    assert.deepEqual(r3.stdout.split("\n").slice(0, 5), [
+      "AP@[.50:.95]  category_id  name",
+      "       1.000            1  c1",
+      "       0.000            2  c2",
+      "      -1.000            3  c3",
+      "      -1.000            4  c4",
     ]);
     assert.match(r3.stderr, /1 detection\(s\) name categories not in/);
   } finally {
@@ -76,6 +77,25 @@ Deno.test("coco-eval explains bad usage and bad files", async () => {
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /needs the ground-truth instances file and a results file/);
   const missing = await run(["/nonexistent/gt.json", "/nonexistent/dt.json"]);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /Cannot read COCO annotations "\/nonexistent\/gt.json"/);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /ground-truth instances file \/nonexistent\/gt.json does not exist/);
+  const dir = await Deno.makeTempDir();
+  try {
+    const c = fixture.cases.find((x: { name: string }) => x.name === "random-2");
+    const gt = join(dir, "gt.json"), dt = join(dir, "dt.json");
+    await Deno.writeTextFile(gt, JSON.stringify(c.gt));
+    await Deno.writeTextFile(dt, JSON.stringify(c.results));
+    const noResults = await run([gt, join(dir, "nope.json")]);
+    assert.equal(noResults.code, 2);
+    assert.match(noResults.stderr, /results file .*nope\.json does not exist/);
+    const swapped = await run([dt, gt]);
+    assert.equal(swapped.code, 2);
+    assert.match(swapped.stderr, /ground-truth \(GT\) instances file comes first/);
+    // A malformed file (not a usage mistake) still exits 1.
+    await Deno.writeTextFile(dt, "{ not json");
+    const broken = await run([gt, dt]);
+    assert.equal(broken.code, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -20,7 +20,7 @@ function line(o: TaskOption): string {
     o.type === "boolean" ? "" : o.type === "list" ? " A,B" : " VALUE"
   }`;
   const def = o.default === undefined || (Array.isArray(o.default) && o.default.length === 0) ||
-      o.default === false
+      o.default === false || o.default === ""
     ? ""
     : ` (default: ${Array.isArray(o.default) ? o.default.join(",") : o.default})`;
   const choices = o.choices ? ` [${o.choices.join(", ")}]` : "";
@@ -33,9 +33,10 @@ export function helpText(task: TaskDefinition): string {
     const t = lookup("task", n);
     return `  ${n.padEnd(30)} ${t.description}`;
   });
-  const plugins = (["backend", "method", "kernel", "backprop", "backbone", "dataset"] as const).map(
-    (k) => `  ${k.padEnd(30)} ${registered(k).join(", ")}`,
-  );
+  const plugins =
+    (["backend", "method", "kernel", "backprop", "backbone", "dataset", "head"] as const).map(
+      (k) => `  ${k.padEnd(30)} ${registered(k).join(", ")}`,
+    );
   return [
     "Usage: deno task train [NAME | --task NAME] [--config FILE] [--backend NAME] [--plugin SPEC]",
     "                       [--resume ID] [--quick] [--quiet] [task options]",
@@ -43,7 +44,7 @@ export function helpText(task: TaskDefinition): string {
     "Options:",
     ...GENERIC_OPTIONS.map(line),
     "",
-    "Tasks:",
+    "Tasks (`deno task train NAME --help` shows a task's own options):",
     ...tasks,
     "",
     `Options of task "${task.name}":`,
@@ -53,6 +54,7 @@ export function helpText(task: TaskDefinition): string {
     ...plugins,
     "",
     "Config files are JSON or TS (default export) with the option names above in camelCase;",
-    "flags override them. Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.",
+    "flags override them. Exit codes: 0 done, 1 failed, 2 bad usage or input (flags, data folder,",
+    "weights file, --targets), 130 interrupted.",
   ].join("\n");
 }

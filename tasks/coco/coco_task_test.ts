@@ -150,7 +150,9 @@ Deno.test("train coco: a --data folder without COCO annotations fails with what 
       tmp,
     ]);
     assert.notEqual(r.code, 0);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /No COCO annotations at .*instances_train2017\.json/);
+    assert.match(r.stderr, /--train-split NAME and --val-split NAME/);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

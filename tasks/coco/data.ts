@@ -18,7 +18,11 @@ export async function openData(
       const val = await openCocoSplit(dir, (config.valSplit as string) || "val2017");
       return { name: `coco:${dir}`, train, val };
     } catch (e) {
-      throw new ConfigError("data", (e as Error).message);
+      throw new ConfigError(
+        "data",
+        `${(e as Error).message} For other split names pass --train-split NAME and ` +
+          "--val-split NAME (e.g. --train-split train2014 --val-split val2014).",
+      );
     }
   }
   const options = {
