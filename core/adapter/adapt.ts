@@ -17,6 +17,7 @@ import { type AdaptConfig, configToJson, resolveAdaptConfig } from "./config.ts"
 import { lookup } from "../plugins/default_registry.ts";
 import { type AdapterLayer, isAdapterLayer } from "./adapter_method.ts";
 import { selectModules, selectTargets } from "./targets.ts";
+import { TargetError } from "../errors.ts";
 import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
 import { weightsFingerprint } from "../io/fingerprint.ts";
 import "./quadratic_layer.ts";
@@ -56,10 +57,18 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
   const cfg = resolveAdaptConfig(config);
   const method = lookup("method", cfg.method);
   const infos = model.layers.map((l) => ({ name: l.name, className: l.getClassName() }));
-  const targets = new Set(
-    selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers)),
-  );
   const modules = new Set(selectModules(infos, cfg.modulesToSave));
+  // As in PEFT, modulesToSave layers are trained in full, never adapted (even if targets match).
+  const targets = new Set(
+    selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers))
+      .filter((n) => !modules.has(n)),
+  );
+  if (targets.size === 0) {
+    throw new TargetError(
+      `every layer the targets select is in modulesToSave (${[...modules].join(", ")}); ` +
+        "modulesToSave layers are trained in full, not adapted: target other layers",
+    );
+  }
 
   const topo = modelTopology(model);
   topo.layers.forEach((entry, index) => {
@@ -81,7 +90,7 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
       rank: cfg.rank,
       alpha: cfg.alpha,
       ...Object.fromEntries(method.accepts.map((k) => [k, cfg[k]])), // the method's own options
-      trainPrimary: cfg.trainPrimary || modules.has(name),
+      trainPrimary: cfg.trainPrimary,
       quadEnabled: true,
       seed: cfg.seed * 100_003 + index,
     };

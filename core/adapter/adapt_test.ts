@@ -69,6 +69,26 @@ Deno.test("adapt(): exactly U, V, P and modulesToSave are trainable", () => {
   assert.equal(all.trainableWeights.length, all.weights.length - 2 * bn); // BN moving stats stay
 });
 
+Deno.test("adapt(): modulesToSave layers are trained in full, never adapted (as in PEFT)", () => {
+  const base = randomizeWeights(resnetShaped(), 3);
+  // targets "all" selects every Conv2D and the Dense head; the head is in modulesToSave.
+  const adapted = adapt(base, { rank: 2, modulesToSave: ["head"] });
+  const names = adapterLayers(adapted).map((l) => l.name);
+  assert.ok(!names.includes("head"), names.join(", "));
+  assert.equal(adapted.getLayer("head").getClassName(), "Dense");
+  assert.deepEqual(adapterMetadata(adapted)!.modulesToSave, ["head"]);
+  assert.ok(!adapterMetadata(adapted)!.adaptedLayers.includes("head"));
+  const headWeights = adapted.trainableWeights.filter((w) => w.originalName.startsWith("head/"));
+  assert.deepEqual(headWeights.map((w) => w.originalName).sort(), ["head/bias", "head/kernel"]);
+  const x = inputFor(base, 2);
+  assert.ok(maxAbsDiff(adapted.predict(x) as tf.Tensor, base.predict(x) as tf.Tensor) <= 1e-6);
+  // Targets that select only modulesToSave layers leave nothing to adapt.
+  assert.throws(
+    () => adapt(base, { targets: ["head"], modulesToSave: ["head"] }),
+    (e: Error) => e instanceof TargetError && /in modulesToSave \(head\)/.test(e.message),
+  );
+});
+
 Deno.test("adapt(): quadKernelSize/dilation defaults match the primary receptive field", () => {
   const adapted = adapt(sequentialCnn(), { rank: 2 });
   const quad = (n: string, m = adapted) => {
@@ -96,8 +116,8 @@ Deno.test("adapt(): targets by name, RegExp, class; exclude; metadata", () => {
     "b2_conv1",
     "b2_conv2",
   ]);
-  const meta = adapterMetadata(adapt(base, { targets: "Dense", modulesToSave: /head/ }))!;
-  assert.deepEqual(meta.adaptedLayers, ["head"]);
+  const meta = adapterMetadata(adapt(base, { targets: /^b1_conv/, modulesToSave: /head/ }))!;
+  assert.deepEqual(meta.adaptedLayers, ["b1_conv1", "b1_conv2"]);
   assert.deepEqual(meta.modulesToSave, ["head"]);
   assert.equal(meta.baseFingerprint.length, 64);
 });

@@ -211,7 +211,7 @@ export const ADAPTER_OPTIONS = {
     },
   },
   modulesToSave: {
-    help: "layers trained in full and saved with the adapter (e.g. the classifier head)",
+    help: "layers trained in full and saved with the adapter, never adapted (e.g. the head)",
     shownDefault: "none",
     scope: "common",
     resolve: (v: unknown): LayerSelector[] => selectors("modulesToSave", v),
