@@ -11,7 +11,7 @@ const ROOT = new URL("..", import.meta.url).pathname;
 
 /** What each package's example must print. */
 const EXPECT: Record<string, RegExp[]> = {
-  "core": [/adapted layers: 1\n  conv2d_Conv2D1 /, /max \|adapted − base\| at init: 0\n/],
+  "core": [/adapted layers: 1\n {2}conv2d_Conv2D1 /, /max \|adapted − base\| at init: 0\n/],
   "plugins/lora": [/LoRA parameters: 824\n/, /max \|merged − adapted\|: \d(\.\d+)?(e-[5-9])?\n/],
   "plugins/kernels": [/cubic registered: true/],
   "plugins/memory-efficient": [
