@@ -155,9 +155,13 @@ Deno.test("compare page of a detection comparison shows box AP columns and an AP
   assert.doesNotMatch(p.html, /top-1/);
   assert.match(p.html, /aria-label="box AP \(%\) at each evaluation"/);
   assert.match(p.html, /<title>quadratic: \(12, 45\.7\)<\/title>/); // AP 0.4567 at step 12
-  // The runs list shows a coco run's AP where classification runs show top-1.
-  const runs = await get("/runs/", "task=coco");
-  assert.match(runs.text, /det-a-quadratic coco quadratic blas completed AP 45\.7 40\.0k 30\.0/);
+  // The runs list has a box AP column for coco runs (top-1 "–"; AP after the compute).
+  const runs = await get("/runs/");
+  assert.match(runs.text, /det-a-quadratic coco quadratic blas completed – 40\.0k 30\.0 45\.7 /);
+  assert.match(
+    runs.text,
+    /cmp-a-quadratic digits-shift quadratic blas completed 91\.25% 12\.3k 40\.0 – /,
+  );
 });
 
 Deno.test("a compare page without logged training loss says so instead of an empty chart", async () => {

@@ -22,20 +22,13 @@ export const FILTERS = ["task", "method", "backend", "status"] as const;
 /** Selected filter values. */
 export type Filters = Partial<Record<typeof FILTERS[number], string>>;
 
-/** A run's headline number: top-1, or box AP for detection runs (tasks/coco). */
-function score(final: Record<string, number> | undefined): { text: string; value: number | null } {
-  if (typeof final?.top1 !== "number" && typeof final?.AP === "number") {
-    return { text: `AP ${ap(final.AP)}`, value: final.AP };
-  }
-  return { text: pct(final?.top1), value: final?.top1 ?? null };
-}
-
 /** The runs page body. */
 export function RunsPage(
   { runs, base, filters = {} }: { runs: RunFolder[]; base: string; filters?: Filters },
 ) {
   const options = (f: typeof FILTERS[number]) =>
     [...new Set(runs.map((r) => String(r.summary[f] ?? "")).filter(Boolean))].sort();
+  const detection = runs.some((r) => typeof r.summary.final?.AP === "number");
   const rows = runs.map((r) => ({
     id: r.id,
     href: `${base}runs/${r.id}/`,
@@ -49,7 +42,8 @@ export function RunsPage(
         text: r.error ? `broken: ${r.error}` : String(r.summary.status ?? "–"),
         value: r.error ? "broken" : String(r.summary.status ?? ""),
       },
-      top1: score(r.summary.final),
+      top1: { text: pct(r.summary.final?.top1), value: r.summary.final?.top1 ?? null },
+      ap: { text: ap(r.summary.final?.AP), value: r.summary.final?.AP ?? null },
       params: {
         text: params(r.summary.params?.trainable),
         value: r.summary.params?.trainable ?? null,
@@ -76,9 +70,11 @@ export function RunsPage(
             { key: "method", label: "method" },
             { key: "backend", label: "backend" },
             { key: "status", label: "status" },
-            { key: "top1", label: "top-1 / box AP", numeric: true },
+            { key: "top1", label: "top-1", numeric: true },
             { key: "params", label: "trainable", numeric: true },
             { key: "compute", label: "CPU s", numeric: true },
+            // detection runs (tasks/coco) have box AP where classification runs have top-1
+            ...(detection ? [{ key: "ap", label: "box AP", numeric: true }] : []),
             { key: "updated", label: "updated" },
           ],
           rows,
