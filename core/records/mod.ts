@@ -47,9 +47,18 @@ export {
   runStamp,
 } from "./paths.ts";
 export {
+  type AnyRow,
+  type BrokenRow,
+  isBrokenRow,
+  rowOrBroken,
+  salvageSummary,
+} from "./salvage.ts";
+export {
+  goodRows,
   latestComparisons,
   type MetricsRead,
   readConfig,
+  readInside,
   readMetrics,
   readRunFolder,
   readRunFolders,
