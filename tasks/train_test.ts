@@ -179,6 +179,30 @@ Deno.test("Ctrl-C checkpoints, marks the run interrupted (exit 130), and --resum
   assert.deepEqual(summary("ctrlc-quadratic").final, summary("whole-quadratic").final);
 });
 
+Deno.test("SIGTERM is handled like Ctrl-C: checkpoint, status interrupted, exit 130, resumable", async () => {
+  const child = command([...RESUMABLE, "--run-id", "sigterm"]).spawn();
+  await waitForCheckpoint("sigterm-quadratic", 2);
+  child.kill("SIGTERM");
+  const out = await child.output();
+  assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
+  assert.equal(summary("sigterm-quadratic").status, "interrupted");
+  assert.equal(summary("sigterm").status, "interrupted");
+  const resumed = await train(["--resume", "sigterm", ...QUICK]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(summary("sigterm-quadratic").final, summary("whole-quadratic").final);
+});
+
+Deno.test("--resume: an unknown id exits 2; an option that differs from the run's is refused (exit 2)", async () => {
+  const unknown = await train(["--resume", "no-such-run", ...QUICK]);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /No run "no-such-run" in .*recent runs: /);
+  const changed = await train(["--resume", "whole", "--lr", "0.5", ...QUICK]);
+  assert.equal(changed.code, 2, changed.stderr);
+  assert.match(changed.stderr, /lr 0\.5 \(stored: 0\.003\) cannot be applied/);
+  const same = await train(["--resume", "whole", "--lr", "0.003", ...QUICK]);
+  assert.equal(same.code, 0, same.stderr); // equal to the stored value: accepted (nothing to do)
+});
+
 Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable from the CLI", async () => {
   const r = await train([
     ...QUICK,

@@ -144,6 +144,10 @@ if (import.meta.main) {
     host: values.host,
     allowHosts: values["allow-host"],
   });
+  // A parent that dies without passing its signal on (npx does this) must not leave the
+  // server running on its own: exit when reparented.
+  const parent = Deno.ppid;
+  setInterval(() => Deno.ppid !== parent && Deno.exit(0), 1000);
   Deno.serve({
     hostname: values.host,
     port,

@@ -29,7 +29,7 @@ import { CheckpointError, ConfigError, NonFiniteLossError } from "../errors.ts";
 import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
 import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
 import { checkGroups, type GroupedParam, type ParamGroup, paramGroups } from "./param_groups.ts";
-import type { Progress } from "./progress.ts";
+import { type Progress, stageLabel } from "./progress.ts";
 import type { Compute, MetricsLine } from "../records/schema.ts";
 import { Rng } from "./rng.ts";
 import { checkSchedule, learningRate, type Schedule } from "./schedules.ts";
@@ -336,7 +336,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
           const dt = (performance.now() - t0) / 1000;
           rate = rate === 0 ? seen / dt : 0.9 * rate + 0.1 * seen / dt;
           o.progress?.update({
-            label: `${o.label ?? "train"} ${stage.name}`,
+            label: stageLabel(o.label, stage.name),
             epoch: e + 1,
             epochs: stage.epochs,
             step: state.step,

@@ -33,7 +33,13 @@ import { type Digits, gatherDigits, loadDigits, splitDigits } from "./data.ts";
 import { ARMS, type ArmSettings } from "./methods.ts";
 import { architecture } from "./model.ts";
 import { pretrained } from "./pretrain.ts";
-import { type ComparisonRow, formatReport, formatTable, withSavings } from "./report.ts";
+import {
+  type ComparisonRow,
+  formatReport,
+  formatTable,
+  QUICK_NOTE,
+  withSavings,
+} from "./report.ts";
 import { applyShift } from "./shifts.ts";
 import type { DigitsShiftConfig } from "./config.ts";
 import { loopSettings } from "./settings.ts";
@@ -75,6 +81,13 @@ export async function runComparison(
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
   const settings = armSettings(config);
   const loop = loopSettings(config);
+  // Everything that can be checked from the config is checked before any record exists.
+  const digits = loadDigits();
+  const split = splitDigits(digits.labels.length, {
+    pretrain: config.pretrainSize,
+    train: config.trainSize,
+    test: config.testSize,
+  }, config.seed);
   const record = resume && runExists(ctx.runsDir, id)
     ? await RunRecord.open(ctx.runsDir, id)
     : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
@@ -83,13 +96,6 @@ export async function runComparison(
       backend: ctx.backend.name,
     });
   await record.update({ status: "running", shift: config.shift, error: undefined });
-
-  const digits = loadDigits();
-  const split = splitDigits(digits.labels.length, {
-    pretrain: config.pretrainSize,
-    train: config.trainSize,
-    test: config.testSize,
-  }, config.seed);
   const clean = {
     train: gatherDigits(digits, split.pretrain),
     test: gatherDigits(digits, split.test),
@@ -168,6 +174,7 @@ export async function runComparison(
         }
       }
       runIds.push(runId);
+      ctx.log(armResult(arm.name, summary));
       rows.push({
         method: arm.name,
         runId,
@@ -207,6 +214,7 @@ export async function runComparison(
     await writeReport(record.paths, report);
     await record.update({ status: "completed", rows: table, sunkPretrain: pretrain });
     console.log(`\n${formatTable(table)}\n`);
+    if (config.quick) console.log(QUICK_NOTE);
     ctx.log(`report: ${record.paths.report}`);
     return { status: "completed", recordDir: record.dir };
   } catch (e) {
@@ -215,6 +223,14 @@ export async function runComparison(
   } finally {
     tf.dispose([pre.train.x, pre.test.x, target.train.x, target.test.x]);
   }
+}
+
+/** One line on an arm's result, printed as soon as it finishes. */
+export function armResult(name: string, s: RunSummary): string {
+  const top1 = s.final?.top1;
+  const cpu = s.compute?.cpuSeconds;
+  return `${name} done: top-1 ${typeof top1 === "number" ? (100 * top1).toFixed(2) : "?"}%, ` +
+    `${typeof cpu === "number" ? cpu.toFixed(1) : "?"} CPU s`;
 }
 
 /** Zero-shot: the pre-trained network evaluated on the shifted test set, as a run record. */

@@ -30,11 +30,12 @@ export const SIZES = {
 
 type SizeName = keyof typeof SIZES;
 
-const size = <const N extends SizeName>(name: N, help: string, min = 0) => ({
+const size = <const N extends SizeName>(name: N, help: string, min = 0, max?: number) => ({
   name,
   type: "number" as const,
   integer: true,
   min,
+  ...(max !== undefined ? { max } : {}),
   default: undefined,
   help: `${help} (default ${SIZES[name][0]}; --quick: ${SIZES[name][1]})`,
 });
@@ -66,10 +67,11 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
   size("epochs", "adaptation epochs per arm", 1),
   size("scratchEpochs", "epochs of the from-scratch arms", 1),
   size("pretrainEpochs", "pre-training epochs on clean digits", 1),
-  size("pretrainSize", "clean digits for pre-training", 10),
-  size("trainSize", "shifted digits for adaptation", 10),
-  size("testSize", "shifted digits for test", 10),
-  size("width", "channels of the first conv (then 2×, 4×)", 1),
+  // Bounds that keep a run within reach: fail while parsing, not after records exist.
+  size("pretrainSize", "clean digits for pre-training", 10, 10_000),
+  size("trainSize", "shifted digits for adaptation", 10, 10_000),
+  size("testSize", "shifted digits for test", 10, 10_000),
+  size("width", "channels of the first conv (then 2×, 4×)", 1, 512),
   { name: "batchSize", type: "number", integer: true, min: 1, default: 64, help: "batch size" },
   loopTaskOption("lr", 3e-3),
   loopTaskOption("optimizer", "adamw"),
@@ -78,7 +80,7 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
   loopTaskOption("weightDecay", 1e-4),
   loopTaskOption("labelSmoothing", 0),
   loopTaskOption("clipNorm", 0),
-  adapterTaskOption("rank", 4), // LoRA and ours
+  { ...adapterTaskOption("rank", 4), max: 256 }, // LoRA and ours; bounded: fails while parsing
   adapterTaskOption("alpha", undefined),
   adapterTaskOption("kernel", "quadratic"),
   adapterTaskOption("backprop", "autodiff"),

@@ -23,6 +23,11 @@ export type { ComparisonRow };
 
 /** Relative compute and savings against `quadratic-scratch` (core's, shared by every task). */
 export { withSavings } from "@quadranet/core";
+/** Said under every `--quick` table: its sizes are far too small to compare methods. */
+export const QUICK_NOTE =
+  "note: --quick uses tiny sizes (1 epoch, a few hundred digits) to check that everything runs; " +
+  "its numbers say nothing about the methods (trained arms may fall below zero-shot). " +
+  "Run without --quick for the comparison.";
 
 function fmtParams(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
@@ -62,6 +67,7 @@ export function formatReport(
     "",
     formatTable(o.rows),
     "",
+    ...(o.config.quick ? [QUICK_NOTE, ""] : []),
     `Compute is process CPU seconds of each run (all cores). Pre-training the first-order ` +
     `network (run ${o.pretrain.runId}) cost ${
       o.pretrain.computeSeconds.toFixed(1)
