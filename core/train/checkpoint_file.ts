@@ -1,0 +1,135 @@
+/**
+ * Typed, validated reading of a checkpoint folder's files: `latest.json`
+ * (a pointer that can only name a `step-NNNNNNNN` folder beside it, never a
+ * path elsewhere) and `checkpoint.json` (the manifest: loop state, tensor
+ * entries within `tensors.bin`, checksum). Finding the checkpoint to resume
+ * from falls back to the newest intact folder when the pointer's target is
+ * gone (e.g. a damaged newest checkpoint deleted, as its error advises).
+ *
+ * @example
+ * ```ts
+ * import { findLatestCheckpoint } from "@quadranet/core";
+ * const found = await findLatestCheckpoint("runs/r1/checkpoints");
+ * // { path: "runs/r1/checkpoints/step-00000040", note?: "latest.json names …" }
+ * ```
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { readJsonFile, shapeOf } from "../io/json_shape.ts";
+
+/** Checkpoint folder names. */
+export const CHECKPOINT_NAME = /^step-\d{8}$/;
+
+/** One tensor inside `tensors.bin` (float32 offsets and lengths). */
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+/** Where the loop stands (see checkpoint.ts's LoopState; validated here). */
+export interface ManifestState {
+  step: number;
+  stage: number;
+  epoch: number;
+  batch: number;
+  rng: number;
+  optimizerT: number;
+  extra: Record<string, unknown>;
+}
+
+/** `checkpoint.json`. */
+export interface Manifest {
+  formatVersion: 1;
+  state: ManifestState;
+  weights: TensorEntry[];
+  slots: TensorEntry[];
+  sha256: string;
+}
+
+const FIX = "Delete this checkpoint folder to resume from an older one (or from the start)";
+
+/** Validates a parsed `checkpoint.json`; `floats` is the length of `tensors.bin` in float32s. */
+export function parseManifest(value: unknown, file: string, floats: number): Manifest {
+  const s = shapeOf(file, FIX);
+  const m = s.obj(value, "the file");
+  if (m.formatVersion !== 1) s.fail("formatVersion", "1", m.formatVersion);
+  const st = s.obj(m.state, "state");
+  const state: ManifestState = {
+    step: s.nat(st.step, "state.step"),
+    stage: s.nat(st.stage, "state.stage"),
+    epoch: s.nat(st.epoch, "state.epoch"),
+    batch: s.nat(st.batch, "state.batch"),
+    rng: s.nat(st.rng, "state.rng"),
+    optimizerT: s.nat(st.optimizerT, "state.optimizerT"),
+    extra: s.obj(st.extra, "state.extra"),
+  };
+  const entries = (v: unknown, field: string): TensorEntry[] =>
+    s.list(v, field).map((x, i) => {
+      const e = s.obj(x, `${field}[${i}]`);
+      const entry = {
+        name: s.str(e.name, `${field}[${i}].name`),
+        shape: s.shape(e.shape, `${field}[${i}].shape`),
+        offset: s.nat(e.offset, `${field}[${i}].offset`),
+        length: s.nat(e.length, `${field}[${i}].length`),
+      };
+      if (entry.shape.reduce((a, d) => a * d, 1) !== entry.length) {
+        s.fail(`${field}[${i}].length`, `the product of its shape`, entry.length);
+      }
+      if (entry.offset + entry.length > floats) {
+        s.fail(`${field}[${i}]`, `inside tensors.bin (${floats} floats)`, [
+          entry.offset,
+          entry.length,
+        ]);
+      }
+      return entry;
+    });
+  return {
+    formatVersion: 1,
+    state,
+    weights: entries(m.weights, "weights"),
+    slots: entries(m.slots, "slots"),
+    sha256: s.str(m.sha256, "sha256", /^[0-9a-f]{64}$/),
+  };
+}
+
+/** Validates a parsed `latest.json`: it may only name a checkpoint folder beside it. */
+export function parseLatest(value: unknown, file: string): { checkpoint: string; step: number } {
+  const s = shapeOf(file, "Delete latest.json to resume from the newest checkpoint folder");
+  const v = s.obj(value, "the file");
+  return {
+    checkpoint: s.str(v.checkpoint, "checkpoint", CHECKPOINT_NAME),
+    step: s.nat(v.step, "step"),
+  };
+}
+
+/**
+ * The checkpoint to resume from under `dir`: the one `latest.json` names
+ * if it is there; otherwise the newest `step-*` folder holding a
+ * `checkpoint.json` (with a note saying so). Undefined when there is none.
+ * A malformed `latest.json` is an error naming it.
+ */
+export async function findLatestCheckpoint(
+  dir: string,
+): Promise<{ path: string; note?: string } | undefined> {
+  const pointer = join(dir, "latest.json");
+  let named: string | undefined;
+  if (existsSync(pointer)) {
+    named = parseLatest(await readJsonFile(pointer, "Delete it to resume"), pointer).checkpoint;
+    if (existsSync(join(dir, named, "checkpoint.json"))) return { path: join(dir, named) };
+  }
+  const folders = existsSync(dir)
+    ? [...Deno.readDirSync(dir)].filter((e) => e.isDirectory && CHECKPOINT_NAME.test(e.name))
+      .map((e) => e.name).sort().reverse()
+    : [];
+  const intact = folders.find((f) => existsSync(join(dir, f, "checkpoint.json")));
+  if (!intact) return undefined;
+  return {
+    path: join(dir, intact),
+    note: named
+      ? `latest.json names ${named}, which is gone; resuming from ${intact}`
+      : `no latest.json; resuming from the newest checkpoint, ${intact}`,
+  };
+}
