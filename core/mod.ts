@@ -107,6 +107,9 @@ export { cloneModel } from "./adapter/topology.ts";
 
 // io/
 export { writeFileAtomic, writeJsonAtomic } from "./io/atomic_write.ts";
+export { PLAIN_NAME, readJsonFile, shapeOf } from "./io/json_shape.ts";
+export { acquireLock, LockedError, type LockHolder, type LockOptions } from "./io/lock_file.ts";
+export { parseManifestGroups, readWeights } from "./io/weights_file.ts";
 export { loadModel, saveModel } from "./io/model_io.ts";
 export {
   ADAPTER_FORMAT,
@@ -171,8 +174,27 @@ export {
   loadCheckpoint,
   type LoopPosition,
   type LoopState,
+  readLatest,
   saveCheckpoint,
 } from "./train/checkpoint.ts";
+export {
+  CHECKPOINT_NAME,
+  findLatestCheckpoint,
+  type Manifest,
+  type ManifestStateV1,
+  type ManifestStateV2,
+  parseLatest,
+  parseManifest,
+  type TensorEntry,
+} from "./train/checkpoint_file.ts";
+export {
+  checkHealthy,
+  countNonFinite,
+  DIVERGED_ADVICE,
+  type HealthReport,
+  modelHealth,
+  UnhealthyModelError,
+} from "./train/model_health.ts";
 export { Progress, type ProgressInfo } from "./train/progress.ts";
 export {
   type BatchStream,

@@ -87,14 +87,6 @@ export async function readWeights(
           `${file} names weights file ${p}, which cannot be read (${(e as Error).message}). ${fix}`,
         );
       }
-      const hash = p.match(HASHED)?.[1];
-      const got = chunks.at(-1)!;
-      if (hash && createHash("sha256").update(got).digest("hex").slice(0, 16) !== hash) {
-        throw new CheckpointError(
-          `${join(dir, p)} does not match the content hash in its name: the file is damaged or ` +
-            `was replaced. ${fix}`,
-        );
-      }
     }
     const have = chunks.reduce((a, c) => a + c.length, 0);
     if (have !== need) {
@@ -103,6 +95,15 @@ export async function readWeights(
           `needs ${need}; the file is truncated or replaced. ${fix}`,
       );
     }
+    group.paths.forEach((p, i) => {
+      const hash = p.match(HASHED)?.[1];
+      if (hash && createHash("sha256").update(chunks[i]).digest("hex").slice(0, 16) !== hash) {
+        throw new CheckpointError(
+          `${join(dir, p)} does not match the content hash in its name: the file is damaged or ` +
+            `was replaced. ${fix}`,
+        );
+      }
+    });
     parts.push(...chunks);
     specs.push(...group.weights);
   }

@@ -29,8 +29,8 @@ export interface TensorEntry {
   length: number;
 }
 
-/** Where the loop stands (see checkpoint.ts's LoopState; validated here). */
-export interface ManifestState {
+/** Format 1's loop state (position and extras flat). */
+export interface ManifestStateV1 {
   step: number;
   stage: number;
   epoch: number;
@@ -40,10 +40,21 @@ export interface ManifestState {
   extra: Record<string, unknown>;
 }
 
-/** `checkpoint.json`. */
+/** Format 2's loop state (see checkpoint.ts's LoopState). */
+export interface ManifestStateV2 {
+  step: number;
+  next: { stage: number; epoch: number; batch: number };
+  rng: number;
+  optimizerT: number;
+  examples: number;
+  best?: unknown;
+  compute?: unknown;
+}
+
+/** `checkpoint.json` (formats 1 and 2). */
 export interface Manifest {
-  formatVersion: 1;
-  state: ManifestState;
+  formatVersion: 1 | 2;
+  state: ManifestStateV1 | ManifestStateV2;
   weights: TensorEntry[];
   slots: TensorEntry[];
   sha256: string;
@@ -55,17 +66,43 @@ const FIX = "Delete this checkpoint folder to resume from an older one (or from 
 export function parseManifest(value: unknown, file: string, floats: number): Manifest {
   const s = shapeOf(file, FIX);
   const m = s.obj(value, "the file");
-  if (m.formatVersion !== 1) s.fail("formatVersion", "1", m.formatVersion);
+  if (m.formatVersion !== 1 && m.formatVersion !== 2) {
+    s.fail("formatVersion", "1 or 2", m.formatVersion);
+  }
   const st = s.obj(m.state, "state");
-  const state: ManifestState = {
-    step: s.nat(st.step, "state.step"),
-    stage: s.nat(st.stage, "state.stage"),
-    epoch: s.nat(st.epoch, "state.epoch"),
-    batch: s.nat(st.batch, "state.batch"),
-    rng: s.nat(st.rng, "state.rng"),
-    optimizerT: s.nat(st.optimizerT, "state.optimizerT"),
-    extra: s.obj(st.extra, "state.extra"),
+  const numbers = (v: unknown, field: string) => {
+    if (v === undefined) return undefined;
+    const o = s.obj(v, field);
+    for (const [k, x] of Object.entries(o)) if (x !== null) s.num(x, `${field}.${k}`);
+    return o;
   };
+  let state: ManifestStateV1 | ManifestStateV2;
+  if (m.formatVersion === 1) {
+    state = {
+      step: s.nat(st.step, "state.step"),
+      stage: s.nat(st.stage, "state.stage"),
+      epoch: s.nat(st.epoch, "state.epoch"),
+      batch: s.nat(st.batch, "state.batch"),
+      rng: s.nat(st.rng, "state.rng"),
+      optimizerT: s.nat(st.optimizerT, "state.optimizerT"),
+      extra: s.obj(st.extra, "state.extra"),
+    };
+  } else {
+    const next = s.obj(st.next, "state.next");
+    state = {
+      step: s.nat(st.step, "state.step"),
+      next: {
+        stage: s.nat(next.stage, "state.next.stage"),
+        epoch: s.nat(next.epoch, "state.next.epoch"),
+        batch: s.nat(next.batch, "state.next.batch"),
+      },
+      rng: s.nat(st.rng, "state.rng"),
+      optimizerT: s.nat(st.optimizerT, "state.optimizerT"),
+      examples: s.nat(st.examples, "state.examples"),
+      best: numbers(st.best, "state.best"),
+      compute: numbers(st.compute, "state.compute"),
+    };
+  }
   const entries = (v: unknown, field: string): TensorEntry[] =>
     s.list(v, field).map((x, i) => {
       const e = s.obj(x, `${field}[${i}]`);
@@ -87,7 +124,7 @@ export function parseManifest(value: unknown, file: string, floats: number): Man
       return entry;
     });
   return {
-    formatVersion: 1,
+    formatVersion: m.formatVersion as 1 | 2,
     state,
     weights: entries(m.weights, "weights"),
     slots: entries(m.slots, "slots"),

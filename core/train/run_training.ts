@@ -23,7 +23,11 @@
  * @module
  */
 import process from "node:process";
-import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
+import { join } from "node:path";
+import { acquireLock } from "../io/lock_file.ts";
+import { checkRunId } from "../records/paths.ts";
+import { loadCheckpoint } from "./checkpoint.ts";
+import { findLatestCheckpoint } from "./checkpoint_file.ts";
 import { QuadraNetError } from "../errors.ts";
 import { trainingFlops } from "../adapter/flops.ts";
 import { paramGroups } from "./param_groups.ts";
@@ -49,6 +53,12 @@ export interface RunTrainingOptions extends Omit<TrainOptions, "checkpointDir" |
   resume: boolean;
   /** Extra summary fields (shift, adapter summary, ...). */
   summaryExtra?: Partial<RunSummary>;
+  /**
+   * Runs after training succeeded and the model passed the health check,
+   * before the record says `completed` (e.g. writing the model): so a
+   * `completed` record always has its files.
+   */
+  beforeComplete?(): Promise<void>;
 }
 
 /** Process CPU seconds so far (user + system). */
@@ -72,15 +82,31 @@ export function paramCounts(
 export async function runTraining(
   o: RunTrainingOptions,
 ): Promise<{ record: RunRecord; summary: RunSummary; result?: TrainResult }> {
+  // One process per run: a second `--resume` of a run still training is refused; the lock of
+  // a killed process is taken over.
+  checkRunId(o.runId);
+  const release = await acquireLock(join(o.runsDir, o.runId), { what: `Run ${o.runId}` });
+  try {
+    return await runLocked(o);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(
+  o: RunTrainingOptions,
+): Promise<{ record: RunRecord; summary: RunSummary; result?: TrainResult }> {
   let record: RunRecord;
   let base: Compute = { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 };
-  let resumeFrom;
+  let resumeFrom, resumeFromPath;
   if (o.resume) {
     record = await RunRecord.open(o.runsDir, o.runId);
     if (record.summary.status === "completed") return { record, summary: record.summary };
-    const ck = latestCheckpoint(record.checkpoints);
-    if (ck) {
-      resumeFrom = await loadCheckpoint(ck);
+    const found = await findLatestCheckpoint(record.checkpoints);
+    if (found) {
+      if (found.note) o.progress?.line(`${o.runId}: ${found.note}`);
+      resumeFromPath = found.path;
+      resumeFrom = await loadCheckpoint(found.path);
       base = resumeFrom.state.compute ?? base;
       await record.truncate(resumeFrom.state.step);
     } else {
@@ -109,6 +135,7 @@ export async function runTraining(
       ...o,
       checkpointDir: record.checkpoints,
       resumeFrom,
+      resumeFromPath,
       hooks: {
         ...o.hooks,
         compute,
@@ -144,6 +171,14 @@ export async function runTraining(
     loss: result.best.loss,
     ...extraMetrics(result.best),
   };
+  if (result.status === "completed" && o.beforeComplete) {
+    try {
+      await o.beforeComplete();
+    } catch (e) {
+      await record.update({ status: "failed", error: (e as Error).message, compute: compute() });
+      throw e;
+    }
+  }
   await record.update({
     status: result.status,
     compute: compute(),

@@ -29,6 +29,7 @@ import { CheckpointError, ConfigError, NonFiniteLossError } from "../errors.ts";
 import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
 import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
 import { checkGroups, type GroupedParam, type ParamGroup, paramGroups } from "./param_groups.ts";
+import { DIVERGED_ADVICE, modelHealth, UnhealthyModelError } from "./model_health.ts";
 import { type Progress, stageLabel } from "./progress.ts";
 import type { Compute, MetricsLine } from "../records/schema.ts";
 import { Rng } from "./rng.ts";
@@ -117,6 +118,8 @@ export interface TrainOptions {
   logEvery?: number;
   /** A checkpoint to continue from. */
   resumeFrom?: CheckpointData;
+  /** Where `resumeFrom` was read (named as the last good checkpoint until a newer one exists). */
+  resumeFromPath?: string;
   /** Progress display. */
   progress?: Progress;
   /** Label of the progress line. */
@@ -267,7 +270,15 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     optimizerT: 0,
     examples: 0,
   };
-  let lastCheckpoint: string | undefined;
+  let lastCheckpoint: string | undefined = o.resumeFromPath;
+  const unhealthy = (e: UnhealthyModelError) =>
+    new UnhealthyModelError(
+      e.what,
+      e.problems,
+      (lastCheckpoint
+        ? `The last good checkpoint is ${lastCheckpoint}. `
+        : "No good checkpoint was written before it. ") + DIVERGED_ADVICE,
+    );
   if (o.resumeFrom) {
     restoreWeights(o.model, o.resumeFrom.weights);
     opt.restore(o.resumeFrom.slots, o.resumeFrom.state.optimizerT);
@@ -290,7 +301,15 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     const weights = Object.fromEntries(
       weightKeys(o.model).map((k, i) => [k, o.model.weights[i].read()]),
     );
-    lastCheckpoint = await saveCheckpoint(o.checkpointDir, { weights, slots: opt.slots(), state });
+    try {
+      lastCheckpoint = await saveCheckpoint(o.checkpointDir, {
+        weights,
+        slots: opt.slots(),
+        state,
+      });
+    } catch (e) {
+      throw e instanceof UnhealthyModelError ? unhealthy(e) : e;
+    }
     await o.hooks?.onCheckpoint?.(lastCheckpoint, state);
   };
 
@@ -366,6 +385,18 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
         await batches?.return?.();
         if (o.eval || o.evaluator) {
           final = o.evaluator ? await o.evaluator(o.model) : evaluate(o.model, o.eval!, 256);
+          // Batch statistics can keep the training loss finite while the moving statistics
+          // diverge: the evaluation (which uses them) and the weights decide.
+          const health = modelHealth(o.model, final);
+          if (!health.healthy) {
+            throw unhealthy(
+              new UnhealthyModelError(
+                `The model after epoch ${e + 1} of stage ${stage.name}`,
+                health.problems,
+                "",
+              ),
+            );
+          }
           if (!state.best || final.top1 > state.best.top1) state.best = final;
           await o.hooks?.onLog?.({
             step: state.step,
@@ -387,6 +418,10 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   opt.dispose();
   if (!final && o.evaluator) final = await o.evaluator(o.model);
   else if (!final && o.eval) final = evaluate(o.model, o.eval, 256);
+  const health = modelHealth(o.model, final);
+  if (!health.healthy) {
+    throw unhealthy(new UnhealthyModelError("The trained model", health.problems, ""));
+  }
   return {
     status: "completed",
     final,

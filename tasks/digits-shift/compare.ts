@@ -14,13 +14,16 @@
  * @module
  */
 import {
+  acquireLock,
   adapterLayers,
   adapterSummary,
+  checkRunId,
   ConfigError,
   type Dataset,
   evaluate,
   lookup,
   runExists,
+  runPaths,
   RunRecord,
   type RunSummary,
   runTraining,
@@ -70,8 +73,28 @@ function armSettings(c: DigitsShiftConfig): ArmSettings {
   };
 }
 
-/** Runs (or resumes) comparison `id` with resolved `config`. */
+/**
+ * Runs (or resumes) comparison `id` with resolved `config`; one process at
+ * a time (a second one, e.g. `--resume` of a comparison still running, is
+ * refused naming the running process).
+ */
 export async function runComparison(
+  ctx: TaskContext,
+  config: DigitsShiftConfig,
+  id: string,
+  resume: boolean,
+): Promise<TaskResult> {
+  const release = await acquireLock(runPaths(ctx.runsDir, checkRunId(id)).dir, {
+    what: `Comparison ${id}`,
+  });
+  try {
+    return await runLocked(ctx, config, id, resume);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(
   ctx: TaskContext,
   config: DigitsShiftConfig,
   id: string,
