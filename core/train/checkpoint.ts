@@ -17,7 +17,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../io/atomic_write.ts";
+import { writeFaults, writeFileAtomic, writeJsonAtomic } from "../io/atomic_write.ts";
 import { CheckpointError } from "../errors.ts";
 import { readJsonFile } from "../io/json_shape.ts";
 import { tf } from "../tf.ts";
@@ -163,7 +163,9 @@ export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2
   await writeFileAtomic(join(tmp, "checkpoint.json"), JSON.stringify(manifest));
   const final = join(dir, name);
   if (existsSync(final)) await Deno.remove(final, { recursive: true });
+  writeFaults.hook?.("written", final);
   await Deno.rename(tmp, final);
+  writeFaults.hook?.("renamed", final);
   await writeJsonAtomic(join(dir, "latest.json"), { checkpoint: name, step: data.state.step });
   const all = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory && /^step-\d+$/.test(e.name))
     .map((e) => e.name).sort();
