@@ -22,7 +22,7 @@ import { BaseMismatchError, CheckpointError } from "../errors.ts";
 import { weightsFingerprint } from "./fingerprint.ts";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
 import { readJsonFile, shapeOf } from "./json_shape.ts";
-import { acquireLock } from "./lock_file.ts";
+import { acquireLock, withReadLock } from "./lock_file.ts";
 import { parseManifestGroups, readWeights } from "./weights_file.ts";
 import { contentHash, removeStale, weightBytes } from "./model_io.ts";
 
@@ -127,7 +127,11 @@ export async function readAdapterFile(dir: string): Promise<AdapterFile> {
  * Adapts `base` with the saved config and loads the saved weights. Throws
  * {@link BaseMismatchError} if `base` is not the model the adapter was made from.
  */
-export async function loadAdapter(base: tf.LayersModel, dir: string): Promise<tf.LayersModel> {
+export function loadAdapter(base: tf.LayersModel, dir: string): Promise<tf.LayersModel> {
+  return withReadLock(dir, () => loadLocked(base, dir));
+}
+
+async function loadLocked(base: tf.LayersModel, dir: string): Promise<tf.LayersModel> {
   const file = await readAdapterFile(dir);
   const fp = weightsFingerprint(base.layers);
   if (fp !== file.baseFingerprint) {

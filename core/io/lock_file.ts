@@ -81,6 +81,8 @@ export interface LockOptions {
   timeoutMs?: number;
   /** Called once when the call starts waiting. */
   onWait?: (holder: LockHolder) => void;
+  /** Do not create `dir` (a missing folder is a NotFound error). */
+  mustExist?: boolean;
 }
 
 /** Locks `dir` (creating it); returns the release function. */
@@ -92,7 +94,7 @@ export async function acquireLock(dir: string, o: LockOptions = {}): Promise<() 
     mine.count++;
     return () => release(path);
   }
-  await Deno.mkdir(dir, { recursive: true });
+  if (!o.mustExist) await Deno.mkdir(dir, { recursive: true });
   const me: LockHolder = {
     pid: Deno.pid,
     host: hostname(),
@@ -159,4 +161,26 @@ async function release(path: string): Promise<void> {
     const holder = parseHolder(await Deno.readTextFile(path));
     if (holder?.token === mine.token) await Deno.remove(path);
   } catch { /* already gone */ }
+}
+
+/**
+ * Runs `fn` holding `dir`'s lock (waiting for a writer to finish) when the
+ * folder is writable; in a read-only folder (no lock can be made, so no
+ * writer either) it just runs `fn`. Loaders use it so that a load never
+ * sees a save half-way.
+ */
+export async function withReadLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await acquireLock(dir, { what: dir, wait: true, mustExist: true });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotFound)) {
+      throw e;
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await release?.();
+  }
 }

@@ -21,7 +21,7 @@ import { tf } from "../tf.ts";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
 import { CheckpointError } from "../errors.ts";
 import { readJsonFile, shapeOf } from "./json_shape.ts";
-import { acquireLock } from "./lock_file.ts";
+import { acquireLock, withReadLock } from "./lock_file.ts";
 import { parseManifestGroups, readWeights } from "./weights_file.ts";
 import "../adapter/adapt.ts"; // registers the adapted layer classes for loading
 
@@ -100,6 +100,10 @@ export async function loadModel(path: string): Promise<tf.LayersModel> {
       `No model at "${path}": expected a folder with model.json or a model.json file (save one with saveModel())`,
     );
   }
+  return await withReadLock(dirname(file), () => loadFile(file));
+}
+
+async function loadFile(file: string): Promise<tf.LayersModel> {
   const s = shapeOf(file, MODEL_FIX);
   const json = s.obj(await readJsonFile(file, MODEL_FIX), "the file");
   const topology = s.obj(json.modelTopology, "modelTopology");
