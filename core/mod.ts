@@ -40,7 +40,15 @@ export {
 } from "./errors.ts";
 
 // adapter/
-export { adapt, adapterLayers, type AdapterMetadata, adapterMetadata } from "./adapter/adapt.ts";
+export {
+  adapt,
+  adapterLayers,
+  type AdapterMetadata,
+  adapterMetadata,
+  describeNested,
+  nestedAdaptable,
+  type NestedLayers,
+} from "./adapter/adapt.ts";
 export type { AdaptConfig, LayerSelector, ResolvedAdaptConfig } from "./adapter/config.ts";
 export { configFromJson, configToJson, resolveAdaptConfig } from "./adapter/config.ts";
 export {
@@ -106,9 +114,20 @@ export { forwardFlops, trainingFlops } from "./adapter/flops.ts";
 export { cloneModel } from "./adapter/topology.ts";
 
 // io/
-export { writeFileAtomic, writeJsonAtomic } from "./io/atomic_write.ts";
+export {
+  writeFaults,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type WriteStage,
+} from "./io/atomic_write.ts";
 export { PLAIN_NAME, readJsonFile, shapeOf } from "./io/json_shape.ts";
-export { acquireLock, LockedError, type LockHolder, type LockOptions } from "./io/lock_file.ts";
+export {
+  acquireLock,
+  LockedError,
+  type LockHolder,
+  type LockOptions,
+  withReadLock,
+} from "./io/lock_file.ts";
 export { parseManifestGroups, readWeights } from "./io/weights_file.ts";
 export { loadModel, saveModel } from "./io/model_io.ts";
 export {
