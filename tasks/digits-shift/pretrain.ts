@@ -109,7 +109,7 @@ async function fromCache(
 }
 
 async function moveAside(o: { log(line: string): void }, dir: string, runId: string, why: string) {
-  const stamp = new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15);
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "").slice(0, 18);
   const aside = `${dir}.damaged-${stamp}`;
   // Entry by entry, keeping our lock file where it is (the run folder stays locked).
   await Deno.mkdir(aside);
