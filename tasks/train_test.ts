@@ -192,6 +192,37 @@ Deno.test("SIGTERM is handled like Ctrl-C: checkpoint, status interrupted, exit 
   assert.deepEqual(summary("sigterm-quadratic").final, summary("whole-quadratic").final);
 });
 
+Deno.test("a parent that dies without forwarding a signal (as npx does): the run checkpoints and stops", async () => {
+  // sh starts the trainer in the background and is then SIGKILLed: the trainer is orphaned.
+  const flags = [
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-ffi",
+    "--allow-sys",
+  ];
+  const args = [...flags, TRAIN, ...RESUMABLE, "--run-id", "orphan"].map((a) => `'${a}'`).join(" ");
+  const sh = new Deno.Command("sh", {
+    args: ["-c", `'${Deno.execPath()}' run ${args} >/dev/null 2>&1 & echo $!; wait`],
+    cwd: ROOT,
+    stdout: "piped",
+  }).spawn();
+  const reader = sh.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const pid = Number((await reader.read()).value);
+  await waitForCheckpoint("orphan-quadratic", 2);
+  sh.kill("SIGKILL");
+  await sh.status;
+  await reader.cancel();
+  for (let i = 0; i < 600 && existsSync(`/proc/${pid}`); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(!existsSync(`/proc/${pid}`), "the orphaned trainer stopped");
+  assert.equal(summary("orphan-quadratic").status, "interrupted");
+  const resumed = await train(["--resume", "orphan", ...QUICK]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(summary("orphan-quadratic").final, summary("whole-quadratic").final);
+});
+
 Deno.test("--resume: an unknown id exits 2; an option that differs from the run's is refused (exit 2)", async () => {
   const unknown = await train(["--resume", "no-such-run", ...QUICK]);
   assert.equal(unknown.code, 2, unknown.stderr);
