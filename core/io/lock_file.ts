@@ -1,12 +1,14 @@
 /**
  * Lock files: one process at a time in a run folder (or a save folder).
  * `acquireLock(dir)` creates `dir/.lock` exclusively (holding the process
- * id, its start time and a token); a lock whose process is gone (killed,
+ * id, its host and a token); a lock whose process is gone (killed,
  * crashed) is taken over; a live holder either makes the call fail with a
  * {@link LockedError} naming it, or, with `wait`, makes it wait. Locks are
  * re-entrant within a process. On Linux a holder is "alive" when a process
- * with its id and start time exists; elsewhere a lock is never taken over
- * (delete `.lock` by hand after a crash).
+ * with its id exists; elsewhere a lock is never taken over
+ * (delete `.lock` by hand after a crash). A process id reused by an
+ * unrelated live process keeps a dead holder's lock: the error then says
+ * to delete the file.
  *
  * @example
  * ```ts
@@ -20,7 +22,7 @@
  * ```
  * @module
  */
-import { hostname } from "node:os";
+import { hostname as osHostname } from "node:os";
 import { join } from "node:path";
 import { QuadraNetError } from "../errors.ts";
 
@@ -38,27 +40,35 @@ export class LockedError extends QuadraNetError {
 export interface LockHolder {
   pid: number;
   host: string;
-  /** The holder's start time (Linux clock ticks since boot), to tell a reused pid apart. */
-  start: string;
   token: string;
   since: string;
 }
 
-/** Start time of process `pid` (field 22 of /proc/pid/stat), or undefined. */
-function startTime(pid: number): string | undefined {
+/** This machine's name ("" without --allow-sys: then no lock is ever taken over). */
+function hostname(): string {
   try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    return osHostname();
   } catch {
-    return undefined;
+    return "";
   }
 }
 
-/** Whether the holder is certainly gone (only decidable on Linux, same host). */
+/**
+ * Whether the holder is certainly gone: only decidable on Linux for a lock
+ * taken on this host, by the absence of `/proc/<pid>` (a stat, which needs
+ * only read permission; the files inside /proc need --allow-all). A lock
+ * naming this very process but not held by it is a dead process's whose id
+ * was reused.
+ */
 function holderGone(h: LockHolder): boolean {
-  if (Deno.build.os !== "linux" || h.host !== hostname()) return false;
-  const now = startTime(h.pid);
-  return now === undefined || now !== h.start;
+  if (Deno.build.os !== "linux" || !h.host || h.host !== hostname()) return false;
+  if (h.pid === Deno.pid) return true; // not in `held` (checked first): a reused id
+  try {
+    Deno.statSync(`/proc/${h.pid}`);
+    return false;
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound;
+  }
 }
 
 function parseHolder(text: string): LockHolder | undefined {
@@ -98,7 +108,6 @@ export async function acquireLock(dir: string, o: LockOptions = {}): Promise<() 
   const me: LockHolder = {
     pid: Deno.pid,
     host: hostname(),
-    start: startTime(Deno.pid) ?? "",
     token: crypto.randomUUID(),
     since: new Date().toISOString(),
   };
