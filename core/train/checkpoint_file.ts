@@ -99,8 +99,8 @@ export function parseManifest(value: unknown, file: string, floats: number): Man
       rng: s.nat(st.rng, "state.rng"),
       optimizerT: s.nat(st.optimizerT, "state.optimizerT"),
       examples: s.nat(st.examples, "state.examples"),
-      best: numbers(st.best, "state.best"),
-      compute: numbers(st.compute, "state.compute"),
+      ...(st.best !== undefined ? { best: numbers(st.best, "state.best") } : {}),
+      ...(st.compute !== undefined ? { compute: numbers(st.compute, "state.compute") } : {}),
     };
   }
   const entries = (v: unknown, field: string): TensorEntry[] =>

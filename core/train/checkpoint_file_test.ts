@@ -11,11 +11,28 @@ const GOOD = {
   sha256: "a".repeat(64),
 };
 
+const V2 = {
+  ...GOOD,
+  formatVersion: 2,
+  state: {
+    step: 4,
+    next: { stage: 0, epoch: 1, batch: 0 },
+    rng: 12345,
+    optimizerT: 4,
+    examples: 64,
+    best: { top1: 0.5, top5: 1, loss: 0.7 },
+  },
+};
+
 Deno.test("parseManifest: a good manifest is typed; each malformation names the file and field", () => {
   assert.deepEqual(parseManifest(GOOD, "ck.json", 8), GOOD);
+  assert.deepEqual(parseManifest(V2, "ck.json", 8), V2);
   const bad: [unknown, RegExp][] = [
     [null, /the file must be an object, got null/],
-    [{ ...GOOD, formatVersion: 2 }, /formatVersion must be 1/],
+    [{ ...GOOD, formatVersion: 3 }, /formatVersion must be 1 or 2/],
+    [{ ...GOOD, formatVersion: 2 }, /state\.next must be an object/],
+    [{ ...V2, state: { ...V2.state, examples: -1 } }, /state\.examples must be an integer/],
+    [{ ...V2, state: { ...V2.state, best: { top1: "x" } } }, /state\.best\.top1 must be a finite/],
     [{ ...GOOD, state: undefined }, /state must be an object/],
     [{ ...GOOD, state: { ...GOOD.state, step: -1 } }, /state\.step must be an integer >= 0/],
     [{ ...GOOD, state: { ...GOOD.state, batch: 1.5 } }, /state\.batch must be an integer/],

@@ -128,7 +128,7 @@ const CASES: Case[] = [
   [
     "checkpoint.json other format version",
     async (d) => {
-      await edit(join(await latestOf(d), "checkpoint.json"), (v) => ({ ...v, formatVersion: 2 }));
+      await edit(join(await latestOf(d), "checkpoint.json"), (v) => ({ ...v, formatVersion: 3 }));
     },
     ck,
     /formatVersion must be 1/,
