@@ -120,7 +120,7 @@ export {
   writeJsonAtomic,
   type WriteStage,
 } from "./io/atomic_write.ts";
-export { PLAIN_NAME, readJsonFile, shapeOf } from "./io/json_shape.ts";
+export { type FieldChecks, PLAIN_NAME, readJsonFile, shapeOf } from "./io/json_shape.ts";
 export {
   acquireLock,
   LockedError,

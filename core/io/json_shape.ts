@@ -30,8 +30,28 @@ export async function readJsonFile(path: string, fix: string): Promise<unknown> 
   }
 }
 
+/** Field checks of one file (see {@link shapeOf}); each throws a CheckpointError. */
+export interface FieldChecks {
+  /** Throws: `field` must be `want`, got `got`. */
+  fail(field: string, want: string, got: unknown): never;
+  /** An object. */
+  obj(v: unknown, field: string): Record<string, unknown>;
+  /** A string (matching `pattern` when given). */
+  str(v: unknown, field: string, pattern?: RegExp): string;
+  /** An integer >= 0. */
+  nat(v: unknown, field: string): number;
+  /** A finite number. */
+  num(v: unknown, field: string): number;
+  /** A list. */
+  list(v: unknown, field: string): unknown[];
+  /** A list of strings. */
+  strings(v: unknown, field: string): string[];
+  /** A tensor shape: a list of integers >= 0. */
+  shape(v: unknown, field: string): number[];
+}
+
 /** Field checks that throw a CheckpointError naming `file`, the field and `fix`. */
-export function shapeOf(file: string, fix: string) {
+export function shapeOf(file: string, fix: string): FieldChecks {
   const fail = (field: string, want: string, got: unknown): never => {
     const shown = JSON.stringify(got)?.slice(0, 60) ?? String(got);
     throw new CheckpointError(`${file}: ${field} must be ${want}, got ${shown}. ${fix}`);

@@ -28,19 +28,30 @@ import { QuadraNetError } from "../errors.ts";
 
 /** The folder is locked by a live process. */
 export class LockedError extends QuadraNetError {
-  constructor(readonly lockPath: string, readonly holder: LockHolder, what: string) {
+  /** The lock file. */
+  readonly lockPath: string;
+  /** Who holds it. */
+  readonly holder: LockHolder;
+  /** `what` names the locked thing ("Run r1"). */
+  constructor(lockPath: string, holder: LockHolder, what: string) {
     super(
       `${what} is in use by process ${holder.pid} on ${holder.host} (since ${holder.since}); ` +
         `wait for it to finish or stop it. If no such process exists, delete ${lockPath}.`,
     );
+    this.lockPath = lockPath;
+    this.holder = holder;
   }
 }
 
 /** What a lock file holds. */
 export interface LockHolder {
+  /** The holding process. */
   pid: number;
+  /** Its machine ("" when unknown). */
   host: string;
+  /** Tells this holder's lock from a later one. */
   token: string;
+  /** ISO time it was taken. */
   since: string;
 }
 
@@ -88,6 +99,7 @@ export interface LockOptions {
   what?: string;
   /** Wait (polling) for a live holder instead of failing; `timeoutMs` bounds it. */
   wait?: boolean;
+  /** How long to wait at most (default 10 minutes). */
   timeoutMs?: number;
   /** Called once when the call starts waiting. */
   onWait?: (holder: LockHolder) => void;

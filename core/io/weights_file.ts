@@ -8,8 +8,11 @@
  *
  * @example
  * ```ts
- * import { readWeights } from "@quadranet/core";
- * const { specs, data } = await readWeights("runs/r1/model", json.weightsManifest, "runs/r1/model/model.json");
+ * import { parseManifestGroups, readWeights } from "@quadranet/core";
+ * const file = "runs/r1/model/model.json";
+ * const json = JSON.parse(await Deno.readTextFile(file));
+ * const manifest = parseManifestGroups(json.weightsManifest, file, "Save it again");
+ * const { specs, data } = await readWeights("runs/r1/model", manifest, file, "Save it again");
  * ```
  * @module
  */

@@ -23,40 +23,63 @@ export const CHECKPOINT_NAME = /^step-\d{8}$/;
 
 /** One tensor inside `tensors.bin` (float32 offsets and lengths). */
 export interface TensorEntry {
+  /** The weight's or slot's key. */
   name: string;
+  /** Its shape. */
   shape: number[];
+  /** Where it starts, in floats. */
   offset: number;
+  /** How many floats (the product of the shape). */
   length: number;
 }
 
 /** Format 1's loop state (position and extras flat). */
 export interface ManifestStateV1 {
+  /** Optimizer updates done. */
   step: number;
+  /** Stage index. */
   stage: number;
+  /** Epoch within the stage. */
   epoch: number;
+  /** Batches of the epoch done. */
   batch: number;
+  /** RNG state at the start of the epoch. */
   rng: number;
+  /** Optimizer update count. */
   optimizerT: number;
+  /** Best metrics, examples, compute. */
   extra: Record<string, unknown>;
 }
 
 /** Format 2's loop state (see checkpoint.ts's LoopState). */
 export interface ManifestStateV2 {
+  /** Optimizer updates done. */
   step: number;
+  /** The next batch to run. */
   next: { stage: number; epoch: number; batch: number };
+  /** RNG state at the start of epoch `next.epoch`. */
   rng: number;
+  /** Optimizer update count. */
   optimizerT: number;
+  /** Training examples seen. */
   examples: number;
+  /** Best evaluation so far (numbers). */
   best?: unknown;
+  /** Compute so far (numbers). */
   compute?: unknown;
 }
 
 /** `checkpoint.json` (formats 1 and 2). */
 export interface Manifest {
+  /** 1 (position in `extra`) or 2 (explicit `next`). */
   formatVersion: 1 | 2;
+  /** Where the loop stands. */
   state: ManifestStateV1 | ManifestStateV2;
+  /** Model weights in tensors.bin. */
   weights: TensorEntry[];
+  /** Optimizer slots in tensors.bin. */
   slots: TensorEntry[];
+  /** SHA-256 of tensors.bin. */
   sha256: string;
 }
 

@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * import { checkHealthy, modelHealth } from "@quadranet/core";
+ * import { checkHealthy, modelHealth, tf } from "@quadranet/core";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
  * const report = modelHealth(model, { loss: 0.41 });
  * if (!report.healthy) console.error(report.problems.join("\n"));
  * checkHealthy(model, "the pre-trained network"); // throws UnhealthyModelError
@@ -18,13 +19,21 @@ import type { tf } from "../tf.ts";
 
 /** A model has non-finite weights or statistics, or a non-finite evaluation loss. */
 export class UnhealthyModelError extends QuadraNetError {
-  constructor(readonly what: string, readonly problems: string[], advice: string) {
+  /** The model named ("The model after epoch 2 of stage adapt"). */
+  readonly what: string;
+  /** What is wrong, one line each. */
+  readonly problems: string[];
+  /** `advice` says what to do (it ends the message). */
+  constructor(what: string, problems: string[], advice: string) {
     super(`${what} is not healthy: ${problems.join("; ")}. ${advice}`);
+    this.what = what;
+    this.problems = problems;
   }
 }
 
 /** What {@link modelHealth} found. */
 export interface HealthReport {
+  /** Whether nothing is wrong. */
   healthy: boolean;
   /** One line per problem (at most 5 weights named, then a count). */
   problems: string[];
@@ -60,7 +69,7 @@ export function modelHealth(model: tf.LayersModel, metrics?: { loss: number }): 
 }
 
 /** Advice for a diverged training run. */
-export const DIVERGED_ADVICE =
+export const DIVERGED_ADVICE: string =
   "Training diverged: lower the learning rate (--lr), enable gradient clipping (--clip-norm) " +
   "or add warmup (--warmup-steps)";
 
