@@ -23,7 +23,6 @@ import {
 import { RecordError } from "../errors.ts";
 import { isRunId, runPaths } from "./paths.ts";
 import {
-  type ComparisonRow,
   type MetricsLine,
   parseConfig,
   parseMetricsLine,
