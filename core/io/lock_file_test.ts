@@ -34,7 +34,7 @@ Deno.test("lock: the lock of a killed process is taken over; a torn lock too", a
   const p = child(
     `await acquireLock(${
       JSON.stringify(dir)
-    }); console.log("locked"); await new Promise(() => {});`,
+    }); console.log("locked"); await new Promise((r) => setTimeout(r, 120_000));`,
   )
     .spawn();
   const reader = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
