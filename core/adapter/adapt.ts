@@ -17,6 +17,7 @@ import { type AdaptConfig, configToJson, resolveAdaptConfig } from "./config.ts"
 import { lookup } from "../plugins/default_registry.ts";
 import { type AdapterLayer, isAdapterLayer } from "./adapter_method.ts";
 import { selectModules, selectTargets } from "./targets.ts";
+import { TargetError } from "../errors.ts";
 import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
 import { weightsFingerprint } from "../io/fingerprint.ts";
 import "./quadratic_layer.ts";
@@ -35,6 +36,39 @@ export interface AdapterMetadata {
   baseFingerprint: string;
   /** Fingerprint of each BatchNormalization layer's weights at adapt time. */
   batchNormFingerprints: Record<string, string>;
+  /** Adaptable layers inside nested models, which `adapt()` does not descend into. */
+  notAdapted?: NestedLayers[];
+}
+
+/** Adaptable layers inside one nested model (a model used as a layer). */
+export interface NestedLayers {
+  /** The nested model's layer name in the outer model. */
+  model: string;
+  /** Names of its adaptable layers (at any depth), `inner/leaf` for deeper ones. */
+  layers: string[];
+}
+
+/**
+ * Adaptable layers (classes in `supported`) inside nested models of
+ * `model`: `adapt()` works on the outer model's own layers and leaves these
+ * untouched, so it reports them (in the metadata and the summary) instead
+ * of skipping them silently.
+ */
+export function nestedAdaptable(model: tf.LayersModel, supported: string[]): NestedLayers[] {
+  const inner = (m: tf.LayersModel, prefix: string): string[] =>
+    m.layers.flatMap((l) =>
+      isModel(l)
+        ? inner(l, `${prefix}${l.name}/`)
+        : supported.includes(l.getClassName())
+        ? [`${prefix}${l.name}`]
+        : []
+    );
+  return model.layers.filter(isModel).map((l) => ({ model: l.name, layers: inner(l, "") }))
+    .filter((n) => n.layers.length > 0);
+}
+
+function isModel(l: tf.layers.Layer): l is tf.LayersModel {
+  return Array.isArray((l as { layers?: unknown }).layers);
 }
 
 /** The adapter metadata of a model made by {@link adapt} (also after save/load). */
@@ -56,9 +90,16 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
   const cfg = resolveAdaptConfig(config);
   const method = lookup("method", cfg.method);
   const infos = model.layers.map((l) => ({ name: l.name, className: l.getClassName() }));
-  const targets = new Set(
-    selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers)),
-  );
+  const nested = nestedAdaptable(model, Object.keys(method.layers));
+  let targets: Set<string>;
+  try {
+    targets = new Set(selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers)));
+  } catch (e) {
+    if (e instanceof TargetError && nested.length) {
+      throw new TargetError(`${e.message}. ${describeNested(nested)}`);
+    }
+    throw e;
+  }
   const modules = new Set(selectModules(infos, cfg.modulesToSave));
 
   const topo = modelTopology(model);
@@ -102,10 +143,20 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
     batchNormFingerprints: Object.fromEntries(
       batchNorm.map((l) => [l.name, weightsFingerprint([l])]),
     ),
+    ...(nested.length ? { notAdapted: nested } : {}),
   };
   adapted.setUserDefinedMetadata({
     ...(model.getUserDefinedMetadata() ?? {}),
     quadranet: metadata,
   });
   return adapted;
+}
+
+/** One sentence on adaptable layers left inside nested models. */
+export function describeNested(nested: NestedLayers[]): string {
+  const n = nested.reduce((a, x) => a + x.layers.length, 0);
+  return `${n} adaptable layer(s) inside nested model(s) ${
+    nested.map((x) => `"${x.model}" (${x.layers.length})`).join(", ")
+  } are not adapted: adapt() works on the outer model's own layers; flatten the model ` +
+    `(build it from the inner model's layers) to adapt them`;
 }
