@@ -34,9 +34,9 @@ const ROUTES = [
   "/",
   "/runs/",
   ...hostile.ids.map((id) => `/runs/${id}/`),
-  ...["bad-rows", "rows-not-list", "full-cmp", "partial-cmp", "quick-cmp"].map((id) =>
-    `/compare/${id}/`
-  ),
+  ...["bad-rows", "rows-not-list", "full-cmp", "partial-cmp", "quick-cmp", "bad-protocol"].map((
+    id,
+  ) => `/compare/${id}/`),
 ];
 
 Deno.test(`site: ${ROUTES.length} routes over hostile records all render (200), none shows a linked file`, async () => {
@@ -57,6 +57,24 @@ Deno.test("site: a malformed comparison shows its broken rows as broken rows, th
   assert.match(p.text, /good-arm 50\.00% 100 10\.0 0\.10x 90\.0%/);
   assert.match(p.text, /broken: row 6: nan-arm: top1 must be a number \(got "NaN"\)/);
   assert.match((await get("/runs/rows-not-list/")).text, /broken: rows is not a list/);
+});
+
+Deno.test("site: a protocol comparison with broken rows keeps the protocol view, the good row intact", async () => {
+  const p = await get("/runs/bad-protocol/");
+  assert.match(p.text, /could not be read: target is not an object with a rule/);
+  assert.match(p.text, /Target: no target/);
+  // mean ± std over two seeds; not reached
+  assert.match(p.text, /quadratic – 75\.00 ± 1\.00 \(reference\) 100 2\.00 MFLOP not reached/);
+  assert.match(p.text, /broken: row 2: not an object \(null\)/);
+  assert.match(
+    p.text,
+    /broken: row 3: classic: inferenceFlops must be a number \(got missing\)/,
+  );
+  assert.match(p.text, /broken: row 4: bad-stat: test must be \{ mean, std, n \} \(got "high"\)/);
+  assert.match(p.text, /broken: row 5: climber: runIds holds something that is not a run id/);
+  assert.doesNotMatch(p.html, /etc\//);
+  // the compare page overlays the good row's first seed (not written: no arm shown, no error)
+  assert.equal((await get("/compare/bad-protocol/")).status, 200);
 });
 
 Deno.test("site: fields of the wrong type are dropped and named; non-object summaries are broken", async () => {

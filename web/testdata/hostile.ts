@@ -2,8 +2,9 @@
  * Writes hostile run records into a fresh temporary folder for the site's
  * fault-injection tests: malformed comparison rows, fields of the wrong
  * type, non-object JSON, 130k metric lines, symbolic links to files outside
- * `runs/`, HTML in names, a fuller comparison behind a later partial one and
- * a `--quick` comparison. Returns the runs folder and the secret text the
+ * `runs/`, HTML in names, a fuller comparison behind a later partial one,
+ * a `--quick` comparison and a protocol comparison with malformed rows and
+ * a malformed target. Returns the runs folder and the secret text the
  * links point at (which must never appear on a page).
  *
  * @example
@@ -30,6 +31,22 @@ const row = (method: string, top1: number, cpu: number) => ({
   trainingFlops: 1e6,
   relativeCompute: cpu / 100,
   savingsPercent: 100 - cpu,
+});
+
+const ms = (mean: number) => ({ mean, std: 0.01, n: 2 });
+const protocolRow = (method: string, top1: number) => ({
+  method,
+  runIds: [`arm-${method}-s1`, `arm-${method}-s2`],
+  fromPretrained: true,
+  trainableParams: 100,
+  inferenceFlops: 2e6,
+  inferenceOverhead: 0,
+  test: ms(top1),
+  validation: ms(top1),
+  paired: null,
+  toTarget: { reached: 0, n: 2 },
+  budgetFlops: ms(3e9),
+  budgetSeconds: ms(10),
 });
 
 /** The hostile records. */
@@ -126,6 +143,25 @@ export async function writeHostileRuns(): Promise<
       rows: [row("zero-shot", 0.3, 0), row("quadratic", 0.1, 1)],
     }),
     "config.json": json({ kind: "comparison", quick: true }),
+  });
+  // A protocol comparison: one good row, then a null row, a row of the wrong kind (no runIds),
+  // a wrong-typed statistic and a run id that climbs out; its target's per-seed values are text.
+  await write("bad-protocol", {
+    "summary.json": json({
+      ...head("2026-11-19T10:00:00Z"),
+      task: "protocol-task",
+      protocol: 1,
+      pairedWith: "quadratic",
+      seeds: [1, 2],
+      target: { rule: { kind: "absolute", top1: 0.9 }, perSeed: ["x"] },
+      rows: [
+        protocolRow("quadratic", 0.75),
+        null,
+        row("classic", 0.5, 10),
+        { ...protocolRow("bad-stat", 0.5), test: "high" },
+        { ...protocolRow("climber", 0.5), runIds: ["../../etc"] },
+      ],
+    }),
   });
   return { root, runsDir, secret, ids };
 }
