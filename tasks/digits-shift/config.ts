@@ -110,9 +110,10 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     name: "lr",
     type: "number",
     min: 0,
+    exclusiveMin: true, // --lr 0 fails while parsing, before any record
     default: undefined,
-    help:
-      "learning rate of every arm (default: each arm's searched rate, tasks/digits-shift/lrs.ts)",
+    help: "learning rate of every arm, above 0 (default: each arm's searched rate, " +
+      "tasks/digits-shift/lrs.ts)",
   },
   {
     name: "optimizer",
