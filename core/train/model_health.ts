@@ -8,9 +8,9 @@
  * ```ts
  * import { checkHealthy, modelHealth, tf } from "@quadranet/core";
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
- * const report = modelHealth(model, { loss: 0.41 });
+ * const report = await modelHealth(model, { loss: 0.41 });
  * if (!report.healthy) console.error(report.problems.join("\n"));
- * checkHealthy(model, "the pre-trained network"); // throws UnhealthyModelError
+ * await checkHealthy(model, "the pre-trained network"); // throws UnhealthyModelError
  * ```
  * @module
  */
@@ -48,15 +48,19 @@ export function countNonFinite(data: ArrayLike<number>): number {
 
 /**
  * Checks every weight of `model` (trainable or not) and, when `metrics` is
- * given, that its loss is finite.
+ * given, that its loss is finite. Asynchronous: weights are read with
+ * `data()`, which every backend supports (GPU backends cannot read synchronously).
  */
-export function modelHealth(model: tf.LayersModel, metrics?: { loss: number }): HealthReport {
+export async function modelHealth(
+  model: tf.LayersModel,
+  metrics?: { loss: number },
+): Promise<HealthReport> {
   const problems: string[] = [];
   let badWeights = 0;
   for (const w of model.weights) {
     const t = w.read();
     if (t.dtype !== "float32") continue;
-    const bad = countNonFinite(t.dataSync() as Float32Array);
+    const bad = countNonFinite(await t.data() as Float32Array);
     if (bad === 0) continue;
     badWeights++;
     if (badWeights <= 5) problems.push(`${w.name}: ${bad} of ${t.size} values not finite`);
@@ -74,12 +78,12 @@ export const DIVERGED_ADVICE: string =
   "or add warmup (--warmup-steps)";
 
 /** Throws {@link UnhealthyModelError} naming `what` unless the model is healthy. */
-export function checkHealthy(
+export async function checkHealthy(
   model: tf.LayersModel,
   what: string,
   metrics?: { loss: number },
   advice = DIVERGED_ADVICE,
-): void {
-  const r = modelHealth(model, metrics);
+): Promise<void> {
+  const r = await modelHealth(model, metrics);
   if (!r.healthy) throw new UnhealthyModelError(what, r.problems, advice);
 }

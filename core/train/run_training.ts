@@ -210,7 +210,7 @@ async function runLocked(
     const test = o.test!;
     final = pick(await clock.time("eval", () => evaluate(o.model, test, 256)));
     // the loop checked the model on `eval`; a test loss that is not finite is no result either
-    const health = modelHealth(o.model, final);
+    const health = await modelHealth(o.model, final);
     if (!health.healthy) {
       throw await fail(
         new UnhealthyModelError("The trained model (on the test set)", health.problems, ""),

@@ -322,8 +322,8 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     o.clock ? o.clock.time("checkpoint", () => writeCheckpoint(next)) : writeCheckpoint(next);
   // Batch statistics can keep the training loss finite while the moving statistics
   // diverge: the evaluation (which uses them) and the weights decide.
-  const checkHealth = (metrics: EvalMetrics | undefined, what: string) => {
-    const health = modelHealth(o.model, metrics);
+  const checkHealth = async (metrics: EvalMetrics | undefined, what: string) => {
+    const health = await modelHealth(o.model, metrics);
     if (!health.healthy) throw unhealthy(new UnhealthyModelError(what, health.problems, ""));
   };
   const evaluateNow = async (): Promise<EvalMetrics> => {
@@ -415,7 +415,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
           // mid-epoch validation checks (the epoch-end one follows the batch loop)
           if ((o.eval || o.evaluator) && b + 1 < perEpoch && checks.has(b + 1)) {
             final = await evaluateNow();
-            checkHealth(final, `The model at step ${state.step} of stage ${stage.name}`);
+            await checkHealth(final, `The model at step ${state.step} of stage ${stage.name}`);
             if (!state.best || final.top1 > state.best.top1) state.best = final;
             await o.hooks?.onLog?.({
               step: state.step,
@@ -447,7 +447,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
         await batches?.return?.();
         if (o.eval || o.evaluator) {
           final = await evaluateNow();
-          checkHealth(final, `The model after epoch ${e + 1} of stage ${stage.name}`);
+          await checkHealth(final, `The model after epoch ${e + 1} of stage ${stage.name}`);
           if (!state.best || final.top1 > state.best.top1) state.best = final;
           await o.hooks?.onLog?.({
             step: state.step,
@@ -471,7 +471,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   opt.dispose();
   if (!final && o.evaluator) final = await o.evaluator(o.model);
   else if (!final && o.eval) final = await evaluate(o.model, o.eval, 256);
-  checkHealth(final, "The trained model");
+  await checkHealth(final, "The trained model");
   return {
     status: "completed",
     final,

@@ -114,7 +114,7 @@ async function fromCache(
   if (summary.status !== "completed") return undefined; // interrupted or failed: resume it
   try {
     const model = await loadModel(join(dir, "model"));
-    checkHealthy(model, `The cached pre-trained network (${runId})`);
+    await checkHealthy(model, `The cached pre-trained network (${runId})`);
     o.log(`pre-trained network: cached run ${runId}`);
     return { model, summary };
   } catch (e) {
