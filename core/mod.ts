@@ -40,7 +40,15 @@ export {
 } from "./errors.ts";
 
 // adapter/
-export { adapt, adapterLayers, type AdapterMetadata, adapterMetadata } from "./adapter/adapt.ts";
+export {
+  adapt,
+  adapterLayers,
+  type AdapterMetadata,
+  adapterMetadata,
+  describeNested,
+  nestedAdaptable,
+  type NestedLayers,
+} from "./adapter/adapt.ts";
 export type { AdaptConfig, LayerSelector, ResolvedAdaptConfig } from "./adapter/config.ts";
 export { configFromJson, configToJson, resolveAdaptConfig } from "./adapter/config.ts";
 export {
@@ -106,7 +114,21 @@ export { forwardFlops, trainingFlops } from "./adapter/flops.ts";
 export { cloneModel } from "./adapter/topology.ts";
 
 // io/
-export { writeFileAtomic, writeJsonAtomic } from "./io/atomic_write.ts";
+export {
+  writeFaults,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type WriteStage,
+} from "./io/atomic_write.ts";
+export { type FieldChecks, PLAIN_NAME, readJsonFile, shapeOf } from "./io/json_shape.ts";
+export {
+  acquireLock,
+  LockedError,
+  type LockHolder,
+  type LockOptions,
+  withReadLock,
+} from "./io/lock_file.ts";
+export { parseManifestGroups, readWeights } from "./io/weights_file.ts";
 export { loadModel, saveModel } from "./io/model_io.ts";
 export {
   ADAPTER_FORMAT,
@@ -188,8 +210,27 @@ export {
   loadCheckpoint,
   type LoopPosition,
   type LoopState,
+  readLatest,
   saveCheckpoint,
 } from "./train/checkpoint.ts";
+export {
+  CHECKPOINT_NAME,
+  findLatestCheckpoint,
+  type Manifest,
+  type ManifestStateV1,
+  type ManifestStateV2,
+  parseLatest,
+  parseManifest,
+  type TensorEntry,
+} from "./train/checkpoint_file.ts";
+export {
+  checkHealthy,
+  countNonFinite,
+  DIVERGED_ADVICE,
+  type HealthReport,
+  modelHealth,
+  UnhealthyModelError,
+} from "./train/model_health.ts";
 export { Progress, type ProgressInfo } from "./train/progress.ts";
 export {
   type BatchStream,

@@ -15,8 +15,10 @@
  */
 import {
   BackendUnavailableError,
+  checkRunId,
   ConfigError,
   isRegistered,
+  kebab,
   loadPlugins,
   lookup,
   PluginLoadError,
@@ -40,12 +42,48 @@ import "./digits-shift/mod.ts";
 import "./digits-upgrade/mod.ts";
 import "./imagenet/mod.ts";
 import "./coco/mod.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { readConfigFile } from "./cli/config_file.ts";
 import { helpText } from "./cli/help.ts";
-import { preParse, resolveConfig } from "./cli/options.ts";
+import { preParse, resolveConfig, resumeConflicts } from "./cli/options.ts";
 
 /** Exit codes: `usage` also for input mistakes (dataset layout, `--targets`, weights files). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * The stored config of run `id` (for an arm of a comparison, its own, which
+ * holds the comparison's options). Fails (usage, exit 2) when there is no
+ * such run, listing recent ones, or when its config.json is not an object.
+ */
+export async function storedConfig(runsDir: string, id: string): Promise<Record<string, unknown>> {
+  checkRunId(id);
+  if (existsSync(join(runsDir, id, "summary.json"))) {
+    const file = join(runsDir, id, "config.json");
+    let value: unknown;
+    try {
+      value = JSON.parse(await Deno.readTextFile(file));
+    } catch (e) {
+      throw new ConfigError(
+        "resume",
+        `Cannot resume ${id}: ${file} is unreadable (${(e as Error).message})`,
+      );
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new ConfigError("resume", `Cannot resume ${id}: ${file} does not hold an object`);
+    }
+    return value as Record<string, unknown>;
+  }
+  const known = existsSync(runsDir)
+    ? [...Deno.readDirSync(runsDir)].filter((e) => e.isDirectory).map((e) => e.name).sort()
+    : [];
+  throw new ConfigError(
+    "resume",
+    `No run "${id}" in ${runsDir}${
+      known.length ? `; recent runs: ${known.slice(-10).join(", ")}` : " (it holds no runs)"
+    }. Give an id from there, or --runs-dir where the run is`,
+  );
+}
 
 /** Runs the CLI with `args`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -72,7 +110,24 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(task));
       return EXIT.ok;
     }
-    const config = resolveConfig(args, task, fileConfig);
+    const given: string[] = [];
+    const config = resolveConfig(args, task, fileConfig, given);
+    if (config.resume !== undefined) {
+      const stored = await storedConfig(config.runsDir as string, config.resume as string);
+      const conflicts = resumeConflicts(config, given, stored);
+      if (conflicts.length) {
+        throw new ConfigError(
+          "resume",
+          `--resume ${config.resume} continues with the config the run was started with; ${
+            conflicts.map((k) =>
+              `${kebab(k)} ${JSON.stringify(config[k])} (stored: ${JSON.stringify(stored[k])})`
+            ).join(", ")
+          } cannot be applied to it. Drop ${
+            conflicts.length > 1 ? "them" : "it"
+          }, or start a new run with the changed options`,
+        );
+      }
+    }
     const quiet = config.quiet === true;
     const log = (line: string) => quiet || console.error(line);
     const backend = await selectBackend(config.backend, { quiet, log, training: true });
@@ -83,12 +138,21 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     const signal = { interrupted: false };
-    const onSigint = () => {
-      if (signal.interrupted) Deno.exit(EXIT.interrupted); // second Ctrl-C: stop now
+    const stop = (why: string) => {
+      if (signal.interrupted) Deno.exit(EXIT.interrupted); // a second signal: stop now
       signal.interrupted = true;
-      log("\ninterrupt: writing a checkpoint after this step (Ctrl-C again to stop at once)");
+      log(`\n${why}: writing a checkpoint after this step (Ctrl-C again to stop at once)`);
     };
+    const onSigint = () => stop("interrupt");
+    const onSigterm = () => stop("SIGTERM");
     Deno.addSignalListener("SIGINT", onSigint);
+    Deno.addSignalListener("SIGTERM", onSigterm);
+    // A parent that dies without passing the signal on (npx does this) leaves us orphaned: stop
+    // as if interrupted, so the run is checkpointed and marked, not left "running" forever.
+    const parent = Deno.ppid;
+    const watch = setInterval(() => {
+      if (Deno.ppid !== parent && !signal.interrupted) stop("parent process exited");
+    }, 1000);
     try {
       const result = await task.run({
         config,
@@ -102,7 +166,9 @@ export async function main(argv: string[]): Promise<number> {
       });
       return result.status === "interrupted" ? EXIT.interrupted : EXIT.ok;
     } finally {
+      clearInterval(watch);
       Deno.removeSignalListener("SIGINT", onSigint);
+      Deno.removeSignalListener("SIGTERM", onSigterm);
     }
   } catch (e) {
     if (

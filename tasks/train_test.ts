@@ -212,6 +212,68 @@ Deno.test("Ctrl-C checkpoints, marks the run interrupted (exit 130), and --resum
   assert.deepEqual(summary("ctrlc-quadratic-s1").final, summary("whole-quadratic-s1").final);
 });
 
+Deno.test("SIGTERM is handled like Ctrl-C: checkpoint, status interrupted, exit 130, resumable", async () => {
+  const child = command([...RESUMABLE, "--run-id", "sigterm"]).spawn();
+  await waitForCheckpoint("sigterm-quadratic-s1", 2);
+  child.kill("SIGTERM");
+  const out = await child.output();
+  assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
+  assert.equal(summary("sigterm-quadratic-s1").status, "interrupted");
+  assert.equal(summary("sigterm").status, "interrupted");
+  const resumed = await train(["--resume", "sigterm", ...QUICK]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(summary("sigterm-quadratic-s1").final, summary("whole-quadratic-s1").final);
+});
+
+Deno.test("a parent that dies without forwarding a signal (as npx does): the run checkpoints and stops", async () => {
+  // sh starts the trainer in the background and is then SIGKILLed: the trainer is orphaned.
+  const flags = [
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-ffi",
+    "--allow-sys",
+  ];
+  // 12 epochs (60 steps at --quick sizes): the run outlasts the parent watch (1 s) after the
+  // kill; an uninterrupted run of the same options is the reference.
+  const long = RESUMABLE.map((a, i) => RESUMABLE[i - 1] === "--epochs" ? "12" : a);
+  const args = [...flags, TRAIN, ...long, "--run-id", "orphan"].map((a) => `'${a}'`).join(" ");
+  const sh = new Deno.Command("sh", {
+    args: ["-c", `'${Deno.execPath()}' run ${args} >/dev/null 2>&1 & echo $!; wait`],
+    cwd: ROOT,
+    stdout: "piped",
+  }).spawn();
+  const reader = sh.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const pid = Number((await reader.read()).value);
+  await waitForCheckpoint("orphan-quadratic-s1", 2);
+  sh.kill("SIGKILL");
+  await sh.status;
+  await reader.cancel();
+  for (let i = 0; i < 600 && existsSync(`/proc/${pid}`); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(!existsSync(`/proc/${pid}`), "the orphaned trainer stopped");
+  assert.equal(summary("orphan-quadratic-s1").status, "interrupted");
+  const resumed = await train(["--resume", "orphan", ...QUICK]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const reference = await train([...long, "--run-id", "orphan-ref"]);
+  assert.equal(reference.code, 0, reference.stderr);
+  assert.equal(summary("orphan-quadratic-s1").steps, 60);
+  assert.deepEqual(summary("orphan-quadratic-s1").final, summary("orphan-ref-quadratic-s1").final);
+});
+
+Deno.test("--resume: an unknown id exits 2; an option that differs from the run's is refused (exit 2)", async () => {
+  const unknown = await train(["--resume", "no-such-run", ...QUICK]);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /No run "no-such-run" in .*recent runs: /);
+  // (--lr is not stored under the protocol: each arm's searched rate is; weight decay is)
+  const changed = await train(["--resume", "whole", "--weight-decay", "0.5", ...QUICK]);
+  assert.equal(changed.code, 2, changed.stderr);
+  assert.match(changed.stderr, /weight-decay 0\.5 \(stored: 0\.0001\) cannot be applied/);
+  const same = await train(["--resume", "whole", "--weight-decay", "0.0001", ...QUICK]);
+  assert.equal(same.code, 0, same.stderr); // equal to the stored value: accepted (nothing to do)
+});
+
 Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable from the CLI", async () => {
   const r = await train([
     ...QUICK,

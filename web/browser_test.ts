@@ -7,9 +7,18 @@ const chromium = findChromium();
 if (!chromium && Deno.env.get("QUADRANET_REQUIRE_BROWSER") === "1") {
   throw new Error("Chromium not found; install Debian's chromium (apt-get install chromium)");
 }
+if (!chromium) {
+  // Said, not silent: the test shows as "ignored" and this line says why.
+  console.error(
+    "web/browser_test.ts: Chromium not found, real-browser test skipped " +
+      "(apt-get install chromium to run it)",
+  );
+}
 
 Deno.test({
-  name: "real browser: islands hydrate, respond to clicks, and the pages log no errors",
+  name: chromium
+    ? "real browser: islands hydrate, respond to clicks, and the pages log no errors"
+    : "real browser: SKIPPED, Chromium not found (apt-get install chromium)",
   ignore: !chromium,
   sanitizeOps: false,
   sanitizeResources: false,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { createHandler } from "./server.ts";
 
 const RUNS = new URL("./testdata/runs/", import.meta.url).pathname;
@@ -90,3 +91,29 @@ Deno.test("deno task web binds to 127.0.0.1 unless told otherwise", opts, async 
   await child.status;
   assert.match(seen, /results site: http:\/\/127\.0\.0\.1:\d+\//);
 });
+
+Deno.test(
+  "deno task web stops when its parent dies without forwarding the signal (as npx does)",
+  opts,
+  async () => {
+    const server = new URL("./server.ts", import.meta.url).pathname;
+    const sh = new Deno.Command("sh", {
+      args: [
+        "-c",
+        `'${Deno.execPath()}' run -A '${server}' --port 0 --runs-dir '${RUNS}' 2>/dev/null & echo $!; wait`,
+      ],
+      stdout: "piped",
+    }).spawn();
+    const reader = sh.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const pid = Number((await reader.read()).value);
+    await new Promise((r) => setTimeout(r, 1500)); // let it start serving
+    assert.ok(existsSync(`/proc/${pid}`), "the server runs");
+    sh.kill("SIGKILL");
+    await sh.status;
+    await reader.cancel();
+    for (let i = 0; i < 200 && existsSync(`/proc/${pid}`); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(!existsSync(`/proc/${pid}`), "the orphaned server exited");
+  },
+);

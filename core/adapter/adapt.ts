@@ -36,6 +36,39 @@ export interface AdapterMetadata {
   baseFingerprint: string;
   /** Fingerprint of each BatchNormalization layer's weights at adapt time. */
   batchNormFingerprints: Record<string, string>;
+  /** Adaptable layers inside nested models, which `adapt()` does not descend into. */
+  notAdapted?: NestedLayers[];
+}
+
+/** Adaptable layers inside one nested model (a model used as a layer). */
+export interface NestedLayers {
+  /** The nested model's layer name in the outer model. */
+  model: string;
+  /** Names of its adaptable layers (at any depth), `inner/leaf` for deeper ones. */
+  layers: string[];
+}
+
+/**
+ * Adaptable layers (classes in `supported`) inside nested models of
+ * `model`: `adapt()` works on the outer model's own layers and leaves these
+ * untouched, so it reports them (in the metadata and the summary) instead
+ * of skipping them silently.
+ */
+export function nestedAdaptable(model: tf.LayersModel, supported: string[]): NestedLayers[] {
+  const inner = (m: tf.LayersModel, prefix: string): string[] =>
+    m.layers.flatMap((l) =>
+      isModel(l)
+        ? inner(l, `${prefix}${l.name}/`)
+        : supported.includes(l.getClassName())
+        ? [`${prefix}${l.name}`]
+        : []
+    );
+  return model.layers.filter(isModel).map((l) => ({ model: l.name, layers: inner(l, "") }))
+    .filter((n) => n.layers.length > 0);
+}
+
+function isModel(l: tf.layers.Layer): l is tf.LayersModel {
+  return Array.isArray((l as { layers?: unknown }).layers);
 }
 
 /** The adapter metadata of a model made by {@link adapt} (also after save/load). */
@@ -57,12 +90,19 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
   const cfg = resolveAdaptConfig(config);
   const method = lookup("method", cfg.method);
   const infos = model.layers.map((l) => ({ name: l.name, className: l.getClassName() }));
+  const nested = nestedAdaptable(model, Object.keys(method.layers));
+  let selected: string[];
+  try {
+    selected = selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers));
+  } catch (e) {
+    if (e instanceof TargetError && nested.length) {
+      throw new TargetError(`${e.message}. ${describeNested(nested)}`);
+    }
+    throw e;
+  }
   const modules = new Set(selectModules(infos, cfg.modulesToSave));
   // As in PEFT, modulesToSave layers are trained in full, never adapted (even if targets match).
-  const targets = new Set(
-    selectTargets(infos, cfg.targets, cfg.exclude, Object.keys(method.layers))
-      .filter((n) => !modules.has(n)),
-  );
+  const targets = new Set(selected.filter((n) => !modules.has(n)));
   if (targets.size === 0) {
     throw new TargetError(
       `every layer the targets select is in modulesToSave (${[...modules].join(", ")}); ` +
@@ -111,10 +151,20 @@ export function adapt(model: tf.LayersModel, config: AdaptConfig = {}): tf.Layer
     batchNormFingerprints: Object.fromEntries(
       batchNorm.map((l) => [l.name, weightsFingerprint([l])]),
     ),
+    ...(nested.length ? { notAdapted: nested } : {}),
   };
   adapted.setUserDefinedMetadata({
     ...(model.getUserDefinedMetadata() ?? {}),
     quadranet: metadata,
   });
   return adapted;
+}
+
+/** One sentence on adaptable layers left inside nested models. */
+export function describeNested(nested: NestedLayers[]): string {
+  const n = nested.reduce((a, x) => a + x.layers.length, 0);
+  return `${n} adaptable layer(s) inside nested model(s) ${
+    nested.map((x) => `"${x.model}" (${x.layers.length})`).join(", ")
+  } are not adapted: adapt() works on the outer model's own layers; flatten the model ` +
+    `(build it from the inner model's layers) to adapt them`;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { adapt, adapterLayers, adapterMetadata } from "./adapt.ts";
+import { adapterSummary, formatAdapterSummary } from "./adapter_ops.ts";
 import { TargetError, UnsupportedLayerError } from "../errors.ts";
 import { quadraticTerms } from "../testing/terms.ts";
 import type { QuadraticTerm } from "./quadratic_layer.ts";
@@ -179,4 +180,28 @@ Deno.test("adapt(): an optimizer step changes the output, lowers the loss, leave
   base.getWeights().forEach((w, i) =>
     assert.equal(maxAbsDiff(w, before[i]), 0, `base weight ${i}`)
   );
+});
+
+Deno.test("adapt() reports adaptable layers inside a nested model instead of skipping them silently", () => {
+  const inner = tf.sequential({
+    name: "backbone",
+    layers: [
+      tf.layers.dense({ units: 4, inputShape: [3], name: "inner_fc1" }),
+      tf.layers.dense({ units: 4, name: "inner_fc2" }),
+    ],
+  });
+  const outer = tf.sequential({
+    layers: [inner, tf.layers.dense({ units: 2, name: "head" })],
+  });
+  const adapted = adapt(outer, { rank: 2 });
+  const s = adapterSummary(adapted);
+  assert.deepEqual(s.layers.map((l) => l.name), ["head"]);
+  assert.deepEqual(s.notAdapted, [{ model: "backbone", layers: ["inner_fc1", "inner_fc2"] }]);
+  assert.match(
+    formatAdapterSummary(s),
+    /not adapted: 2 adaptable layer\(s\) inside nested model\(s\) "backbone" \(2\) are not adapted/,
+  );
+  // a selection that only the nested model could satisfy says why it matches nothing
+  const onlyNested = tf.sequential({ layers: [inner, tf.layers.reLU({ name: "act" })] });
+  assert.throws(() => adapt(onlyNested, { rank: 2 }), /inside nested model\(s\) "backbone"/);
 });

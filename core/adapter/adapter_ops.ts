@@ -14,7 +14,7 @@
  */
 import { tf } from "../tf.ts";
 import { MergeUnsupportedError } from "../errors.ts";
-import { adapterLayers, adapterMetadata } from "./adapt.ts";
+import { adapterLayers, adapterMetadata, describeNested, type NestedLayers } from "./adapt.ts";
 import { copyWeightsByName, modelTopology, rebuildModel } from "./topology.ts";
 
 /** One adapted layer in {@link AdapterSummary}. */
@@ -51,6 +51,8 @@ export interface AdapterSummary {
   adapterParams: number;
   /** Sum over adapted layers; null if any layer's spatial size is unknown. */
   extraFlopsPerExample: number | null;
+  /** Adaptable layers left inside nested models (adapt() does not descend into them). */
+  notAdapted: NestedLayers[];
 }
 
 function count(vars: tf.LayerVariable[]): number {
@@ -81,6 +83,7 @@ export function adapterSummary(model: tf.LayersModel): AdapterSummary {
     totalParams: count(model.weights),
     adapterParams: layers.reduce((a, l) => a + l.adapterParams, 0),
     extraFlopsPerExample: flops,
+    notAdapted: adapterMetadata(model)?.notAdapted ?? [],
   };
 }
 
@@ -108,6 +111,7 @@ export function formatAdapterSummary(s: AdapterSummary): string {
         ? "unknown (dynamic spatial size)"
         : s.extraFlopsPerExample.toLocaleString("en-US")
     }`,
+    ...(s.notAdapted?.length ? [`not adapted: ${describeNested(s.notAdapted)}`] : []),
   ].join("\n");
 }
 

@@ -21,6 +21,9 @@ import { configFromJson } from "../adapter/config.ts";
 import { BaseMismatchError, CheckpointError } from "../errors.ts";
 import { weightsFingerprint } from "./fingerprint.ts";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
+import { readJsonFile, shapeOf } from "./json_shape.ts";
+import { acquireLock, withReadLock } from "./lock_file.ts";
+import { parseManifestGroups, readWeights } from "./weights_file.ts";
 import { contentHash, removeStale, weightBytes } from "./model_io.ts";
 
 /** The format tag of `adapter_config.json`. */
@@ -52,8 +55,21 @@ export function adapterWeightSet(model: tf.LayersModel, meta: AdapterMetadata): 
   return { vars: [...vars], savedBatchNorm };
 }
 
-/** Saves the adapter of a model made by `adapt()` to `dir` (atomic writes). */
+/**
+ * Saves the adapter of a model made by `adapt()` to `dir` (atomic writes).
+ * Concurrent saves into one folder take turns (a lock file): the folder
+ * ends with one complete adapter.
+ */
 export async function saveAdapter(model: tf.LayersModel, dir: string): Promise<void> {
+  const release = await acquireLock(dir, { what: `Adapter folder ${dir}`, wait: true });
+  try {
+    await saveUnlocked(model, dir);
+  } finally {
+    await release();
+  }
+}
+
+async function saveUnlocked(model: tf.LayersModel, dir: string): Promise<void> {
   const meta = adapterMetadata(model);
   if (!meta) {
     throw new CheckpointError(
@@ -76,34 +92,46 @@ export async function saveAdapter(model: tf.LayersModel, dir: string): Promise<v
   await removeStale(dir, "adapter_weights.", weightsFile);
 }
 
-/** Reads and checks `adapter_config.json` in `dir`. */
+const ADAPTER_FIX = "Point to a folder written by saveAdapter(), or save the adapter again";
+
+/** Reads `adapter_config.json` in `dir`, validating every field; errors name the file. */
 export async function readAdapterFile(dir: string): Promise<AdapterFile> {
   const path = join(dir, "adapter_config.json");
-  let file: AdapterFile;
-  try {
-    file = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new CheckpointError(
-      `Cannot read adapter checkpoint "${path}": ${
-        (e as Error).message
-      }. Point to a folder written by saveAdapter().`,
-    );
-  }
-  if (file.format !== ADAPTER_FORMAT || file.formatVersion !== 1) {
+  const s = shapeOf(path, ADAPTER_FIX);
+  const v = s.obj(await readJsonFile(path, ADAPTER_FIX), "the file");
+  if (v.format !== ADAPTER_FORMAT || v.formatVersion !== 1) {
     throw new CheckpointError(
       `"${path}" is not a ${ADAPTER_FORMAT} v1 checkpoint (format ${
-        JSON.stringify(file.format)
-      }, version ${file.formatVersion})`,
+        JSON.stringify(v.format)
+      }, version ${JSON.stringify(v.formatVersion)}). ${ADAPTER_FIX}`,
     );
   }
-  return file;
+  const fps = s.obj(v.batchNormFingerprints, "batchNormFingerprints");
+  for (const [k, f] of Object.entries(fps)) s.str(f, `batchNormFingerprints.${k}`);
+  const manifest = parseManifestGroups(v.weightsManifest, path, ADAPTER_FIX);
+  if (manifest.length !== 1) s.fail("weightsManifest", "one group", manifest.length);
+  return {
+    format: ADAPTER_FORMAT,
+    formatVersion: 1,
+    config: s.obj(v.config, "config"),
+    adaptedLayers: s.strings(v.adaptedLayers, "adaptedLayers"),
+    modulesToSave: s.strings(v.modulesToSave, "modulesToSave"),
+    baseFingerprint: s.str(v.baseFingerprint, "baseFingerprint", /^[0-9a-f]{64}$/),
+    batchNormFingerprints: fps as Record<string, string>,
+    savedBatchNorm: s.strings(v.savedBatchNorm, "savedBatchNorm"),
+    weightsManifest: manifest,
+  };
 }
 
 /**
  * Adapts `base` with the saved config and loads the saved weights. Throws
  * {@link BaseMismatchError} if `base` is not the model the adapter was made from.
  */
-export async function loadAdapter(base: tf.LayersModel, dir: string): Promise<tf.LayersModel> {
+export function loadAdapter(base: tf.LayersModel, dir: string): Promise<tf.LayersModel> {
+  return withReadLock(dir, () => loadLocked(base, dir));
+}
+
+async function loadLocked(base: tf.LayersModel, dir: string): Promise<tf.LayersModel> {
   const file = await readAdapterFile(dir);
   const fp = weightsFingerprint(base.layers);
   if (fp !== file.baseFingerprint) {
@@ -113,27 +141,41 @@ export async function loadAdapter(base: tf.LayersModel, dir: string): Promise<tf
         `Load it onto the pre-trained model it was trained from (same layers, same weights).`,
     );
   }
-  const group = file.weightsManifest[0];
-  const bytes = await Deno.readFile(join(dir, group.paths[0])).catch((e) => {
+  const path = join(dir, "adapter_config.json");
+  const { specs, data } = await readWeights(dir, file.weightsManifest, path, ADAPTER_FIX);
+  let adapted: tf.LayersModel;
+  try {
+    adapted = adapt(base, configFromJson(file.config));
+  } catch (e) {
     throw new CheckpointError(
-      `Cannot read adapter weights "${group.paths[0]}" in "${dir}": ${e.message}`,
-    );
-  });
-  const expected = group.weights.reduce(
-    (n, w) =>
-      n +
-      w.shape.reduce((a, d) => a * d, 1) * (w.dtype === "float32" || w.dtype === "int32" ? 4 : 1),
-    0,
-  );
-  if (bytes.byteLength !== expected) {
-    throw new CheckpointError(
-      `Adapter weights "${
-        group.paths[0]
-      }" hold ${bytes.byteLength} bytes, the manifest needs ${expected}; the file is truncated or replaced`,
+      `${path}: its config cannot adapt this model (${(e as Error).message}). ${ADAPTER_FIX}`,
     );
   }
-  const tensors = tf.io.decodeWeights(bytes.slice().buffer, group.weights);
-  const adapted = adapt(base, configFromJson(file.config));
+  // Every weight the adapter must carry is in the file: nothing loads half an adapter.
+  const layerWeights = (names: string[], what: string) =>
+    names.flatMap((n) => {
+      try {
+        return adapted.getLayer(n).weights;
+      } catch {
+        throw new CheckpointError(`${path}: ${what} names layer "${n}", which the model lacks`);
+      }
+    });
+  const needed = [
+    ...adapterLayers(adapted).flatMap((l) => l.adapterWeights()),
+    ...layerWeights(file.modulesToSave, "modulesToSave"),
+    ...layerWeights(file.savedBatchNorm, "savedBatchNorm"),
+  ].map((v) => v.originalName);
+  const names = new Set(specs.map((w) => w.name));
+  const absent = needed.filter((n) => !names.has(n));
+  if (absent.length) {
+    throw new CheckpointError(
+      `${path} lacks ${absent.length} weight(s) the adapter needs: ${
+        absent.slice(0, 5).join(", ")
+      }` +
+        `${absent.length > 5 ? ", …" : ""}. ${ADAPTER_FIX}`,
+    );
+  }
+  const tensors = tf.io.decodeWeights(data, specs);
   const byName = new Map(adapted.weights.map((w) => [w.originalName, w]));
   const missing = Object.keys(tensors).filter((n) => !byName.has(n));
   if (missing.length) {
@@ -141,6 +183,15 @@ export async function loadAdapter(base: tf.LayersModel, dir: string): Promise<tf
     throw new CheckpointError(
       `Adapter weights name layers this model lacks: ${missing.join(", ")}`,
     );
+  }
+  for (const [name, t] of Object.entries(tensors)) {
+    const target = byName.get(name)!;
+    if (target.shape.join(",") !== t.shape.join(",")) {
+      Object.values(tensors).forEach((x) => x.dispose());
+      throw new CheckpointError(
+        `${path}: weight ${name} has shape [${t.shape}], the adapted model needs [${target.shape}]. ${ADAPTER_FIX}`,
+      );
+    }
   }
   for (const [name, t] of Object.entries(tensors)) {
     byName.get(name)!.write(t);

@@ -13,6 +13,17 @@
  */
 import { basename, dirname, join } from "node:path";
 
+/** The moments of an atomic write at which a fault can be injected. */
+export type WriteStage = "partial" | "written" | "renamed";
+
+/**
+ * Fault injection for tests (`tests/fault/`): when `hook` is set, it is
+ * called with `partial` after half of the bytes are written, `written`
+ * before the rename and `renamed` after it, so a test can kill the process
+ * at any moment of any write. Unset (the default), writes are unaffected.
+ */
+export const writeFaults: { hook?: (stage: WriteStage, path: string) => void } = {};
+
 /** Writes `data` to `path` atomically (creating the folder if needed). */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
@@ -23,12 +34,19 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
     try {
       let off = 0;
+      if (writeFaults.hook) {
+        const half = bytes.length >> 1;
+        while (off < half) off += await file.write(bytes.subarray(off, half));
+        writeFaults.hook("partial", path);
+      }
       while (off < bytes.length) off += await file.write(bytes.subarray(off));
       await file.sync();
     } finally {
       file.close();
     }
+    writeFaults.hook?.("written", path);
     await Deno.rename(tmp, path);
+    writeFaults.hook?.("renamed", path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;

@@ -16,11 +16,13 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, join, resolve } from "node:path";
 import { tf } from "../tf.ts";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
 import { CheckpointError } from "../errors.ts";
+import { readJsonFile, shapeOf } from "./json_shape.ts";
+import { acquireLock, withReadLock } from "./lock_file.ts";
+import { parseManifestGroups, readWeights } from "./weights_file.ts";
 import "../adapter/adapt.ts"; // registers the adapted layer classes for loading
 
 /** Concatenates tfjs weight data (one buffer or several) into bytes. */
@@ -43,9 +45,21 @@ export async function removeStale(dir: string, prefix: string, keep: string): Pr
   }
 }
 
-/** Saves a whole model (topology + weights + metadata) to `dir`. */
+/**
+ * Saves a whole model (topology + weights + metadata) to `dir`. Concurrent
+ * saves into one folder take turns (a lock file), so the folder ends with
+ * one complete model, never JSON naming a weights file another save removed.
+ */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
+  const release = await acquireLock(dir, { what: `Model folder ${dir}`, wait: true });
+  try {
+    await saveUnlocked(model, dir);
+  } finally {
+    await release();
+  }
+}
+
+async function saveUnlocked(model: tf.LayersModel, dir: string): Promise<void> {
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const bytes = weightBytes(artifacts.weightData);
     const weightsFile = `weights.${contentHash(bytes)}.bin`;
@@ -66,7 +80,15 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   }));
 }
 
-/** Loads a model saved by {@link saveModel} (or any tfjs-layers `model.json` folder or file). */
+const MODEL_FIX = "Save the model again (saveModel) or restore the folder from a copy";
+
+/**
+ * Loads a model saved by {@link saveModel} (or any tfjs-layers `model.json`
+ * folder or file). `model.json` is validated (its weight files must be plain
+ * names beside it), every weights file must hold exactly the bytes the
+ * manifest needs and, when named by content hash, hash to its name; any
+ * failure is one {@link CheckpointError} naming the file.
+ */
 export async function loadModel(path: string): Promise<tf.LayersModel> {
   const abs = resolve(path);
   let file = abs;
@@ -78,5 +100,28 @@ export async function loadModel(path: string): Promise<tf.LayersModel> {
       `No model at "${path}": expected a folder with model.json or a model.json file (save one with saveModel())`,
     );
   }
-  return await tf.loadLayersModel(pathToFileURL(file).href);
+  return await withReadLock(dirname(file), () => loadFile(file));
+}
+
+async function loadFile(file: string): Promise<tf.LayersModel> {
+  const s = shapeOf(file, MODEL_FIX);
+  const json = s.obj(await readJsonFile(file, MODEL_FIX), "the file");
+  const topology = s.obj(json.modelTopology, "modelTopology");
+  const manifest = parseManifestGroups(json.weightsManifest, file, MODEL_FIX);
+  const { specs, data } = await readWeights(dirname(file), manifest, file, MODEL_FIX);
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: topology,
+      weightSpecs: specs,
+      weightData: data,
+      format: json.format as string | undefined,
+      generatedBy: json.generatedBy as string | undefined,
+      convertedBy: json.convertedBy as string | null | undefined,
+      userDefinedMetadata: json.userDefinedMetadata as Record<string, unknown> | undefined,
+    }));
+  } catch (e) {
+    throw new CheckpointError(
+      `${file}: the model cannot be built (${(e as Error).message}). ${MODEL_FIX}`,
+    );
+  }
 }

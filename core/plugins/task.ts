@@ -56,6 +56,8 @@ export interface TaskOption<N extends string = string, T extends TaskOptionType 
   max?: number;
   /** For numbers: must be an integer. */
   integer?: boolean;
+  /** For numbers: `min` itself is not allowed (e.g. a learning rate above 0). */
+  exclusiveMin?: boolean;
 }
 
 /** The value type of option `P`: its `choices` when it lists them, else its type's. */
@@ -108,6 +110,9 @@ export function coerceOption<T extends TaskOptionType>(
         : NaN;
       if (!Number.isFinite(n)) return fail(`expected a number, got ${JSON.stringify(raw)}`);
       if (opt.integer && !Number.isInteger(n)) return fail(`expected an integer, got ${n}`);
+      if (opt.min !== undefined && opt.exclusiveMin && n <= opt.min) {
+        return fail(`${n} must be above ${opt.min}`);
+      }
       if (opt.min !== undefined && n < opt.min) return fail(`${n} is below the minimum ${opt.min}`);
       if (opt.max !== undefined && n > opt.max) return fail(`${n} is above the maximum ${opt.max}`);
       return value(n);

@@ -57,9 +57,19 @@ export {
   runStamp,
 } from "./paths.ts";
 export {
+  type AnyRow,
+  type BrokenRow,
+  isBrokenRow,
+  isProtocolRow,
+  rowOrBroken,
+  salvageSummary,
+} from "./salvage.ts";
+export {
+  goodRows,
   latestComparisons,
   type MetricsRead,
   readConfig,
+  readInside,
   readMetrics,
   readRunFolder,
   readRunFolders,

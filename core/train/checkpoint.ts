@@ -17,8 +17,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../io/atomic_write.ts";
+import { writeFaults, writeFileAtomic, writeJsonAtomic } from "../io/atomic_write.ts";
 import { CheckpointError } from "../errors.ts";
+import { readJsonFile } from "../io/json_shape.ts";
 import { tf } from "../tf.ts";
 import type { Compute } from "../records/schema.ts";
 import type { EvalMetrics } from "./evaluate.ts";
@@ -32,6 +33,14 @@ export interface LoopPosition {
   /** Batch within the epoch (may equal the batches per epoch: the epoch's training is done). */
   batch: number;
 }
+import {
+  findLatestCheckpoint,
+  type Manifest,
+  parseLatest,
+  parseManifest,
+  type TensorEntry,
+} from "./checkpoint_file.ts";
+import { countNonFinite, UnhealthyModelError } from "./model_health.ts";
 
 /** Where the loop stands; everything but tensors. */
 export interface LoopState {
@@ -77,21 +86,6 @@ function migrateState(formatVersion: number, state: LoopState | LoopStateV1): Lo
     best: v1.extra.best,
     compute: v1.extra.compute,
   };
-}
-
-interface TensorEntry {
-  name: string;
-  shape: number[];
-  offset: number;
-  length: number;
-}
-
-interface Manifest {
-  formatVersion: 1 | 2;
-  state: LoopState | LoopStateV1;
-  weights: TensorEntry[];
-  slots: TensorEntry[];
-  sha256: string;
 }
 
 /** What a checkpoint holds. */
@@ -141,6 +135,21 @@ export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2
     flat.set(p, o);
     o += p.length;
   }
+  // A checkpoint is a "good" one to return to: never write non-finite weights or slots.
+  const bad = countNonFinite(flat);
+  if (bad > 0) {
+    const names = [...w.entries, ...s.entries].filter((e) =>
+      countNonFinite(flat.subarray(e.offset, e.offset + e.length)) > 0
+    ).map((e) => e.name);
+    throw new UnhealthyModelError(
+      `The model at step ${data.state.step}`,
+      [`${bad} non-finite values in ${names.slice(0, 5).join(", ")}${
+        names.length > 5 ? ", …" : ""
+      }`],
+      "No checkpoint was written for it. Training diverged: lower the learning rate (--lr), " +
+        "enable gradient clipping (--clip-norm) or add warmup (--warmup-steps)",
+    );
+  }
   const bytes = new Uint8Array(flat.buffer);
   const manifest: Manifest = {
     formatVersion: 2,
@@ -156,7 +165,9 @@ export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2
   await writeFileAtomic(join(tmp, "checkpoint.json"), JSON.stringify(manifest));
   const final = join(dir, name);
   if (existsSync(final)) await Deno.remove(final, { recursive: true });
+  writeFaults.hook?.("written", final);
   await Deno.rename(tmp, final);
+  writeFaults.hook?.("renamed", final);
   await writeJsonAtomic(join(dir, "latest.json"), { checkpoint: name, step: data.state.step });
   const all = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory && /^step-\d+$/.test(e.name))
     .map((e) => e.name).sort();
@@ -166,23 +177,44 @@ export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2
   return final;
 }
 
-/** The latest checkpoint folder under `dir`, or undefined when there is none. */
-export function latestCheckpoint(dir: string): string | undefined {
-  const pointer = join(dir, "latest.json");
-  if (!existsSync(pointer)) return undefined;
-  const { checkpoint } = JSON.parse(Deno.readTextFileSync(pointer));
-  const path = join(dir, checkpoint);
-  return existsSync(path) ? path : undefined;
+/**
+ * The latest checkpoint folder under `dir` (see {@link findLatestCheckpoint}:
+ * the newest intact one when `latest.json`'s target is gone), or undefined
+ * when there is none.
+ */
+export async function latestCheckpoint(dir: string): Promise<string | undefined> {
+  return (await findLatestCheckpoint(dir))?.path;
 }
 
-/** Reads a checkpoint folder (or the latest under a checkpoints dir). */
+/** Reads a checkpoint folder (or the latest under a checkpoints dir), validating every field. */
 export async function loadCheckpoint(path: string): Promise<CheckpointData> {
-  const folder = existsSync(join(path, "latest.json")) ? latestCheckpoint(path) : path;
+  const isDir = existsSync(join(path, "latest.json")) ||
+    [...(existsSync(path) ? Deno.readDirSync(path) : [])].some((e) => /^step-\d+$/.test(e.name));
+  const folder = isDir ? await latestCheckpoint(path) : path;
   if (!folder || !existsSync(join(folder, "checkpoint.json"))) {
     throw new CheckpointError(`No checkpoint at "${path}"; nothing to resume from`);
   }
-  const manifest = JSON.parse(await Deno.readTextFile(join(folder, "checkpoint.json"))) as Manifest;
-  const bytes = await Deno.readFile(join(folder, "tensors.bin"));
+  const file = join(folder, "checkpoint.json");
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(join(folder, "tensors.bin"));
+  } catch (e) {
+    throw new CheckpointError(
+      `Checkpoint "${folder}" has no readable tensors.bin (${(e as Error).message}); ` +
+        `delete it to resume from an older one`,
+    );
+  }
+  if (bytes.byteLength % 4 !== 0) {
+    throw new CheckpointError(
+      `Checkpoint "${folder}" is damaged (tensors.bin is ${bytes.byteLength} bytes, not whole ` +
+        `floats); delete it to resume from an older one`,
+    );
+  }
+  const manifest = parseManifest(
+    await readJsonFile(file, "Delete this checkpoint folder to resume from an older one"),
+    file,
+    bytes.byteLength / 4,
+  );
   if (await sha256(bytes) !== manifest.sha256) {
     throw new CheckpointError(
       `Checkpoint "${folder}" is damaged (checksum mismatch); delete it to resume from an older one`,
@@ -197,6 +229,15 @@ export async function loadCheckpoint(path: string): Promise<CheckpointData> {
   return {
     weights: read(manifest.weights),
     slots: read(manifest.slots),
-    state: migrateState(manifest.formatVersion, manifest.state),
+    state: migrateState(manifest.formatVersion, manifest.state as LoopState | LoopStateV1),
   };
+}
+
+/** Reads and validates `latest.json` under `dir` (undefined when absent). */
+export async function readLatest(
+  dir: string,
+): Promise<{ checkpoint: string; step: number } | undefined> {
+  const file = join(dir, "latest.json");
+  if (!existsSync(file)) return undefined;
+  return parseLatest(await readJsonFile(file, "Delete it to resume"), file);
 }

@@ -17,7 +17,7 @@ Deno.test("checkpoints: state and tensors round-trip; the resume position is exp
   const weights = { "0:w": tf.tensor2d([[1, 2], [3, 4]]) };
   const slots = { "0:w/m": tf.tensor1d([0.5, -0.5]) };
   const path = await saveCheckpoint(dir, { weights, slots, state });
-  assert.equal(latestCheckpoint(dir), path);
+  assert.equal(await latestCheckpoint(dir), path);
   const back = await loadCheckpoint(dir);
   assert.deepEqual(back.state, state);
   assert.deepEqual(Array.from(back.weights["0:w"].dataSync()), [1, 2, 3, 4]);

@@ -17,7 +17,7 @@ import { SCHEDULE_KINDS } from "./schedules.ts";
 
 /** The loop options: type, checks and help of each. */
 export const LOOP_OPTIONS = {
-  lr: { type: "number", min: 0, help: "base learning rate" },
+  lr: { type: "number", min: 0, exclusiveMin: true, help: "base learning rate (above 0)" },
   optimizer: { type: "string", choices: OPTIMIZER_KINDS, help: "optimizer" },
   schedule: { type: "string", choices: SCHEDULE_KINDS, help: "learning-rate schedule" },
   weightDecay: { type: "number", min: 0, help: "weight decay" },

@@ -32,10 +32,16 @@ export interface ProgressInfo {
   etaSec: number;
 }
 
-function fmtTime(s: number): string {
+/** Seconds as `42s` or `3m05s` (rounded first, so 119.6 s reads `2m00s`, never `1m60s`). */
+export function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return "?";
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${s.toFixed(0)}s`;
+  const t = Math.max(0, Math.round(s)), m = Math.floor(t / 60);
+  return m > 0 ? `${m}m${String(t % 60).padStart(2, "0")}s` : `${t}s`;
+}
+
+/** A progress label: the run's label and the stage's name, once when they are the same. */
+export function stageLabel(label: string | undefined, stage: string): string {
+  return !label ? `train ${stage}` : label === stage ? label : `${label} ${stage}`;
 }
 
 /** Progress output on stderr. */

@@ -25,10 +25,15 @@
  * @module
  */
 import process from "node:process";
-import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
+import { join } from "node:path";
+import { acquireLock } from "../io/lock_file.ts";
+import { checkRunId } from "../records/paths.ts";
+import { loadCheckpoint } from "./checkpoint.ts";
+import { findLatestCheckpoint } from "./checkpoint_file.ts";
 import { QuadraNetError } from "../errors.ts";
 import { type ClockReading, ComputeClock, type ComputeKind } from "./compute_clock.ts";
 import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
+import { modelHealth, UnhealthyModelError } from "./model_health.ts";
 import { stageTrainingFlops } from "./training_flops.ts";
 import { paramGroups } from "./param_groups.ts";
 import { RunRecord } from "../records/run_record.ts";
@@ -59,6 +64,12 @@ export interface RunTrainingOptions extends Omit<TrainOptions, "checkpointDir" |
    * Without it `final` is that last check too.
    */
   test?: Dataset;
+  /**
+   * Runs after training succeeded and the model passed the health check,
+   * before the record says `completed` (e.g. writing the model): so a
+   * `completed` record always has its files.
+   */
+  beforeComplete?(): Promise<void>;
 }
 
 /** Process CPU seconds so far (user + system). */
@@ -82,15 +93,31 @@ export function paramCounts(
 export async function runTraining(
   o: RunTrainingOptions,
 ): Promise<{ record: RunRecord; summary: RunSummary; result?: TrainResult }> {
+  // One process per run: a second `--resume` of a run still training is refused; the lock of
+  // a killed process is taken over.
+  checkRunId(o.runId);
+  const release = await acquireLock(join(o.runsDir, o.runId), { what: `Run ${o.runId}` });
+  try {
+    return await runLocked(o);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(
+  o: RunTrainingOptions,
+): Promise<{ record: RunRecord; summary: RunSummary; result?: TrainResult }> {
   let record: RunRecord;
   let base: Compute = { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 };
-  let resumeFrom;
+  let resumeFrom, resumeFromPath;
   if (o.resume) {
     record = await RunRecord.open(o.runsDir, o.runId);
     if (record.summary.status === "completed") return { record, summary: record.summary };
-    const ck = latestCheckpoint(record.checkpoints);
-    if (ck) {
-      resumeFrom = await loadCheckpoint(ck);
+    const found = await findLatestCheckpoint(record.checkpoints);
+    if (found) {
+      if (found.note) o.progress?.line(`${o.runId}: ${found.note}`);
+      resumeFromPath = found.path;
+      resumeFrom = await loadCheckpoint(found.path);
       base = resumeFrom.state.compute ?? base;
       await record.truncate(resumeFrom.state.step);
     } else {
@@ -134,6 +161,7 @@ export async function runTraining(
       resumeFrom,
       clock,
       flopsPerExample: (_st, i) => perStage[i],
+      resumeFromPath,
       hooks: {
         ...o.hooks,
         compute: () => compute(),
@@ -170,11 +198,33 @@ export async function runTraining(
   // the last check on `eval` (a validation split under the protocol)
   const validation = final;
   const tested = o.test !== undefined && result.status === "completed";
+  const fail = async (e: unknown) => {
+    await record.update({
+      status: "failed",
+      error: e instanceof Error ? e.message : String(e),
+      compute: compute(),
+    });
+    return e;
+  };
   if (tested) {
     const test = o.test!;
     final = pick(await clock.time("eval", () => evaluate(o.model, test, 256)));
+    // the loop checked the model on `eval`; a test loss that is not finite is no result either
+    const health = await modelHealth(o.model, final);
+    if (!health.healthy) {
+      throw await fail(
+        new UnhealthyModelError("The trained model (on the test set)", health.problems, ""),
+      );
+    }
   }
   const best = o.test ? undefined : pick(result.best);
+  if (result.status === "completed" && o.beforeComplete) {
+    try {
+      await o.beforeComplete();
+    } catch (e) {
+      throw await fail(e);
+    }
+  }
   await record.update({
     status: result.status,
     compute: compute(),

@@ -29,7 +29,8 @@ import { CheckpointError, ConfigError, NonFiniteLossError } from "../errors.ts";
 import { type Dataset, type EvalMetrics, evaluate } from "./evaluate.ts";
 import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
 import { checkGroups, type GroupedParam, type ParamGroup, paramGroups } from "./param_groups.ts";
-import type { Progress } from "./progress.ts";
+import { DIVERGED_ADVICE, modelHealth, UnhealthyModelError } from "./model_health.ts";
+import { type Progress, stageLabel } from "./progress.ts";
 import type { Compute, MetricsLine } from "../records/schema.ts";
 import { Rng } from "./rng.ts";
 import { checkSchedule, learningRate, type Schedule } from "./schedules.ts";
@@ -120,6 +121,8 @@ export interface TrainOptions {
   logEvery?: number;
   /** A checkpoint to continue from. */
   resumeFrom?: CheckpointData;
+  /** Where `resumeFrom` was read (named as the last good checkpoint until a newer one exists). */
+  resumeFromPath?: string;
   /** Progress display. */
   progress?: Progress;
   /** Label of the progress line. */
@@ -291,7 +294,15 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     optimizerT: 0,
     examples: 0,
   };
-  let lastCheckpoint: string | undefined;
+  let lastCheckpoint: string | undefined = o.resumeFromPath;
+  const unhealthy = (e: UnhealthyModelError) =>
+    new UnhealthyModelError(
+      e.what,
+      e.problems,
+      (lastCheckpoint
+        ? `The last good checkpoint is ${lastCheckpoint}. `
+        : "No good checkpoint was written before it. ") + DIVERGED_ADVICE,
+    );
   if (o.resumeFrom) {
     restoreWeights(o.model, o.resumeFrom.weights);
     opt.restore(o.resumeFrom.slots, o.resumeFrom.state.optimizerT);
@@ -309,6 +320,12 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   state.flops ??= 0;
   const checkpoint = (next: LoopPosition) =>
     o.clock ? o.clock.time("checkpoint", () => writeCheckpoint(next)) : writeCheckpoint(next);
+  // Batch statistics can keep the training loss finite while the moving statistics
+  // diverge: the evaluation (which uses them) and the weights decide.
+  const checkHealth = async (metrics: EvalMetrics | undefined, what: string) => {
+    const health = await modelHealth(o.model, metrics);
+    if (!health.healthy) throw unhealthy(new UnhealthyModelError(what, health.problems, ""));
+  };
   const evaluateNow = async (): Promise<EvalMetrics> => {
     const run = async (): Promise<EvalMetrics> =>
       o.evaluator ? await o.evaluator(o.model) : evaluate(o.model, o.eval!, 256);
@@ -322,7 +339,15 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     const weights = Object.fromEntries(
       weightKeys(o.model).map((k, i) => [k, o.model.weights[i].read()]),
     );
-    lastCheckpoint = await saveCheckpoint(o.checkpointDir, { weights, slots: opt.slots(), state });
+    try {
+      lastCheckpoint = await saveCheckpoint(o.checkpointDir, {
+        weights,
+        slots: opt.slots(),
+        state,
+      });
+    } catch (e) {
+      throw e instanceof UnhealthyModelError ? unhealthy(e) : e;
+    }
     await o.hooks?.onCheckpoint?.(lastCheckpoint, state);
   };
 
@@ -374,7 +399,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
           const dt = (performance.now() - t0) / 1000;
           rate = rate === 0 ? seen / dt : 0.9 * rate + 0.1 * seen / dt;
           o.progress?.update({
-            label: `${o.label ?? "train"} ${stage.name}`,
+            label: stageLabel(o.label, stage.name),
             epoch: e + 1,
             epochs: stage.epochs,
             step: state.step,
@@ -392,6 +417,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
           // mid-epoch validation checks (the epoch-end one follows the batch loop)
           if ((o.eval || o.evaluator) && b + 1 < perEpoch && checks.has(b + 1)) {
             final = await evaluateNow();
+            await checkHealth(final, `The model at step ${state.step} of stage ${stage.name}`);
             if (!state.best || final.top1 > state.best.top1) state.best = final;
             await o.hooks?.onLog?.({
               step: state.step,
@@ -423,6 +449,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
         await batches?.return?.();
         if (o.eval || o.evaluator) {
           final = await evaluateNow();
+          await checkHealth(final, `The model after epoch ${e + 1} of stage ${stage.name}`);
           if (!state.best || final.top1 > state.best.top1) state.best = final;
           await o.hooks?.onLog?.({
             step: state.step,
@@ -446,6 +473,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   opt.dispose();
   if (!final && o.evaluator) final = await o.evaluator(o.model);
   else if (!final && o.eval) final = await evaluate(o.model, o.eval, 256);
+  await checkHealth(final, "The trained model");
   return {
     status: "completed",
     final,

@@ -98,7 +98,7 @@ Deno.test("trainLoop: an interrupted streamed run resumes to the same weights (a
   await trainLoop({
     ...options(resumed, asStream(train, 0.1, seedsPart), test),
     checkpointDir: dir,
-    resumeFrom: await loadCheckpoint(latestCheckpoint(dir)!),
+    resumeFrom: await loadCheckpoint((await latestCheckpoint(dir))!),
   });
   assert.deepEqual(weights(resumed), weights(full));
   // Steps 1-4 before the interrupt, 5-6 after: the same batches with the same augmentation seeds.

@@ -91,18 +91,111 @@ export async function checkSafetensorsFile(path: string, what = path): Promise<v
   }
 }
 
-/** Parses `bytes` (the whole file). `what` names it in errors. */
+const WIDTH: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+
+/** One header entry after validation. */
+interface Entry {
+  name: string;
+  dtype: StTensor["dtype"];
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * Validates the parsed header: an object of `{ dtype, shape, data_offsets }`
+ * entries (plus an optional `__metadata__` object), shapes of non-negative
+ * integers, offsets that match the shape, lie inside the data and cover it
+ * without overlaps or holes (the format's rules). Returns the entries in
+ * offset order.
+ */
+function validateHeader(header: unknown, what: string, dataBytes: number): Entry[] {
+  const fail = (why: string): never => {
+    throw new SafetensorsError(`${what}: ${why}; the file is damaged or not a safetensors file`);
+  };
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    fail(`header must be a JSON object, got ${header === null ? "null" : typeof header}`);
+  }
+  const entries: Entry[] = [];
+  for (const [name, t] of Object.entries(header as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      if (typeof t !== "object" || t === null || Array.isArray(t)) {
+        fail(`"__metadata__" must be an object`);
+      }
+      continue;
+    }
+    if (typeof t !== "object" || t === null || Array.isArray(t)) {
+      fail(`tensor "${name}" must be an object { dtype, shape, data_offsets }, got ${t}`);
+    }
+    const { dtype, shape, data_offsets: off } = t as Record<string, unknown>;
+    if (typeof dtype !== "string") fail(`tensor "${name}" has no string dtype`);
+    if (!WIDTH[dtype as string]) {
+      fail(`tensor "${name}" has dtype ${dtype}; supported: F32, F16, BF16`);
+    }
+    if (!Array.isArray(shape) || !shape.every(isIndex)) {
+      fail(`tensor "${name}" shape ${JSON.stringify(shape)} is not a list of integers >= 0`);
+    }
+    if (!Array.isArray(off) || off.length !== 2 || !off.every(isIndex) || off[0] > off[1]) {
+      fail(
+        `tensor "${name}" data_offsets ${
+          JSON.stringify(off)
+        } must be two integers 0 <= begin <= end`,
+      );
+    }
+    const [begin, end] = off as [number, number];
+    const count = (shape as number[]).reduce((a, d) => a * d, 1);
+    if (end - begin !== count * WIDTH[dtype as string] || end > dataBytes) {
+      fail(
+        `tensor "${name}" offsets [${begin}, ${end}] do not match shape ${
+          JSON.stringify(shape)
+        } × ${dtype} or run past the end (${dataBytes} data bytes)`,
+      );
+    }
+    entries.push({ name, dtype: dtype as StTensor["dtype"], shape: shape as number[], begin, end });
+  }
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const e of entries) {
+    if (e.begin < at) fail(`tensor "${e.name}" overlaps the tensor before it (offset ${e.begin})`);
+    if (e.begin > at) fail(`bytes ${at}..${e.begin} before tensor "${e.name}" belong to no tensor`);
+    at = e.end;
+  }
+  if (at !== dataBytes) fail(`${dataBytes - at} bytes after the last tensor belong to no tensor`);
+  return entries;
+}
+
+/**
+ * Parses `bytes` (the whole file). `what` names it in errors. Any
+ * malformation (header length, header JSON or its shape, dtypes, shapes,
+ * offsets out of range, overlapping or leaving holes) is one
+ * {@link SafetensorsError} naming `what`.
+ */
 export function readSafetensors(
   bytes: Uint8Array,
   what = "safetensors file",
 ): Map<string, StTensor> {
-  const problem = headerProblem(bytes.subarray(0, Math.min(bytes.length, 9)), bytes.length);
-  if (problem) throw new SafetensorsError(`${what} ${problem}`);
+  if (bytes.length < 8) {
+    throw new SafetensorsError(`${what} is too short to be a safetensors file (${bytes.length} B)`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const big = view.getBigUint64(0, true);
+  if (big > BigInt(bytes.length - 8) && bytes[8] !== 0x7b /* { */) {
+    // not a length followed by JSON at all (text, a .pt file, …): say so, not a garbled number
+    const problem = headerProblem(bytes.subarray(0, Math.min(bytes.length, 9)), bytes.length);
+    if (problem) throw new SafetensorsError(`${what} ${problem}`);
+  }
+  if (big <= 0n || big > BigInt(bytes.length - 8)) {
+    throw new SafetensorsError(
+      `${what}: header length ${big} does not fit in ${bytes.length} bytes; the file is truncated ` +
+        `or not a safetensors file`,
+    );
+  }
+  const n = Number(big);
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
     throw new SafetensorsError(
       `${what} is not a safetensors file: its header is not JSON (${(e as Error).message})`,
@@ -110,25 +203,10 @@ export function readSafetensors(
   }
   const base = 8 + n;
   const out = new Map<string, StTensor>();
-  for (const [name, t] of Object.entries(header)) {
-    if (name === "__metadata__") continue;
-    const [b, e] = t.data_offsets ?? [];
-    const count = (t.shape ?? []).reduce((a, d) => a * d, 1);
-    const width = t.dtype === "F32" ? 4 : t.dtype === "F16" || t.dtype === "BF16" ? 2 : 0;
-    if (!width) {
-      throw new SafetensorsError(
-        `${what}: tensor "${name}" has dtype ${t.dtype}; supported: F32, F16, BF16`,
-      );
-    }
-    if (!(b >= 0 && e - b === count * width && base + e <= bytes.length)) {
-      throw new SafetensorsError(
-        `${what}: tensor "${name}" offsets [${b}, ${e}] do not match shape ${
-          JSON.stringify(t.shape)
-        } × ${t.dtype} or run past the end`,
-      );
-    }
+  for (const t of validateHeader(header, what, bytes.length - base)) {
+    const count = t.shape.reduce((a, d) => a * d, 1);
     const data = new Float32Array(count);
-    const at = base + b;
+    const at = base + t.begin;
     for (let i = 0; i < count; i++) {
       if (t.dtype === "F32") data[i] = view.getFloat32(at + 4 * i, true);
       else if (t.dtype === "F16") data[i] = f16(view.getUint16(at + 2 * i, true));
@@ -137,7 +215,7 @@ export function readSafetensors(
         data[i] = FLOAT[0];
       }
     }
-    out.set(name, { dtype: t.dtype as StTensor["dtype"], shape: t.shape, data });
+    out.set(t.name, { dtype: t.dtype, shape: t.shape, data });
   }
   return out;
 }

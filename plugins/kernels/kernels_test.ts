@@ -23,6 +23,25 @@ for (
   });
 }
 
+Deno.test("poly degree 12 on large inputs: no NaN at init, the adapted model still equals its base", () => {
+  const base = tf.sequential({
+    layers: [tf.layers.dense({ units: 4, inputShape: [8], name: "fc" })],
+  });
+  const adapted = adapt(base, { rank: 2, kernel: "poly", kernelOptions: { degree: 12 } });
+  const xs = tf.fill([3, 8], 1000); // (u·v + 1)^12 overflows float32 here
+  const y = adapted.predict(xs) as tf.Tensor;
+  assert.ok([...y.dataSync()].every(Number.isFinite), "finite outputs");
+  assert.ok(maxAbsDiff(y, base.predict(xs) as tf.Tensor) <= 1e-3);
+  // the kernel saturates instead of overflowing: (2e19 + 1)^2 > F32_MAX
+  const big = tf.tensor1d([2e19]);
+  const k = polyKernel.apply(big, tf.tensor1d([1]), {
+    weights: {},
+    options: { degree: 2, c: 1 },
+    training: false,
+  });
+  assert.equal(k.dataSync()[0], 3.4028234663852886e38);
+});
+
 Deno.test("gelu: matches hand-computed values", () => {
   const y = gelu(tf.tensor1d([-1, 0, 1, 2])).dataSync();
   [-0.158655, 0, 0.841345, 1.954500].forEach((v, i) =>

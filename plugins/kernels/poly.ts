@@ -21,7 +21,19 @@ function intPow(t: tf.Tensor, p: number): tf.Tensor {
   return y;
 }
 
-/** `(u ⊙ v + c)^p`, with closed-form partials. */
+/** The largest float32. */
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * Keeps a value finite: a high degree on large inputs overflows float32 to
+ * ±Infinity, and `0 · Infinity` is NaN, so with P = 0 the adapted model
+ * would no longer equal its base. Saturating at ±F32_MAX keeps `0 · k = 0`.
+ */
+function finite(t: tf.Tensor): tf.Tensor {
+  return tf.clipByValue(t, -F32_MAX, F32_MAX);
+}
+
+/** `(u ⊙ v + c)^p` (saturated at ±F32_MAX), with closed-form partials. */
 export const polyKernel: KernelMethod = {
   name: "poly",
   resolveOptions(o: KernelOptions): KernelOptions {
@@ -39,12 +51,14 @@ export const polyKernel: KernelMethod = {
     return { degree, c };
   },
   apply(u, v, ctx) {
-    return intPow(tf.add(tf.mul(u, v), ctx.options.c as number), ctx.options.degree as number);
+    return finite(
+      intPow(tf.add(tf.mul(u, v), ctx.options.c as number), ctx.options.degree as number),
+    );
   },
   partials(u, v, ctx) {
     const p = ctx.options.degree as number;
-    const d = tf.mul(intPow(tf.add(tf.mul(u, v), ctx.options.c as number), p - 1), p);
-    return { du: tf.mul(d, v), dv: tf.mul(d, u) };
+    const d = finite(tf.mul(intPow(tf.add(tf.mul(u, v), ctx.options.c as number), p - 1), p));
+    return { du: finite(tf.mul(d, v)), dv: finite(tf.mul(d, u)) };
   },
   flopsPerElement: 3, // mul, add, and (p − 1) more muls: 3 for the default p = 2
 };

@@ -54,7 +54,11 @@ export function helpText(task: TaskDefinition): string {
     ...plugins,
     "",
     "Config files are JSON or TS (default export) with the option names above in camelCase;",
-    "flags override them. Exit codes: 0 done, 1 failed, 2 bad usage or input (flags, data folder,",
-    "weights file, --targets), 130 interrupted.",
+    "flags override them. --resume ID keeps the run's stored config (other options are refused).",
+    "Exit codes: 0 done, 1 failed, 2 bad usage or input (flags, data folder, weights file,",
+    "--targets), 130 interrupted (Ctrl-C or SIGTERM).",
+    "",
+    "Trust: a .ts config file, --plugin and a config's \"plugins\" run code with this command's",
+    "permissions (even for --help). Use only files you trust.",
   ].join("\n");
 }

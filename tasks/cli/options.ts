@@ -70,6 +70,59 @@ export const GENERIC_OPTIONS = taskOptions([
 /** Config keys that are not task options but may appear in a config file. */
 const FILE_ONLY = new Set(["plugins"]);
 
+/**
+ * Joins `--flag -1` into `--flag=-1` for value-taking flags, so a negative
+ * number reaches validation (which names the flag and the bound) instead of
+ * being read as an unknown short option.
+ */
+export function joinNegativeValues(args: string[], valueFlags: Set<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], next = args[i + 1];
+    if (
+      a.startsWith("--") && !a.includes("=") && valueFlags.has(a.slice(2)) &&
+      next !== undefined && /^-(\d|\.\d|Infinity|NaN)/.test(next)
+    ) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/**
+ * Flags and config keys that may go with `--resume`: a resumed run keeps its
+ * stored config, so any other option would be silently ignored; it is refused
+ * instead.
+ */
+export const RESUME_COMPATIBLE = new Set([
+  "resume",
+  "runsDir",
+  "quiet",
+  "backend",
+  "plugin",
+  "plugins",
+  "task",
+  "config",
+  "help",
+]);
+
+/**
+ * With `--resume`, the options given that differ from the run's stored
+ * config (they cannot be applied to a run under way). Values equal to the
+ * stored ones are fine; the generic options in {@link RESUME_COMPATIBLE}
+ * always are.
+ */
+export function resumeConflicts(
+  config: Record<string, unknown>,
+  given: string[],
+  stored: Record<string, unknown>,
+): string[] {
+  return [...new Set(given)].filter((k) =>
+    !RESUME_COMPATIBLE.has(k) && JSON.stringify(config[k]) !== JSON.stringify(stored[k])
+  );
+}
+
 /** Pre-parse: only the flags needed before the task is known. */
 export function preParse(
   args: string[],
@@ -103,12 +156,14 @@ export function allOptions(task: TaskDefinition): readonly TaskOption[] {
 
 /**
  * Resolves the full config: option defaults, then `fileConfig`, then flags.
- * Unknown flags or config keys fail naming the allowed ones.
+ * Unknown flags or config keys fail naming the allowed ones. The names of
+ * the options set by a flag or the file are pushed onto `given`.
  */
 export function resolveConfig(
   args: string[],
   task: TaskDefinition,
   fileConfig: Record<string, unknown> = {},
+  given: string[] = [],
 ): GenericConfig & Record<string, unknown> {
   const options = allOptions(task);
   const byFlag = new Map(options.map((o) => [kebab(o.name), o]));
@@ -120,10 +175,11 @@ export function resolveConfig(
       ? { type: "string" as const, multiple: true }
       : { type: "string" as const },
   ]));
+  const valueFlags = new Set(options.filter((o) => o.type !== "boolean").map((o) => kebab(o.name)));
   let values: Record<string, unknown>;
   try {
     values = parseArgs({
-      args,
+      args: joinNegativeValues(args, valueFlags),
       options: { ...spec, h: { type: "boolean" } },
       strict: true,
       allowPositionals: false,
@@ -163,5 +219,9 @@ export function resolveConfig(
     const opt = byFlag.get(flag)!;
     config[opt.name] = coerceOption(opt, raw, "flag");
   }
+  given.push(
+    ...Object.keys(values).filter((f) => f !== "h").map((f) => byFlag.get(f)!.name),
+    ...Object.keys(fileConfig),
+  );
   return config as GenericConfig & Record<string, unknown>; // every option coerced above
 }

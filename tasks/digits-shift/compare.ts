@@ -13,9 +13,12 @@
  * @module
  */
 import {
+  acquireLock,
+  checkRunId,
   ConfigError,
   forwardFlops,
   lookup,
+  runPaths,
   RunRecord,
   type RunSummary,
   type TaskContext,
@@ -35,7 +38,7 @@ import { type Arm, ARMS, type ArmSettings } from "./methods.ts";
 import { architecture } from "./model.ts";
 import { checkTargetNames } from "../cli/targets_check.ts";
 import { PRETRAIN_LOOP, pretrained } from "./pretrain.ts";
-import { formatReport } from "./report.ts";
+import { formatReport, QUICK_NOTE } from "./report.ts";
 import { type LoopSettings, loopSettings } from "./settings.ts";
 
 /** Arm settings from the resolved config. */
@@ -116,6 +119,7 @@ export async function runArms(ctx: TaskContext, p: ProtocolPlan): Promise<ArmRes
         summaryExtra: { comparisonId: p.id, ...p.summaryExtra },
       });
       if (out.status === "interrupted" || !out.seed) return null;
+      if (out.summary) ctx.log(armResult(`${arm.name} s${seed}`, out.summary));
       result.trainableParams = out.trainableParams;
       result.inferenceFlops = out.inferenceFlops;
       result.seeds.push(out.seed);
@@ -146,7 +150,21 @@ export function onlySeeds(c: Record<string, unknown>): number[] | null {
   });
 }
 
-/** Runs (or resumes) comparison `id` with resolved `config`. */
+/** One line on an arm run's result, printed as soon as it finishes. */
+export function armResult(name: string, s: RunSummary): string {
+  const top1 = s.final?.top1;
+  const cpu = s.compute?.cpuSeconds;
+  return `${name} done: top-1 ${typeof top1 === "number" ? (100 * top1).toFixed(2) : "?"}%, ` +
+    `${typeof cpu === "number" ? cpu.toFixed(1) : "?"} CPU s`;
+}
+
+/**
+ * Runs (or resumes) comparison `id` with resolved `config`; one process at
+ * a time writes the comparison (a second one, e.g. `--resume` of a
+ * comparison still running, is refused naming the running process).
+ * `--only-seeds` parts take no comparison lock: each arm run is locked on
+ * its own, so parts run side by side.
+ */
 export async function runComparison(
   ctx: TaskContext,
   config: Record<string, unknown>,
@@ -160,20 +178,49 @@ export async function runComparison(
   const loop = loopSettings(config);
   const part = onlySeeds(config);
   if (part) return runPart(ctx, config, id, arms, part);
-  const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
-    ? await RunRecord.open(ctx.runsDir, id)
-    : await RunRecord.create(
-      ctx.runsDir,
-      id,
-      { kind: "comparison", ...config, targetRule: target },
-      {
-        task: "digits-shift",
-        method: "comparison",
-        backend: ctx.backend.name,
-      },
-    );
-  await record.update({ status: "running", shift: config.shift as string, error: undefined });
+  const release = await acquireLock(runPaths(ctx.runsDir, checkRunId(id)).dir, {
+    what: `Comparison ${id}`,
+  });
+  try {
+    return await runLocked(ctx, config, id, resume, { arms, target, settings, loop });
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(
+  ctx: TaskContext,
+  config: Record<string, unknown>,
+  id: string,
+  resume: boolean,
+  { arms, target, settings, loop }: {
+    arms: Arm[];
+    target: ReturnType<typeof parseTarget>;
+    settings: ArmSettings;
+    loop: LoopSettings;
+  },
+): Promise<TaskResult> {
+  // Everything that can be checked from the config is checked before any record exists.
   const data = prepareDigits(config, settings.arch.size);
+  let record: RunRecord;
+  try {
+    record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
+      ? await RunRecord.open(ctx.runsDir, id)
+      : await RunRecord.create(
+        ctx.runsDir,
+        id,
+        { kind: "comparison", ...config, targetRule: target },
+        {
+          task: "digits-shift",
+          method: "comparison",
+          backend: ctx.backend.name,
+        },
+      );
+    await record.update({ status: "running", shift: config.shift as string, error: undefined });
+  } catch (e) {
+    data.dispose();
+    throw e;
+  }
   try {
     const base = await pretrained(
       { ...ctx, backend: ctx.backend.name },
@@ -239,6 +286,7 @@ export async function runComparison(
     await writeFileAtomic(join(record.dir, "report.md"), report);
     await record.update({ status: "completed", protocol: 1, ...comparison });
     console.log(`\n${formatComparisonTable(comparison)}\n`);
+    if (config.quick) console.log(QUICK_NOTE);
     ctx.log(`report: ${join(record.dir, "report.md")}`);
     return { status: "completed", recordDir: record.dir };
   } catch (e) {

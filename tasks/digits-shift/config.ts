@@ -30,7 +30,8 @@ export const SIZES: Sizes = {
   warmupSteps: [10, 20, 2],
 };
 
-const int = (name: string, help: string, min = 0): TaskOption => sizeOption(SIZES, name, help, min);
+const int = (name: string, help: string, min = 0, max?: number): TaskOption =>
+  sizeOption(SIZES, name, help, min, max);
 
 /** The options of `digits-shift`. */
 export const DIGITS_SHIFT_OPTIONS = taskOptions([
@@ -93,19 +94,26 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
   int("epochs", "adaptation epochs per arm", 1),
   int("scratchEpochs", "epochs of the from-scratch arms", 1),
   int("pretrainEpochs", "pre-training epochs on clean digits", 1),
-  int("pretrainSize", "clean digits for pre-training", 10),
-  int("trainSize", "shifted digits for adaptation", 10),
-  int("validationSize", "shifted digits for validation, carved from the adaptation side", 10),
-  int("testSize", "shifted digits for test (read once, at the end)", 10),
-  int("width", "channels of the first conv (then 2×, 4×)", 1),
+  // Bounds that keep a run within reach: fail while parsing, not after records exist.
+  int("pretrainSize", "clean digits for pre-training", 10, 10_000),
+  int("trainSize", "shifted digits for adaptation", 10, 10_000),
+  int(
+    "validationSize",
+    "shifted digits for validation, carved from the adaptation side",
+    10,
+    10_000,
+  ),
+  int("testSize", "shifted digits for test (read once, at the end)", 10, 10_000),
+  int("width", "channels of the first conv (then 2×, 4×)", 1, 512),
   { name: "batchSize", type: "number", integer: true, min: 1, default: 64, help: "batch size" },
   {
     name: "lr",
     type: "number",
     min: 0,
+    exclusiveMin: true, // --lr 0 fails while parsing, before any record
     default: undefined,
-    help:
-      "learning rate of every arm (default: each arm's searched rate, tasks/digits-shift/lrs.ts)",
+    help: "learning rate of every arm, above 0 (default: each arm's searched rate, " +
+      "tasks/digits-shift/lrs.ts)",
   },
   {
     name: "optimizer",
@@ -154,7 +162,7 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     default: 0,
     help: "global gradient-norm clip (0: off)",
   },
-  adapterTaskOption("rank", 4), // LoRA and ours
+  { ...adapterTaskOption("rank", 4), max: 256 }, // LoRA and ours; bounded: fails while parsing
   adapterTaskOption("alpha", undefined),
   adapterTaskOption("kernel", "quadratic"),
   adapterTaskOption("backprop", "autodiff"),

@@ -16,7 +16,13 @@
 import type { Comparison } from "../protocol/comparison.ts";
 import { formatComparisonNotes, formatComparisonTable } from "../protocol/comparison_table.ts";
 
-/** The Markdown report of one comparison. */
+/** Said under every `--quick` table: its sizes are far too small to compare methods. */
+export const QUICK_NOTE =
+  "note: --quick uses tiny sizes (1 epoch, a few hundred digits) to check that everything runs; " +
+  "its numbers say nothing about the methods (trained arms may fall below zero-shot). " +
+  "Run without --quick for the comparison.";
+
+/** The Markdown report of one comparison (with {@link QUICK_NOTE} under a `--quick` table). */
 export function formatReport(o: {
   title: string;
   setting: string;
@@ -31,6 +37,7 @@ export function formatReport(o: {
     "",
     formatComparisonTable(o.comparison),
     "",
+    ...(c.quick ? [QUICK_NOTE, ""] : []),
     ...formatComparisonNotes(o.comparison).map((n) => `- ${n}`),
     `- Budgets: ${c.epochs} epochs for the adapting arms, ${c.scratchEpochs} for the from-scratch ` +
     `arms; schedule ${c.schedule} (warmup ${c.warmupSteps} steps` +

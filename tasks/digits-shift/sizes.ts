@@ -25,14 +25,21 @@ export function withSizes(sizes: Sizes, config: Record<string, unknown>): Record
   return out;
 }
 
-/** An integer option whose default comes from the presets. */
-export function sizeOption(sizes: Sizes, name: string, help: string, min = 0): TaskOption {
+/** An integer option whose default comes from the presets (`max`: an upper bound, checked while parsing). */
+export function sizeOption(
+  sizes: Sizes,
+  name: string,
+  help: string,
+  min = 0,
+  max?: number,
+): TaskOption {
   const [d, full, quick] = sizes[name];
   return {
     name,
     type: "number",
     integer: true,
     min,
+    ...(max !== undefined ? { max } : {}),
     default: undefined,
     help: `${help} (default ${d}; --full: ${full}; --quick: ${quick})`,
   };

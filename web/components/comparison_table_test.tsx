@@ -8,6 +8,8 @@ function comparison(rows: Record<string, unknown>[]): RunFolder {
   return {
     id: "in21k-a",
     summary: { runId: "in21k-a", task: "imagenet-21k-p", status: "completed", rows } as never,
+    problems: [],
+    rows: rows as never,
     metrics: [],
     badLines: 0,
     isComparison: true,

@@ -51,11 +51,17 @@ export interface LinePlotProps {
 /** The plot. */
 export function LinePlot(p: LinePlotProps) {
   const visible = p.series.filter((s) => !p.hidden?.includes(s.name));
-  const all = visible.flatMap((s) => s.points);
-  const xs = all.map((q) => q[0]), ys = all.map((q) => q[1]);
-  const x0 = Math.min(...xs, 0), xMax = Math.max(...xs, 1);
+  // Loops, not Math.min(...xs): spreading 125k arguments overflows the stack.
+  let x0 = 0, xMax = 1, y0 = Infinity, y1 = -Infinity;
+  for (const s of visible) {
+    for (const [x, y] of s.points) {
+      if (x < x0) x0 = x;
+      if (x > xMax) xMax = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
   const x1 = p.scatter ? xMax + 0.05 * (xMax - x0) : xMax; // room for the right-most point
-  let y0 = Math.min(...ys), y1 = Math.max(...ys);
   if (!Number.isFinite(y0)) [y0, y1] = [0, 1];
   if (y0 === y1) [y0, y1] = [y0 - 0.5, y1 + 0.5];
   const sx = (x: number) => M.l + (x - x0) / (x1 - x0 || 1) * (W - M.l - M.r);

@@ -13,7 +13,15 @@
  */
 import { Island } from "../lib/island.tsx";
 import { flops, params } from "../lib/format.ts";
-import type { MeanStd, ProtocolRow, RunFolder } from "@quadranet/core/records";
+import {
+  goodRows,
+  isProtocolRow,
+  type MeanStd,
+  type ProtocolRow,
+  type RunFolder,
+} from "@quadranet/core/records";
+
+const COLS = ["method", "lr", "top1", "paired", "params", "inference", "toTarget", "savings"];
 
 /** `mean ± std` (std omitted for one seed), scaled. */
 export function meanStd(m: MeanStd | undefined, scale = 100, digits = 2): string {
@@ -35,15 +43,18 @@ function savingsText(t: ProtocolRow["toTarget"]): string {
   return `${meanStd(t.savingsFlops, 100, 1)}%`;
 }
 
-/** The table, the target line and the plot of one protocol comparison. */
-export function ProtocolComparison({ run, base }: { run: RunFolder; base: string }) {
-  const s = run.summary;
-  const rows = (s.rows as ProtocolRow[]) ?? [];
-  const pairedWith = String(s.pairedWith ?? "quadratic");
-  const target = s.target as { rule?: Record<string, unknown>; perSeed?: number[] } | null;
-  const seeds = (s.seeds as number[] | undefined) ?? [];
-  const pretrain = s.pretrain as { flops: number; top1: number; runId: string } | undefined;
-  const tableRows = rows.map((r) => ({
+function brokenRow(index: number, why: string) {
+  return {
+    id: `broken-${index}`,
+    className: "broken",
+    cells: Object.fromEntries(
+      COLS.map((k) => [k, { text: k === "method" ? `broken: ${why}` : "–", value: null }]),
+    ),
+  };
+}
+
+function protocolTableRow(r: ProtocolRow, base: string, pairedWith: string) {
+  return {
     id: r.method,
     href: r.runIds?.[0] ? `${base}runs/${r.runIds[0]}/` : undefined,
     cells: {
@@ -70,7 +81,27 @@ export function ProtocolComparison({ run, base }: { run: RunFolder; base: string
       },
       savings: { text: savingsText(r.toTarget), value: r.toTarget?.savingsFlops?.mean ?? null },
     },
-  }));
+  };
+}
+
+/**
+ * The table, the target line and the plot of one protocol comparison; a
+ * broken row shows as such.
+ */
+export function ProtocolComparison({ run, base }: { run: RunFolder; base: string }) {
+  const s = run.summary;
+  const rows = goodRows(run).filter(isProtocolRow);
+  const pairedWith = String(s.pairedWith ?? "quadratic");
+  const target = s.target as { rule?: Record<string, unknown>; perSeed?: number[] } | null;
+  const seeds = (s.seeds as number[] | undefined) ?? [];
+  const pretrain = s.pretrain as { flops: number; top1: number; runId: string } | undefined;
+  const tableRows = (run.rows ?? []).map((row, i) =>
+    "broken" in row
+      ? brokenRow(row.index, row.broken)
+      : isProtocolRow(row)
+      ? protocolTableRow(row, base, pairedWith)
+      : brokenRow(i, `row ${i + 1}: ${row.method}: not a protocol row (no runIds)`)
+  );
   const series = rows.map((r) => ({
     name: r.method,
     points: [[r.budgetFlops.mean / 1e9, 100 * r.test.mean]],

@@ -15,7 +15,22 @@ import type { MetricsLine } from "@quadranet/core/records";
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-/** `[step, value]` series of one run (top-1 and AP in percent). */
+/** Most points a plotted series keeps (pages stay small, whatever the run logged). */
+export const MAX_POINTS = 1000;
+
+/**
+ * At most `max` points of `points`, evenly strided, the first and the last
+ * always kept (a run that logged 125k steps plots as 1,000).
+ */
+export function thin(points: [number, number][], max = MAX_POINTS): [number, number][] {
+  if (points.length <= max) return points;
+  const out: [number, number][] = [];
+  const stride = (points.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * stride)]);
+  return out;
+}
+
+/** `[step, value]` series of one run, each thinned to {@link MAX_POINTS}. */
 export function curves(metrics: readonly MetricsLine[]) {
   const loss: [number, number][] = [],
     top1: [number, number][] = [],
@@ -29,5 +44,5 @@ export function curves(metrics: readonly MetricsLine[]) {
       if ("AP" in m && finite(m.AP) && m.AP >= 0) ap.push([m.step, 100 * m.AP]);
     } else if (finite(m.loss)) loss.push([m.step, m.loss]);
   }
-  return { loss, top1, evalLoss, ap };
+  return { loss: thin(loss), top1: thin(top1), evalLoss: thin(evalLoss), ap: thin(ap) };
 }

@@ -25,10 +25,16 @@ export function secs(n: number | undefined | null): string {
   return typeof n === "number" && Number.isFinite(n) ? n.toFixed(1) : "–";
 }
 
-/** FLOPs in engineering notation (GFLOP, TFLOP). */
+const FLOP_UNITS: [number, string][] = [[1e15, "PFLOP"], [1e12, "TFLOP"], [1e9, "GFLOP"], [
+  1e6,
+  "MFLOP",
+], [1e3, "kFLOP"]];
+
+/** FLOPs with the largest unit that keeps the number at 1 or more (991,956 → "991.96 kFLOP"). */
 export function flops(n: number | undefined | null): string {
   if (typeof n !== "number" || !Number.isFinite(n)) return "–";
-  if (n >= 1e12) return `${(n / 1e12).toFixed(2)} TFLOP`;
-  if (n >= 1e9 || n === 0) return `${(n / 1e9).toFixed(2)} GFLOP`;
-  return `${(n / 1e6).toFixed(2)} MFLOP`;
+  for (const [scale, unit] of FLOP_UNITS) {
+    if (Math.abs(n) >= scale) return `${(n / scale).toFixed(2)} ${unit}`;
+  }
+  return `${n} FLOP`;
 }

@@ -18,7 +18,14 @@ import { ComparePage } from "../routes/compare.tsx";
 import { Overview } from "../routes/index.tsx";
 import { RunPage } from "../routes/run.tsx";
 import { FILTERS, type Filters, RunsPage } from "../routes/runs.tsx";
-import { isRunId, readRunFolder, readRunFolders, type RunFolder } from "@quadranet/core/records";
+import {
+  goodRows,
+  isProtocolRow,
+  isRunId,
+  readRunFolder,
+  readRunFolders,
+  type RunFolder,
+} from "@quadranet/core/records";
 
 /** A rendered page. */
 export interface Page {
@@ -48,13 +55,34 @@ export function notFound(base = "/"): Page {
   );
 }
 
+/**
+ * The page for a route that failed to render (a last resort: records are
+ * validated, so this means a bug): it says which page and why, never a
+ * stack trace.
+ */
+export function errorPage(path: string, e: unknown, base = "/"): Page {
+  return page(
+    "Error",
+    base,
+    <>
+      <h1>This page could not be rendered</h1>
+      <p class="error">
+        {path}: {e instanceof Error ? e.message : String(e)}
+      </p>
+      <p>
+        <a href={base}>Back to the overview</a>
+      </p>
+    </>,
+    500,
+  );
+}
+
 /** Arms of a comparison, in its row order. */
 export async function comparisonArms(runsDir: string, cmp: RunFolder): Promise<RunFolder[]> {
   // protocol rows name every seed's run (runIds); the compare page overlays the first seed's
-  const rows = (cmp.summary.rows as { runId?: string; runIds?: string[] }[] | undefined) ?? [];
   const arms = await Promise.all(
-    rows.map((r) => {
-      const id = r.runId ?? r.runIds?.[0];
+    goodRows(cmp).map((r) => {
+      const id = isProtocolRow(r) ? r.runIds[0] : r.runId;
       return id ? readRunFolder(runsDir, id) : undefined;
     }),
   );

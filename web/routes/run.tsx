@@ -36,14 +36,18 @@ function Facts({ items }: { items: [string, string][] }) {
 export function RunPage({ run, base }: { run: RunFolder; base: string }) {
   const s = run.summary;
   const c = curves(run.metrics);
-  const adapter = s.adapter as
-    | { adapterParams?: number; extraFlopsPerExample?: number | null; trainableParams?: number }
-    | undefined;
+  const adapter = s.adapter;
   return (
     <>
       <h1>{run.id}</h1>
       {run.error && <p class="error">This record is broken: {run.error}.</p>}
       {s.status === "running" && <p class="notice">In progress (reload for updates).</p>}
+      {run.problems.length > 0 && (
+        <p class="error" data-problems="">
+          Parts of this record could not be read: {run.problems.join("; ")}.
+        </p>
+      )}
+      {s.status === "failed" && s.error && <p class="error">Failed: {s.error}</p>}
       {run.badLines > 0 && (
         <p class="error">{run.badLines} line(s) of metrics.jsonl could not be read.</p>
       )}
@@ -148,7 +152,7 @@ export function RunPage({ run, base }: { run: RunFolder; base: string }) {
       {!run.error && (
         <details>
           <summary>summary.json</summary>
-          <pre>{JSON.stringify(s, null, 2)}</pre>
+          <pre>{JSON.stringify(run.raw ?? s, null, 2)}</pre>
         </details>
       )}
     </>
