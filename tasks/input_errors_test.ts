@@ -5,31 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { train } from "./testing/train_cli.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const FIX = join(ROOT, "plugins/datasets/testdata");
 const WEIGHTS = join(ROOT, "plugins/backbones/testdata/resnet18_w4.safetensors");
-
-async function train(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      join(ROOT, "tasks/train.ts"),
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 const tmp = await Deno.makeTempDir({ prefix: "quadranet-input-" });
 const runsDir = join(tmp, "runs");

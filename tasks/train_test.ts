@@ -1,34 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { train, trainCommand as command } from "./testing/train_cli.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const TRAIN = join(ROOT, "tasks/train.ts");
-
-function command(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      TRAIN,
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
-
-async function train(args: string[]) {
-  const out = await command(args).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 const runsDir = await Deno.makeTempDir({ prefix: "quadranet-runs-" });
 const QUICK = ["--quick", "--quiet", "--runs-dir", runsDir];

@@ -6,30 +6,9 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateCoco, readInstances, readResults } from "@quadranet/coco";
+import { train } from "../testing/train_cli.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const TRAIN = join(ROOT, "tasks/train.ts");
-
-async function train(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      TRAIN,
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 Deno.test("train coco --quick: four arms with AP numbers, report, results files and previews", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-" });

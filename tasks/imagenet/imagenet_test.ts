@@ -2,35 +2,11 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readSafetensors, writeSafetensors } from "@quadranet/backbones";
+import { train, trainCommand as command } from "../testing/train_cli.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const FIX = join(ROOT, "plugins/datasets/testdata");
 const WEIGHTS = join(ROOT, "plugins/backbones/testdata/resnet18_w4.safetensors");
-
-function command(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      join(ROOT, "tasks/train.ts"),
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
-
-async function train(args: string[]) {
-  const out = await command(args).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 const runsDir = await Deno.makeTempDir({ prefix: "quadranet-imagenet-" });
 const read = (id: string, file = "summary.json") =>
