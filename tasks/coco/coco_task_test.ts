@@ -8,8 +8,6 @@ import { join } from "node:path";
 import { evaluateCoco, readInstances, readResults } from "@quadranet/coco";
 import { train } from "../testing/train_cli.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
-
 Deno.test("train coco --quick: four arms with AP numbers, report, results files and previews", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-" });
   try {
