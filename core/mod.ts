@@ -333,4 +333,5 @@ export { softmaxCrossEntropy } from "./fused/softmax_xent.ts";
 export { fusedQuadraticTerm, quadEpilogue, quadResidual } from "./fused/quad_epilogue.ts";
 export { adaptedConv2d, type AdaptedConvSettings } from "./fused/adapted_conv.ts";
 export { fusedAdaptedOutput } from "./fused/adapted_forward.ts";
-import "./fused/relu_grad.ts"; // installs ReLU's one-kernel gradient (tfjs' own elsewhere)
+// The one place that changes tfjs (gradients, ReLU grad, BatchNormalization.call), only when called:
+export { fusedOpsInstalled, installFusedOps } from "./fused/install.ts";

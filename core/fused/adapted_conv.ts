@@ -100,7 +100,8 @@ function adaptedConvGrads(
   };
 }
 
-tf.registerGradient({
+/** The gradient of {@link FUSED}.adaptedConv2d (registered by `installFusedOps`). @internal */
+export const adaptedConv2dGradient: tf.GradConfig = {
   kernelName: FUSED.adaptedConv2d,
   inputsToSave: ["x", "w", "u", "v", "p"],
   outputsToSave: [false, true],
@@ -108,9 +109,13 @@ tf.registerGradient({
     const [dy, duvIn] = dys as tf.Tensor[];
     return adaptedConvGrads(dy, duvIn, saved.slice(0, 5), saved[5], attrs as never);
   },
-});
+};
 
-tf.registerGradient({
+/**
+ * The gradient of {@link FUSED}.adaptedConv2dRecompute (registered by
+ * `installFusedOps`). @internal
+ */
+export const adaptedConv2dRecomputeGradient: tf.GradConfig = {
   kernelName: FUSED.adaptedConv2dRecompute,
   inputsToSave: ["x", "w", "u", "v", "p"],
   gradFunc: (dys, saved, attrs) => {
@@ -125,4 +130,4 @@ tf.registerGradient({
     }) as tf.Tensor; // recomputed: one im2col + a GEMM with 2r columns
     return adaptedConvGrads(dy, duvIn, saved, uv, a);
   },
-});
+};

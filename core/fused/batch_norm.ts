@@ -5,9 +5,10 @@
  * Where the backend has no such kernels, the same composite of tfjs ops
  * that tfjs-layers' `BatchNormalization` uses.
  *
- * Importing this module makes tfjs-layers' `BatchNormalization` layers (last
- * axis, with γ and β) use these ops whenever the kernels are available;
- * everything else goes to the layer's own code.
+ * After `installFusedOps()` (the `blas` backend's registration calls it),
+ * tfjs-layers' `BatchNormalization` layers (last axis, with γ and β) use
+ * these ops whenever the kernels are available; everything else goes to the
+ * layer's own code. Importing this module changes nothing in tfjs.
  *
  * @example
  * ```ts
@@ -107,7 +108,8 @@ export function batchNormInference(
   return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
 }
 
-tf.registerGradient({
+/** The gradient of {@link FUSED}.batchNormTrain (registered by `installFusedOps`). @internal */
+export const batchNormTrainGradient: tf.GradConfig = {
   kernelName: FUSED.batchNormTrain,
   inputsToSave: ["x", "gamma"],
   outputsToSave: [false, true, true, false, false],
@@ -128,9 +130,10 @@ tf.registerGradient({
       movingVariance: () => tf.zerosLike(mean),
     };
   },
-});
+};
 
-tf.registerGradient({
+/** The gradient of {@link FUSED}.batchNormInfer (registered by `installFusedOps`). @internal */
+export const batchNormInferGradient: tf.GradConfig = {
   kernelName: FUSED.batchNormInfer,
   inputsToSave: ["x", "mean", "variance", "gamma"],
   gradFunc: (dy, saved, attrs) => {
@@ -148,7 +151,7 @@ tf.registerGradient({
       beta: () => dbeta,
     };
   },
-});
+};
 
 interface BatchNormLayer {
   axis: number;
@@ -159,51 +162,61 @@ interface BatchNormLayer {
   movingMean: tf.LayerVariable;
   movingVariance: tf.LayerVariable;
 }
-type Call = (
+/** tfjs-layers' `BatchNormalization.prototype.call`. @internal */
+export type BatchNormCall = (
   this: BatchNormLayer,
   inputs: tf.Tensor | tf.Tensor[],
   kwargs: tf.serialization.ConfigDict,
 ) => tf.Tensor;
 
-// tfjs-layers does not export the class; its registered constructor is it.
-const BatchNormalization = tf.serialization.SerializationMap.getMap()
-  .classNameMap["BatchNormalization"][0] as unknown as { prototype: { call: Call } };
-const originalCall = BatchNormalization.prototype.call;
+/**
+ * tfjs-layers' `BatchNormalization` class (not exported by tfjs-layers; its
+ * registered constructor is it), whose `call` `installFusedOps` replaces.
+ * @internal
+ */
+export function batchNormalizationClass(): { prototype: { call: BatchNormCall } } {
+  return tf.serialization.SerializationMap.getMap()
+    .classNameMap["BatchNormalization"][0] as unknown as { prototype: { call: BatchNormCall } };
+}
 
-BatchNormalization.prototype.call = function (inputs, kwargs) {
-  const x = Array.isArray(inputs) ? inputs[0] : inputs;
-  const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
-  const training = kwargs?.training === true;
-  const kernel = training ? FUSED.batchNormTrain : FUSED.batchNormInfer;
-  if (
-    Array.isArray(inputs) && inputs.length !== 1 || axis !== x.rank - 1 || !this.gamma ||
-    !this.beta || !fusedKernelAvailable(kernel) || x.dtype !== "float32"
-  ) return originalCall.call(this, inputs, kwargs);
-  return tf.tidy(() => {
-    const gamma = this.gamma!.read(), beta = this.beta!.read();
-    if (!training) {
-      return batchNormInference(
+/**
+ * A `BatchNormalization.prototype.call` that runs the fused ops (last axis,
+ * with γ and β, float32, kernels on the backend) and `originalCall` for
+ * everything else. @internal
+ */
+export function fusedBatchNormCall(originalCall: BatchNormCall): BatchNormCall {
+  return function (inputs, kwargs) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
+    const training = kwargs?.training === true;
+    const kernel = training ? FUSED.batchNormTrain : FUSED.batchNormInfer;
+    if (
+      Array.isArray(inputs) && inputs.length !== 1 || axis !== x.rank - 1 || !this.gamma ||
+      !this.beta || !fusedKernelAvailable(kernel) || x.dtype !== "float32"
+    ) return originalCall.call(this, inputs, kwargs);
+    return tf.tidy(() => {
+      const gamma = this.gamma!.read(), beta = this.beta!.read();
+      if (!training) {
+        return batchNormInference(
+          x,
+          this.movingMean.read(),
+          this.movingVariance.read(),
+          gamma,
+          beta,
+          this.epsilon,
+        );
+      }
+      const r = batchNormTraining(
         x,
-        this.movingMean.read(),
-        this.movingVariance.read(),
         gamma,
         beta,
-        this.epsilon,
+        this.movingMean.read(),
+        this.movingVariance.read(),
+        { epsilon: this.epsilon, momentum: this.momentum },
       );
-    }
-    const r = batchNormTraining(
-      x,
-      gamma,
-      beta,
-      this.movingMean.read(),
-      this.movingVariance.read(),
-      {
-        epsilon: this.epsilon,
-        momentum: this.momentum,
-      },
-    );
-    this.movingMean.write(r.movingMean);
-    this.movingVariance.write(r.movingVariance);
-    return r.y;
-  });
-};
+      this.movingMean.write(r.movingMean);
+      this.movingVariance.write(r.movingVariance);
+      return r.y;
+    });
+  };
+}

@@ -37,7 +37,8 @@ export function quadEpilogue(uv: tf.Tensor, p: tf.Tensor, scale: number): tf.Ten
   });
 }
 
-tf.registerGradient({
+/** The gradient of {@link FUSED}.quadEpilogue (registered by `installFusedOps`). @internal */
+export const quadEpilogueGradient: tf.GradConfig = {
   kernelName: FUSED.quadEpilogue,
   inputsToSave: ["uv", "p"],
   gradFunc: (dy, saved, attrs) => {
@@ -49,7 +50,7 @@ tf.registerGradient({
     );
     return { uv: () => duv, p: () => dp };
   },
-});
+};
 
 /**
  * `y[..., :c] + bias + s·(u ⊙ v)·P` for `y = [lin | u | v]` (last axis
@@ -77,7 +78,8 @@ export function quadResidual(
   });
 }
 
-tf.registerGradient({
+/** The gradient of {@link FUSED}.quadResidual (registered by `installFusedOps`). @internal */
+export const quadResidualGradient: tf.GradConfig = {
   kernelName: FUSED.quadResidual,
   inputsToSave: ["y", "p"],
   gradFunc: (dy, saved, attrs) => {
@@ -100,7 +102,7 @@ tf.registerGradient({
       bias: () => tf.sum(g, lead),
     };
   },
-});
+};
 
 /**
  * A layer's quadratic term `s · P (Ux ⊙ Vx)` with U and V as one projection

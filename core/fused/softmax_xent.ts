@@ -39,7 +39,8 @@ export function softmaxCrossEntropy(
   return tf.losses.softmaxCrossEntropy(labels, logits, undefined, labelSmoothing) as tf.Scalar;
 }
 
-tf.registerGradient({
+/** The gradient of {@link FUSED}.softmaxXent (registered by `installFusedOps`). @internal */
+export const softmaxXentGradient: tf.GradConfig = {
   kernelName: FUSED.softmaxXent,
   inputsToSave: ["labels", "logits"],
   outputsToSave: [false, true],
@@ -58,4 +59,4 @@ tf.registerGradient({
         ),
     };
   },
-});
+};

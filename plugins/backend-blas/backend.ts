@@ -4,14 +4,14 @@
  *
  * @example
  * ```ts
- * import { FUSED, tf } from "@quadranet/core";
+ * import { FUSED, installFusedOps, tf } from "@quadranet/core";
  * import { registerBlasBackend } from "@quadranet/backend-blas";
  * registerBlasBackend(); // throws BlasUnavailableError when no BLAS loads
  * await tf.setBackend("blas");
  * ```
  * @module
  */
-import { FUSED, tf } from "@quadranet/core";
+import { FUSED, installFusedOps, tf } from "@quadranet/core";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { type Blas, openBlas } from "./blas_library.ts";
 import {
@@ -93,11 +93,14 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
 };
 
 /**
- * Registers the `blas` backend with tfjs (idempotent). Returns the BLAS
- * library in use; throws {@link BlasUnavailableError} when none loads.
+ * Registers the `blas` backend with tfjs (idempotent), and installs core's
+ * fused ops (`installFusedOps`: the gradients of its fused kernels and the
+ * fused paths of ReLU's gradient and tfjs-layers' BatchNormalization). Returns
+ * the BLAS library in use; throws {@link BlasUnavailableError} when none loads.
  */
 export function registerBlasBackend(): Blas {
   const blas = openBlas();
+  installFusedOps();
   if (tf.findBackendFactory(BLAS_BACKEND)) return blas;
   tf.registerBackend(BLAS_BACKEND, () => {
     const backend = new MathBackendCPU();

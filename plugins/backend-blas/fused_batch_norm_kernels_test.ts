@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { batchNormInference, batchNormTraining, tf } from "@quadranet/core";
+import {
+  batchNormInference,
+  batchNormTraining,
+  FUSED,
+  fusedOpsInstalled,
+  tf,
+} from "@quadranet/core";
 import { blasTest, checkFiniteDifferences, fusedVsComposite, run } from "./fused_testing.ts";
 import { BLAS_BACKEND } from "./mod.ts";
 
@@ -144,5 +150,25 @@ blasTest(
       const x = seeded([3, 5, 7], 40), w = seeded([3, 5, 7], 41);
       return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), w)))(x)];
     }, 0);
+  },
+);
+
+blasTest(
+  "registering blas installs the fused ops: a BatchNormalization layer and ReLU's gradient run the fused kernels",
+  async () => {
+    assert.equal(fusedOpsInstalled(), true); // registerBlasBackend() (fused_testing.ts) installed them
+    await tf.setBackend(BLAS_BACKEND);
+    try {
+      const layer = tf.layers.batchNormalization();
+      const x = tf.tensor2d([[1], [3]]);
+      const train = await tf.profile(() => layer.apply(x, { training: true }) as tf.Tensor);
+      assert.ok(train.kernelNames.includes(FUSED.batchNormTrain), `${train.kernelNames}`);
+      const infer = await tf.profile(() => layer.apply(x) as tf.Tensor);
+      assert.ok(infer.kernelNames.includes(FUSED.batchNormInfer), `${infer.kernelNames}`);
+      const grad = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(x));
+      assert.ok(grad.kernelNames.includes(FUSED.reluGrad), `${grad.kernelNames}`);
+    } finally {
+      await tf.setBackend("cpu");
+    }
   },
 );
