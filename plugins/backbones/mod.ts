@@ -11,7 +11,17 @@
  * ```
  * @module
  */
-export * from "./backbones.ts";
+export {
+  backboneConfig,
+  type BackboneDefinition,
+  backboneNames,
+  type BackboneOptions,
+  BACKBONES,
+  createBackbone,
+  lastLoadReport,
+  MOBILENETV2_TEST_SETTING,
+  type PretrainedConfig,
+} from "./backbones.ts";
 export { convnext, type ConvnextOptions, convnextTargets } from "./convnext.ts";
 export { LayerScale } from "./layer_scale.ts";
 export {
@@ -23,5 +33,17 @@ export {
 export { quadranetV1, type QuadranetV1Options } from "./quadranet_v1.ts";
 export type { ConvnextStyleOptions } from "./convnext_style.ts";
 export { resnet, type ResnetOptions, resnetTargets } from "./resnet.ts";
-export * from "./safetensors.ts";
-export * from "./torch_weights.ts";
+export {
+  checkSafetensorsFile,
+  readSafetensors,
+  SafetensorsError,
+  type StTensor,
+  writeSafetensors,
+} from "./safetensors.ts";
+export {
+  type LoadReport,
+  loadTorchWeights,
+  torchPath,
+  toTorchvisionKeys,
+  WeightMismatchError,
+} from "./torch_weights.ts";

@@ -16,7 +16,14 @@ import { type BackendPlugin, BackendUnavailableError, register } from "@quadrane
 import { BLAS_BACKEND, registerBlasBackend } from "./backend.ts";
 import { BLAS_INSTALL_HINT, BlasUnavailableError } from "./blas_library.ts";
 
-export * from "./blas_library.ts";
+export {
+  type Blas,
+  BLAS_ENV,
+  BLAS_INSTALL_HINT,
+  BlasUnavailableError,
+  candidateLibraries,
+  openBlas,
+} from "./blas_library.ts";
 export { BLAS_BACKEND, BLAS_KERNELS, registerBlasBackend } from "./backend.ts";
 export type { KernelFn } from "./kernel_util.ts";
 

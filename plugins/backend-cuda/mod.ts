@@ -21,25 +21,104 @@ import { CUDA_BACKEND, registerCudaBackend } from "./backend.ts";
 import { CUDA_LIB_DIR_ENV } from "./discovery.ts";
 import { CudaUnavailableError } from "./runtime.ts";
 
-export * from "./adam_kernel.ts";
-export * from "./allocator.ts";
-export * from "./backend.ts";
-export * from "./batchnorm_kernels.ts";
-export * from "./c_prototype.ts";
-export * from "./cudnn_conv.ts";
-export * from "./discovery.ts";
-export * from "./elementwise_kernels.ts";
-export * from "./fallback.ts";
-export * from "./kernel_cache.ts";
-export * from "./kernel_source.ts";
-export * from "./native_kernels.ts";
+export { adamSource } from "./adam_kernel.ts";
+export {
+  type AllocatorStats,
+  type Block,
+  CachingAllocator,
+  type DeviceMemory,
+  DeviceOutOfMemoryError,
+  sizeClass,
+} from "./allocator.ts";
+export {
+  CUDA_BACKEND,
+  CudaBackend,
+  cudaFallbacks,
+  cudaRuntime,
+  registerCudaBackend,
+  type TensorData,
+} from "./backend.ts";
+export {
+  batchNormBackwardInputSource,
+  batchNormBackwardReduceSource,
+  batchNormForwardSource,
+  batchNormStatsSource,
+} from "./batchnorm_kernels.ts";
+export { type ParsedPrototype, parsePrototype, symbolTable } from "./c_prototype.ts";
+export { type ConvGeometry, CudnnConv } from "./cudnn_conv.ts";
+export {
+  compareVersionsDesc,
+  CUDA_LIB_DIR_ENV,
+  CUDA_LIBRARIES,
+  type CudaDiscovery,
+  type CudaLibraryName,
+  discoverCudaLibraries,
+  type DiscoveryEnv,
+  formatDiscovery,
+  type FoundLibrary,
+  pythonPrefixes,
+  searchDirs,
+  SYSTEM_DISCOVERY_ENV,
+} from "./discovery.ts";
+export {
+  BINARY_OPS,
+  binarySource,
+  gatherSource,
+  padSource,
+  quadProductBackwardSource,
+  UNARY_OPS,
+  unarySource,
+} from "./elementwise_kernels.ts";
+export {
+  CudaFallbackError,
+  fallbackKernel,
+  FallbackLedger,
+  type HostExchange,
+} from "./fallback.ts";
+export { KernelCache, sourceHash } from "./kernel_cache.ts";
+export {
+  gridFor,
+  kernel,
+  type KernelSource,
+  type ParamKind,
+  parseKernelSignature,
+  PRELUDE,
+} from "./kernel_source.ts";
+export { allFloat32, backendOf, NATIVE_KERNELS, type NativeKernel } from "./native_kernels.ts";
 export { NATIVE_ELEMENTWISE } from "./native_elementwise.ts";
 export { NATIVE_LINEAR } from "./native_linear.ts";
-export * from "./planning.ts";
-export * from "./pool_kernels.ts";
-export * from "./reduce_kernels.ts";
-export * from "./runtime.ts";
-export * from "./symbols.ts";
+export {
+  type BroadcastPlan,
+  broadcastPlan,
+  broadcastShapes,
+  broadcastStrides,
+  coalesce,
+  contiguousStrides,
+  type CudnnConvPadding,
+  cudnnConvPadding,
+  type GemmCall,
+  gemmPlan,
+  type ReducePlan,
+  reducePlan,
+  transposePlan,
+} from "./planning.ts";
+export { maxPoolGradSource, poolSource } from "./pool_kernels.ts";
+export { REDUCE_BLOCK, REDUCE_OPS, reduceSource } from "./reduce_kernels.ts";
+export { type AnyFn, CudaError, CudaRuntime, CudaUnavailableError, type Fns } from "./runtime.ts";
+export {
+  CUBLAS_PROTOTYPES,
+  CUBLAS_SYMBOLS,
+  CUDA,
+  CUDA_DRIVER_PROTOTYPES,
+  CUDA_DRIVER_SYMBOLS,
+  CUDART_PROTOTYPES,
+  CUDART_SYMBOLS,
+  CUDNN_PROTOTYPES,
+  CUDNN_SYMBOLS,
+  NVRTC_PROTOTYPES,
+  NVRTC_SYMBOLS,
+  type SymbolTable,
+} from "./symbols.ts";
 
 /** How to make the backend available, printed with the reason it is not. */
 export const CUDA_HINT: string =

@@ -18,7 +18,12 @@ import { wasmBackendPlugin } from "./wasm.ts";
 
 export { cpuBackendPlugin } from "@quadranet/core";
 export { wasmBackendPlugin } from "./wasm.ts";
-export * from "./tfjs_node.ts";
+export {
+  findInstalled,
+  nodeInstallHint,
+  tfjsNodeBackendPlugin,
+  tfjsNodeGpuBackendPlugin,
+} from "./tfjs_node.ts";
 
 for (
   const p of [tfjsNodeGpuBackendPlugin, tfjsNodeBackendPlugin, wasmBackendPlugin]

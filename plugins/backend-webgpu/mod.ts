@@ -19,7 +19,13 @@ import { type BackendPlugin, BackendUnavailableError, register } from "@quadrane
 import { WEBGPU_HINT, WebGpuUnavailableError } from "./adapter.ts";
 import { registerWebGpuBackend, WEBGPU_BACKEND } from "./backend.ts";
 
-export * from "./adapter.ts";
+export {
+  isSoftwareAdapter,
+  probeWebGpu,
+  WEBGPU_HINT,
+  type WebGpuAdapterFound,
+  WebGpuUnavailableError,
+} from "./adapter.ts";
 export { registerWebGpuBackend, WEBGPU_BACKEND, webgpuValidationErrors } from "./backend.ts";
 export { chunkedAddN, chunkRanges } from "./add_n.ts";
 

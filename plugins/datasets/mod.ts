@@ -21,24 +21,60 @@ import { imageFolder } from "./image_folder.ts";
 import { imagenet21kP } from "./imagenet21k.ts";
 import type { DatasetPlugin } from "./types.ts";
 
-export * from "./types.ts";
-export * from "./errors.ts";
-export * from "./scan.ts";
-export * from "./list_source.ts";
-export * from "./image_folder.ts";
-export * from "./mat5.ts";
-export * from "./devkit.ts";
-export * from "./ilsvrc2012.ts";
-export * from "./wordnet.ts";
-export * from "./imagenet21k.ts";
-export * from "./semantic_softmax.ts";
-export * from "./head_match.ts";
-export * from "./batch_stream.ts";
-export * from "./pipeline/transforms.ts";
-export * from "./pipeline/decode.ts";
-export * from "./pipeline/pool.ts";
-export * from "./pipeline/issue_log.ts";
-export * from "./pipeline/loader.ts";
+export {
+  type ClassHierarchy,
+  type DatasetPlugin,
+  type DataSource,
+  type ImageRecord,
+} from "./types.ts";
+export { DatasetError } from "./errors.ts";
+export {
+  byteOrder,
+  exists,
+  IMAGE_EXTENSIONS,
+  isImageName,
+  listFolders,
+  listImages,
+  WNID,
+} from "./scan.ts";
+export { type LabelledPath, ListSource } from "./list_source.ts";
+export { type FolderOptions, imageFolder, readClassFolders } from "./image_folder.ts";
+export { MatFileError, type MatValue, readMat } from "./mat5.ts";
+export {
+  builtinDevkitWnids,
+  devkitWnids,
+  metaMatWnids,
+  readGroundTruth,
+  readLocSolution,
+} from "./devkit.ts";
+export { ilsvrc2012, type IlsvrcOptions, imageRoot } from "./ilsvrc2012.ts";
+export { DEFAULT_DATA_NOUN, hierarchyFromWordNet, readHypernyms } from "./wordnet.ts";
+export { type Imagenet21kOptions, imagenet21kP, splitFolder } from "./imagenet21k.ts";
+export { SemanticSoftmax } from "./semantic_softmax.ts";
+export { headMismatch } from "./head_match.ts";
+export { evaluateStream, ImageBatchStream, type StreamEvalOptions } from "./batch_stream.ts";
+export {
+  evalPlan,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  normalise,
+  type Plan,
+  planFor,
+  randomResizedCropBox,
+  trainPlan,
+  type TransformSpec,
+  uniform,
+} from "./pipeline/transforms.ts";
+export { type Decoded, decodeImage, type Issue, sniff } from "./pipeline/decode.ts";
+export { DecodePool } from "./pipeline/pool.ts";
+export { IssueLog, type IssueSummary } from "./pipeline/issue_log.ts";
+export {
+  type Batch,
+  BatchLoader,
+  type BatchPlan,
+  imageSeed,
+  type LoaderOptions,
+} from "./pipeline/loader.ts";
 
 /** The dataset plugins this package registers. */
 export const DATASET_PLUGINS: DatasetPlugin<number>[] = [imageFolder, ilsvrc2012, imagenet21kP];

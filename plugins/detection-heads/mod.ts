@@ -36,9 +36,26 @@ export type {
 export { defaultGroups, GroupNorm, type GroupNormArgs } from "./group_norm.ts";
 export { buildFpn, type FpnOptions } from "./fpn.ts";
 export { attachHead, featureGeometry } from "./detector.ts";
-export * from "./losses.ts";
-export * from "./fcos_targets.ts";
-export * from "./centernet_targets.ts";
+export {
+  bceWithLogits,
+  gaussianFocalLoss,
+  giouLoss,
+  maskedL1,
+  sigmoidFocalLoss,
+} from "./losses.ts";
+export {
+  assignFcosTargets,
+  centernessOf,
+  defaultSizeRanges,
+  type FcosLevel,
+  type FcosTargets,
+} from "./fcos_targets.ts";
+export {
+  type CenterNetTargets,
+  centerNetTargets,
+  drawGaussian,
+  gaussianRadius,
+} from "./centernet_targets.ts";
 export { classwiseNms, clipBoxes, topKAsync } from "./postprocess.ts";
 export { buildFcosModel, type FcosModelOptions } from "./fcos_model.ts";
 export { FcosHead, fcosHead, type FcosLossParts, type FcosOptions } from "./fcos_head.ts";
