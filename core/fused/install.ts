@@ -1,7 +1,7 @@
 /**
  * The one place where the project changes TensorFlow.js itself, and only
  * when asked: {@link installFusedOps} registers the gradients of the fused
- * kernels ({@link FUSED}), routes ReLU's gradient through `QnReluGrad` and
+ * kernels (`FUSED`), routes ReLU's gradient through `QnReluGrad` and
  * tfjs-layers' `BatchNormalization` through the fused BatchNorm ops. Each
  * still falls back to tfjs' own code wherever the backend has no fused
  * kernel, so installing is safe on every backend. Importing
@@ -27,7 +27,6 @@ import { fusedReluGradient } from "./relu_grad.ts";
 import { softmaxXentGradient } from "./softmax_xent.ts";
 import { quadEpilogueGradient, quadResidualGradient } from "./quad_epilogue.ts";
 import { adaptedConv2dGradient, adaptedConv2dRecomputeGradient } from "./adapted_conv.ts";
-import type { FUSED } from "./fused_ops.ts";
 
 let installed = false;
 
@@ -35,7 +34,7 @@ let installed = false;
  * Installs the fused ops into tfjs (idempotent): the gradients of the fused
  * kernels, ReLU's one-kernel gradient and the fused path of tfjs-layers'
  * `BatchNormalization`. Call it from any backend that registers kernels
- * under {@link FUSED}'s names; the `blas` backend's registration does.
+ * under `FUSED`'s names; the `blas` backend's registration does.
  */
 export function installFusedOps(): void {
   if (installed) return;

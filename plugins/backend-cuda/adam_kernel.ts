@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { adamSource } from "@quadranet/backend-cuda";
+ * import { adamSource } from "./adam_kernel.ts";
  * const k = adamSource(); // w, g, m, v, n, lr, beta1, beta2, eps, wd, bc1, bc2
  * ```
  * @module

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { CachingAllocator } from "@quadranet/backend-cuda";
+ * import { CachingAllocator } from "./allocator.ts";
  * let next = 1n << 32n;
  * const alloc = new CachingAllocator({
  *   malloc: (bytes) => (next += BigInt(bytes)) - BigInt(bytes),

@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { batchNormForwardSource } from "@quadranet/backend-cuda";
+ * import { batchNormForwardSource } from "./batchnorm_kernels.ts";
  * const k = batchNormForwardSource(); // x, mean, varr, scale, offset, y, n, C, eps
  * ```
  * @module

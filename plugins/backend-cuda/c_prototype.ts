@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { parsePrototype } from "@quadranet/backend-cuda";
+ * import { parsePrototype } from "./c_prototype.ts";
  * parsePrototype("cudaError_t cudaMalloc(HOST void** devPtr, size_t size)");
  * // { name: "cudaMalloc", def: { parameters: ["buffer", "usize"], result: "i32" } }
  * ```

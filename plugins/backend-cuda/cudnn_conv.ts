@@ -7,7 +7,9 @@
  *
  * @example
  * ```ts
- * import { CachingAllocator, CudaRuntime, CudnnConv } from "@quadranet/backend-cuda";
+ * import { CudaRuntime } from "@quadranet/backend-cuda";
+ * import { CachingAllocator } from "./allocator.ts";
+ * import { CudnnConv } from "./cudnn_conv.ts";
  * const rt = CudaRuntime.open(); // needs a GPU
  * const alloc = new CachingAllocator({ malloc: (n) => rt.malloc(n), free: (p) => rt.free(p) });
  * const conv = new CudnnConv(rt, (n) => alloc.alloc(n), (b) => alloc.release(b));

@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * import { binarySource, broadcastPlan } from "@quadranet/backend-cuda";
+ * import { broadcastPlan } from "@quadranet/backend-cuda";
+ * import { binarySource } from "./elementwise_kernels.ts";
  * const plan = broadcastPlan([8, 4], [4]);
  * const k = binarySource("Add", plan.dims.length); // launch with n, dims, strides
  * ```

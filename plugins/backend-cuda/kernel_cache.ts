@@ -5,7 +5,8 @@
  *
  * @example
  * ```ts
- * import { KernelCache, unarySource } from "@quadranet/backend-cuda";
+ * import { KernelCache } from "@quadranet/backend-cuda";
+ * import { unarySource } from "./elementwise_kernels.ts";
  * const cache = new KernelCache((k) => k.name.length); // the GPU passes NVRTC + cuModuleLoadData
  * cache.get(unarySource("Relu"));
  * ```

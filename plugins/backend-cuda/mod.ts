@@ -21,34 +21,10 @@ import { CUDA_BACKEND, registerCudaBackend } from "./backend.ts";
 import { CUDA_LIB_DIR_ENV } from "./discovery.ts";
 import { CudaUnavailableError } from "./runtime.ts";
 
-export { adamSource } from "./adam_kernel.ts";
+export { type AllocatorStats, type Block, DeviceOutOfMemoryError } from "./allocator.ts";
+export { CUDA_BACKEND, cudaFallbacks, cudaRuntime, registerCudaBackend } from "./backend.ts";
+export { type ConvGeometry } from "./cudnn_conv.ts";
 export {
-  type AllocatorStats,
-  type Block,
-  CachingAllocator,
-  type DeviceMemory,
-  DeviceOutOfMemoryError,
-  sizeClass,
-} from "./allocator.ts";
-export {
-  CUDA_BACKEND,
-  CudaBackend,
-  cudaFallbacks,
-  cudaRuntime,
-  registerCudaBackend,
-  type TensorData,
-} from "./backend.ts";
-export {
-  batchNormBackwardInputSource,
-  batchNormBackwardReduceSource,
-  batchNormForwardSource,
-  batchNormStatsSource,
-} from "./batchnorm_kernels.ts";
-export { type ParsedPrototype, parsePrototype, symbolTable } from "./c_prototype.ts";
-export { type ConvGeometry, CudnnConv } from "./cudnn_conv.ts";
-export {
-  compareVersionsDesc,
-  CUDA_LIB_DIR_ENV,
   CUDA_LIBRARIES,
   type CudaDiscovery,
   type CudaLibraryName,
@@ -56,69 +32,23 @@ export {
   type DiscoveryEnv,
   formatDiscovery,
   type FoundLibrary,
-  pythonPrefixes,
-  searchDirs,
-  SYSTEM_DISCOVERY_ENV,
 } from "./discovery.ts";
-export {
-  BINARY_OPS,
-  binarySource,
-  gatherSource,
-  padSource,
-  quadProductBackwardSource,
-  UNARY_OPS,
-  unarySource,
-} from "./elementwise_kernels.ts";
-export {
-  CudaFallbackError,
-  fallbackKernel,
-  FallbackLedger,
-  type HostExchange,
-} from "./fallback.ts";
-export { KernelCache, sourceHash } from "./kernel_cache.ts";
-export {
-  gridFor,
-  kernel,
-  type KernelSource,
-  type ParamKind,
-  parseKernelSignature,
-  PRELUDE,
-} from "./kernel_source.ts";
-export { allFloat32, backendOf, NATIVE_KERNELS, type NativeKernel } from "./native_kernels.ts";
+export { CudaFallbackError, FallbackLedger } from "./fallback.ts";
+export { kernel, type KernelSource, type ParamKind } from "./kernel_source.ts";
+export { allFloat32, type NativeKernel } from "./native_kernels.ts";
 export { NATIVE_ELEMENTWISE } from "./native_elementwise.ts";
 export { NATIVE_LINEAR } from "./native_linear.ts";
 export {
   type BroadcastPlan,
   broadcastPlan,
-  broadcastShapes,
   broadcastStrides,
-  coalesce,
   contiguousStrides,
-  type CudnnConvPadding,
-  cudnnConvPadding,
   type GemmCall,
   gemmPlan,
-  type ReducePlan,
-  reducePlan,
-  transposePlan,
 } from "./planning.ts";
-export { maxPoolGradSource, poolSource } from "./pool_kernels.ts";
-export { REDUCE_BLOCK, REDUCE_OPS, reduceSource } from "./reduce_kernels.ts";
 export { type AnyFn, CudaError, CudaRuntime, CudaUnavailableError, type Fns } from "./runtime.ts";
-export {
-  CUBLAS_PROTOTYPES,
-  CUBLAS_SYMBOLS,
-  CUDA,
-  CUDA_DRIVER_PROTOTYPES,
-  CUDA_DRIVER_SYMBOLS,
-  CUDART_PROTOTYPES,
-  CUDART_SYMBOLS,
-  CUDNN_PROTOTYPES,
-  CUDNN_SYMBOLS,
-  NVRTC_PROTOTYPES,
-  NVRTC_SYMBOLS,
-  type SymbolTable,
-} from "./symbols.ts";
+export { CUDA } from "./symbols.ts";
+export { KernelCache } from "./kernel_cache.ts";
 
 /** How to make the backend available, printed with the reason it is not. */
 export const CUDA_HINT: string =

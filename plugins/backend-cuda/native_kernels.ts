@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { NATIVE_KERNELS } from "@quadranet/backend-cuda";
+ * import { NATIVE_KERNELS } from "./native_kernels.ts";
  * Object.keys(NATIVE_KERNELS); // ["Relu", "Add", ..., "Conv2D", ...]
  * ```
  * @module

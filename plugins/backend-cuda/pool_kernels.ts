@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { poolSource } from "@quadranet/backend-cuda";
+ * import { poolSource } from "./pool_kernels.ts";
  * const k = poolSource("max"); // x, y, n (= N·OH·OW·C), then the geometry
  * ```
  * @module

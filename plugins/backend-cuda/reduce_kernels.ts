@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { reduceSource } from "@quadranet/backend-cuda";
+ * import { reduceSource } from "./reduce_kernels.ts";
  * const k = reduceSource("Sum"); // params x, y, outer, inner, scale
  * ```
  * @module

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { CUDART_SYMBOLS } from "@quadranet/backend-cuda";
+ * import { CUDART_SYMBOLS } from "./symbols.ts";
  * const lib = Deno.dlopen("libcudart.so.13", CUDART_SYMBOLS);
  * ```
  * @module

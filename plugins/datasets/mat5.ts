@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { readMat } from "@quadranet/datasets";
+ * import { readMat } from "./mat5.ts";
  * const vars = readMat(await Deno.readFile("ILSVRC2012_devkit_t12/data/meta.mat"));
  * const synsets = vars.synsets as Record<string, unknown>[]; // synsets[0].WNID === "n02119789"
  * ```

@@ -28,18 +28,10 @@ export {
   type ImageRecord,
 } from "./types.ts";
 export { DatasetError } from "./errors.ts";
-export {
-  byteOrder,
-  exists,
-  IMAGE_EXTENSIONS,
-  isImageName,
-  listFolders,
-  listImages,
-  WNID,
-} from "./scan.ts";
-export { type LabelledPath, ListSource } from "./list_source.ts";
-export { type FolderOptions, imageFolder, readClassFolders } from "./image_folder.ts";
-export { MatFileError, type MatValue, readMat } from "./mat5.ts";
+export { byteOrder, exists, listFolders, listImages, WNID } from "./scan.ts";
+export { ListSource } from "./list_source.ts";
+export { imageFolder } from "./image_folder.ts";
+export { MatFileError } from "./mat5.ts";
 export {
   builtinDevkitWnids,
   devkitWnids,
@@ -47,34 +39,17 @@ export {
   readGroundTruth,
   readLocSolution,
 } from "./devkit.ts";
-export { ilsvrc2012, type IlsvrcOptions, imageRoot } from "./ilsvrc2012.ts";
-export { DEFAULT_DATA_NOUN, hierarchyFromWordNet, readHypernyms } from "./wordnet.ts";
-export { type Imagenet21kOptions, imagenet21kP, splitFolder } from "./imagenet21k.ts";
+export { ilsvrc2012, imageRoot } from "./ilsvrc2012.ts";
+export { imagenet21kP } from "./imagenet21k.ts";
 export { SemanticSoftmax } from "./semantic_softmax.ts";
 export { headMismatch } from "./head_match.ts";
 export { evaluateStream, ImageBatchStream, type StreamEvalOptions } from "./batch_stream.ts";
-export {
-  evalPlan,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  normalise,
-  type Plan,
-  planFor,
-  randomResizedCropBox,
-  trainPlan,
-  type TransformSpec,
-  uniform,
-} from "./pipeline/transforms.ts";
-export { type Decoded, decodeImage, type Issue, sniff } from "./pipeline/decode.ts";
+export { normalise, type TransformSpec, uniform } from "./pipeline/transforms.ts";
 export { DecodePool } from "./pipeline/pool.ts";
 export { IssueLog, type IssueSummary } from "./pipeline/issue_log.ts";
-export {
-  type Batch,
-  BatchLoader,
-  type BatchPlan,
-  imageSeed,
-  type LoaderOptions,
-} from "./pipeline/loader.ts";
+export { type Batch, BatchLoader, type BatchPlan, type LoaderOptions } from "./pipeline/loader.ts";
+export { type Decoded, type Issue } from "./pipeline/decode.ts";
+export { DEFAULT_DATA_NOUN, hierarchyFromWordNet, readHypernyms } from "./wordnet.ts";
 
 /** The dataset plugins this package registers. */
 export const DATASET_PLUGINS: DatasetPlugin<number>[] = [imageFolder, ilsvrc2012, imagenet21kP];

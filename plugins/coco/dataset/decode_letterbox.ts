@@ -26,7 +26,8 @@ export const IMAGENET_NORMALISATION: Normalisation = {
  *
  * @example
  * ```ts
- * import { decodeLetterbox, planLetterbox } from "@quadranet/coco";
+ * import { decodeLetterbox } from "./decode_letterbox.ts";
+ * import { planLetterbox } from "./letterbox.ts";
  * const bytes = await Deno.readFile("cat.jpg");
  * const input = await decodeLetterbox(bytes, planLetterbox(640, 480, [512, 512], false));
  * ```

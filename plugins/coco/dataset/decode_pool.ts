@@ -5,7 +5,8 @@
  *
  * @example
  * ```ts
- * import { LetterboxPool, planLetterbox } from "@quadranet/coco";
+ * import { LetterboxPool } from "@quadranet/coco";
+ * import { planLetterbox } from "./letterbox.ts";
  * const pool = new LetterboxPool(2);
  * const x = await pool.decode(await Deno.readFile("a.jpg"), planLetterbox(640, 480, [512, 512], false));
  * pool.close();

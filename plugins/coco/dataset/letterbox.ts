@@ -25,7 +25,7 @@ export interface LetterboxPlan {
  *
  * @example
  * ```ts
- * import { planLetterbox } from "@quadranet/coco";
+ * import { planLetterbox } from "./letterbox.ts";
  * planLetterbox(640, 480, [512, 512], false); // resized 512×384, padded 128 rows at the bottom
  * ```
  */

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { boxIou } from "@quadranet/coco";
+ * import { boxIou } from "./box_iou.ts";
  * boxIou([[0, 0, 10, 10]], [[5, 0, 10, 10]], [false]); // Float64Array [1/3]
  * ```
  */

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { decodeImage } from "@quadranet/datasets";
+ * import { decodeImage } from "./decode.ts";
  * const bytes = await Deno.readFile("cat.jpg");
  * const r = await decodeImage(bytes, "cat.jpg", { kind: "eval", size: 224 }, 0);
  * if (r.data) console.log(r.data.length); // 224 * 224 * 3

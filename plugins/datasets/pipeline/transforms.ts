@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { evalPlan, trainPlan } from "@quadranet/datasets";
+ * import { evalPlan, trainPlan } from "./transforms.ts";
  * const spec = { kind: "eval", size: 224, cropPct: 0.875 } as const;
  * const plan = evalPlan(500, 375, spec); // resize to 341×256, crop 224² at (58, 16)
  * const t = trainPlan(500, 375, { kind: "train", size: 224 }, 7);
