@@ -19,6 +19,13 @@ export interface LetterboxJob {
   norm: Normalisation;
 }
 
+/** The worker's answer: the letterboxed input, or why it failed. */
+export interface LetterboxReply {
+  id: number;
+  data?: Float32Array;
+  error?: string;
+}
+
 self.onmessage = async (e: MessageEvent<LetterboxJob>) => {
   const { id, bytes, plan, norm } = e.data;
   try {

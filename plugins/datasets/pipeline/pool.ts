@@ -15,12 +15,7 @@
 import { type Decoded, decodeImage } from "./decode.ts";
 import type { TransformSpec } from "./transforms.ts";
 import type { DecodeJob } from "./worker.ts";
-
-interface Pending {
-  job: DecodeJob;
-  resolve(d: Decoded): void;
-  reject(e: unknown): void;
-}
+import { ownBuffer, WorkerPool } from "./worker_pool.ts";
 
 /**
  * Jobs in flight per worker: two, so a worker reads its next message and normalises one image
@@ -30,68 +25,28 @@ const SLOTS_PER_WORKER = 2;
 
 /** Decode workers with a FIFO job queue. */
 export class DecodePool {
-  readonly #workers: Worker[] = [];
-  /** Free slots: each worker appears once per job it can take. */
-  readonly #idle: Worker[] = [];
-  readonly #queue: Pending[] = [];
-  readonly #running = new Map<number, Pending>();
-  #nextId = 0;
-  #closed = false;
+  readonly #pool: WorkerPool<DecodeJob, { id: number } & Decoded, Decoded>;
 
   /** Starts `workers` threads (0: decode on this thread). */
   constructor(readonly workers: number) {
-    for (let i = 0; i < workers; i++) {
-      const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
-      w.onmessage = (e: MessageEvent<{ id: number } & Decoded>) => {
-        const p = this.#running.get(e.data.id);
-        this.#running.delete(e.data.id);
-        p?.resolve({ data: e.data.data, issues: e.data.issues });
-        this.#idle.push(w);
-        this.#pump();
-      };
-      w.onerror = (e) => {
-        e.preventDefault();
-        const err = new Error(`decode worker failed: ${e.message}`);
-        for (const p of [...this.#running.values(), ...this.#queue.splice(0)]) p.reject(err);
-        this.#running.clear();
-      };
-      this.#workers.push(w);
-      for (let k = 0; k < SLOTS_PER_WORKER; k++) this.#idle.push(w);
-    }
-  }
-
-  #pump(): void {
-    while (this.#idle.length && this.#queue.length) {
-      const w = this.#idle.shift()!, p = this.#queue.shift()!;
-      this.#running.set(p.job.id, p);
-      w.postMessage(p.job, [p.job.bytes.buffer]);
-    }
+    this.#pool = new WorkerPool({
+      name: "DecodePool",
+      worker: new URL("./worker.ts", import.meta.url),
+      workers,
+      slotsPerWorker: SLOTS_PER_WORKER,
+      runHere: (j) => decodeImage(j.bytes, j.path, j.spec, j.seed),
+      settle: (m) => ({ data: m.data, issues: m.issues }),
+      transfer: (j) => [j.bytes.buffer],
+    });
   }
 
   /** Decodes one image (the bytes are transferred to a worker: do not reuse them). */
   decode(bytes: Uint8Array, path: string, spec: TransformSpec, seed: number): Promise<Decoded> {
-    if (this.#closed) return Promise.reject(new Error("DecodePool is closed"));
-    if (this.workers === 0) return decodeImage(bytes, path, spec, seed);
-    // A view on a larger buffer would transfer (and detach) the whole buffer: copy it out.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      ? bytes
-      : bytes.slice();
-    return new Promise((resolve, reject) => {
-      this.#queue.push({
-        job: { id: this.#nextId++, bytes: own, path, spec, seed },
-        resolve,
-        reject,
-      });
-      this.#pump();
-    });
+    return this.#pool.run({ bytes: this.workers ? ownBuffer(bytes) : bytes, path, spec, seed });
   }
 
   /** Stops the workers; pending jobs fail. */
   close(): void {
-    this.#closed = true;
-    for (const w of this.#workers) w.terminate();
-    const err = new Error("DecodePool closed");
-    for (const p of [...this.#running.values(), ...this.#queue.splice(0)]) p.reject(err);
-    this.#running.clear();
+    this.#pool.close();
   }
 }
