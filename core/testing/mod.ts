@@ -13,5 +13,15 @@
  */
 export { assertClose, maxAbsDiff } from "./assert_close.ts";
 export { mobileNetV2Shaped, randomizeWeights, resnetShaped, sequentialCnn } from "./models.ts";
-export { tinyCnn, tinyData } from "./tiny_task.ts";
+export { tinyCnn, tinyData, tinyTrainOptions } from "./tiny_task.ts";
+export {
+  type AdaptedCnnStep,
+  adaptedCnnStep,
+  assertNear,
+  availableForTests,
+  type ForTests,
+  maxAbs,
+  readOn,
+  seededTensor,
+} from "./backend_parity.ts";
 export { quadraticTerms } from "./terms.ts";

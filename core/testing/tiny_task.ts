@@ -11,6 +11,7 @@
  * @module
  */
 import type { Dataset } from "../train/evaluate.ts";
+import type { TrainOptions } from "../train/train_loop.ts";
 import { Rng } from "../train/rng.ts";
 import { tf } from "../tf.ts";
 
@@ -49,4 +50,30 @@ export function tinyCnn(seed: number): tf.Sequential {
       tf.layers.dense({ name: "head", units: 3, kernelInitializer: init(2) }),
     ],
   });
+}
+
+/**
+ * The loop tests' settings on the tiny task: batch 16, lr 0.02, seed 3,
+ * AdamW (weight decay 0.01), cosine schedule with 2 warm-up steps, one
+ * stage `all` training primary, head and norm for `epochs`; `extra` overrides.
+ */
+export function tinyTrainOptions(
+  model: tf.LayersModel,
+  train: TrainOptions["train"],
+  evalSet: Dataset,
+  epochs: number,
+  extra: Partial<TrainOptions> = {},
+): TrainOptions {
+  return {
+    model,
+    train,
+    eval: evalSet,
+    batchSize: 16,
+    lr: 0.02,
+    seed: 3,
+    optimizer: { kind: "adamw", weightDecay: 0.01 },
+    schedule: { kind: "cosine", warmupSteps: 2 },
+    stages: [{ name: "all", train: ["primary", "head", "norm"], epochs }],
+    ...extra,
+  };
 }

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { latestCheckpoint, loadCheckpoint } from "./checkpoint.ts";
 import { crossEntropy, type Dataset } from "./evaluate.ts";
 import { Rng } from "./rng.ts";
-import { tinyCnn, tinyData } from "../testing/tiny_task.ts";
+import { tinyCnn, tinyData, tinyTrainOptions } from "../testing/tiny_task.ts";
 import { tf } from "../tf.ts";
-import { type BatchStream, trainLoop, type TrainOptions } from "./train_loop.ts";
+import { type BatchStream, trainLoop } from "./train_loop.ts";
 
 /** The in-memory set served as a stream; `noise` > 0 adds seeded per-batch noise (augmentation). */
 function asStream(d: Dataset, noise = 0, seeds: number[] = []): BatchStream {
@@ -30,19 +30,8 @@ function asStream(d: Dataset, noise = 0, seeds: number[] = []): BatchStream {
 
 const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
-function options(model: tf.LayersModel, train: Dataset | BatchStream, eval_: Dataset) {
-  return {
-    model,
-    train,
-    eval: eval_,
-    batchSize: 16,
-    lr: 0.02,
-    seed: 3,
-    optimizer: { kind: "adamw", weightDecay: 0.01 },
-    schedule: { kind: "cosine", warmupSteps: 2 },
-    stages: [{ name: "all", train: ["primary", "head", "norm"], epochs: 2 }],
-  } satisfies TrainOptions;
-}
+const options = (model: tf.LayersModel, train: Dataset | BatchStream, eval_: Dataset) =>
+  tinyTrainOptions(model, train, eval_, 2);
 
 Deno.test("trainLoop: a streamed training set trains exactly like the same set in memory", async () => {
   const { train, test } = tinyData(40, 1); // 40 = 2 full batches + one of 8

@@ -3,24 +3,13 @@ import { adapt } from "../adapter/adapt.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { NonFiniteLossError } from "../errors.ts";
 import type { Dataset } from "./evaluate.ts";
-import { tinyCnn, tinyData } from "../testing/tiny_task.ts";
+import { tinyCnn, tinyData, tinyTrainOptions } from "../testing/tiny_task.ts";
 import { tf } from "../tf.ts";
 import { trainLoop, type TrainOptions } from "./train_loop.ts";
 
 const base = (model: tf.LayersModel, extra: Partial<TrainOptions> = {}): TrainOptions => {
   const { train, test } = tinyData(96, 1);
-  return {
-    model,
-    train,
-    eval: test,
-    batchSize: 16,
-    lr: 0.02,
-    seed: 3,
-    optimizer: { kind: "adamw", weightDecay: 0.01 },
-    schedule: { kind: "cosine", warmupSteps: 2 },
-    stages: [{ name: "all", train: ["primary", "head", "norm"], epochs: 4 }],
-    ...extra,
-  };
+  return tinyTrainOptions(model, train, test, 4, extra);
 };
 
 const values = (m: tf.LayersModel, name: string) =>

@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
 import { adapt, adapterLayers, tf } from "@quadranet/core";
 import { randomizeWeights, sequentialCnn } from "@quadranet/core/testing";
-import { BLAS_BACKEND, openBlas, registerBlasBackend } from "./mod.ts";
+import { blasTest } from "./fused_testing.ts";
+import { BLAS_BACKEND } from "./mod.ts";
 
-// CI sets QUADRANET_REQUIRE_BLAS=1 so that a missing library fails instead of skipping.
-const required = Deno.env.get("QUADRANET_REQUIRE_BLAS") === "1";
-let available = true;
-try {
-  openBlas();
-  registerBlasBackend();
-} catch (e) {
-  if (required) throw e;
-  available = false;
-  console.warn(`blas tests skipped: ${(e as Error).message.split("\n")[0]}`);
-}
-const test = (name: string, fn: () => void | Promise<void>) =>
-  Deno.test({ name, ignore: !available, fn });
+const test = blasTest;
 
 const TOL = 1e-4; // relative to the largest magnitude of the cpu result (float32)
 

@@ -1,5 +1,6 @@
 /**
- * Test helpers for the fused kernels: run a function with the fused kernels
+ * Test helpers for the blas backend's tests: `blasTest` (skipped where no
+ * BLAS library loads), and for the fused kernels: run a function with the fused kernels
  * on `blas` and with the composite fallback (on the cpu backend, so the
  * fallback path of "every other backend" is what is compared), and check
  * gradients against central finite differences.
@@ -14,23 +15,15 @@
  */
 import assert from "node:assert/strict";
 import { setFusedOps, tf } from "@quadranet/core";
-import { BLAS_BACKEND, openBlas, registerBlasBackend } from "./mod.ts";
+import { availableForTests } from "@quadranet/core/testing";
+import { BLAS_BACKEND, registerBlasBackend } from "./mod.ts";
 
 // CI sets QUADRANET_REQUIRE_BLAS=1 so that a missing library fails instead of skipping.
-const required = Deno.env.get("QUADRANET_REQUIRE_BLAS") === "1";
-let available = true;
-try {
-  openBlas();
-  registerBlasBackend();
-} catch (e) {
-  if (required) throw e;
-  available = false;
-  console.warn(`fused kernel tests skipped: ${(e as Error).message.split("\n")[0]}`);
-}
+const blas = await availableForTests("blas", "QUADRANET_REQUIRE_BLAS", registerBlasBackend);
 
-/** `Deno.test`, skipped (with a warning) where no BLAS library loads. */
+/** `Deno.test`, skipped (with one line printed) where no BLAS library loads. */
 export const blasTest = (name: string, fn: () => void | Promise<void>) =>
-  Deno.test({ name, ignore: !available, fn });
+  Deno.test({ name, ignore: !blas.ok, fn });
 
 /** Values of the tensors `f` returns, computed on `backend` with fused ops on or off. */
 export async function run(

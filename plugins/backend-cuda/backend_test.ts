@@ -10,10 +10,14 @@
  * its largest entry.
  */
 import assert from "node:assert/strict";
-import { adapt, selectBackend, tf } from "@quadranet/core";
-import { randomizeWeights, resnetShaped } from "../../core/testing/models.ts";
-import { cudaFallbacks } from "./backend.ts";
-import { cudaForTests } from "./testing/cuda_available.ts";
+import { selectBackend, tf } from "@quadranet/core";
+import {
+  adaptedCnnStep,
+  assertNear,
+  availableForTests,
+  readOn as on,
+} from "@quadranet/core/testing";
+import { cudaFallbacks, registerCudaBackend } from "./backend.ts";
 import "./mod.ts";
 
 Deno.test("without a GPU, automatic selection says why once and goes on to the next backend", async () => {
@@ -46,28 +50,7 @@ Deno.test("without a GPU, automatic selection says why once and goes on to the n
   assert.match(stderr, /no (libcudart|libcublas)\.so\.13\/.*found.*QUADRANET_CUDA_LIB_DIR/);
 });
 
-const gpu = await cudaForTests();
-
-async function on(backend: string, f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = f();
-  const arrays = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return arrays;
-}
-
-function assertNear(got: Float32Array, want: Float32Array, relTol: number, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let scale = 1e-6, worst = 0;
-  for (let i = 0; i < got.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]));
-    worst = Math.max(
-      worst,
-      Number.isNaN(want[i]) !== Number.isNaN(got[i]) ? Infinity : Math.abs(got[i] - want[i]) || 0,
-    );
-  }
-  assert.ok(worst <= relTol * scale, `${what}: max |Δ| ${worst} > ${relTol} × ${scale}`);
-}
+const gpu = await availableForTests("CUDA GPU", "QUADRANET_REQUIRE_CUDA", registerCudaBackend);
 
 const r = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, "float32", seed);
 
@@ -189,32 +172,14 @@ Deno.test({
     "cuda matches cpu: one training step of an adapted CNN; the second step allocates nothing new",
   ignore: !gpu.ok,
   async fn() {
-    await tf.setBackend("cpu");
-    const model = adapt(randomizeWeights(resnetShaped(), 3), { rank: 2, seed: 1 });
-    model.trainableWeights.forEach((w, i) => {
-      if (/quad_p$/.test(w.name)) w.write(tf.mul(r(w.shape as number[], 40 + i), 0.3));
-    });
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const x = r([4, 16, 16, 3], 21);
-    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 4], "int32"), 5);
-    const stepOn = (backend: string) =>
-      on(backend, () => {
-        const { value, grads } = tf.variableGrads(() =>
-          tf.losses.softmaxCrossEntropy(
-            y,
-            model.apply(x, { training: true }) as tf.Tensor,
-          ) as tf.Scalar, vars);
-        return [
-          value,
-          ...vars.map((v) => grads[v.name]),
-        ];
-      });
-    const want = await stepOn("cpu");
+    const step = await adaptedCnnStep(r);
+    const vars = step.vars;
+    const want = await step.on("cpu");
     await selectBackend("cuda", { quiet: true });
-    const got = await stepOn("cuda");
+    const got = await step.on("cuda");
     const before = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } })
       .allocator.stats();
-    await stepOn("cuda");
+    await step.on("cuda");
     const after = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } })
       .allocator.stats();
     await tf.setBackend("cpu");

@@ -6,29 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { tf } from "@quadranet/core";
-import {
-  BINARY_OPS,
-  binarySource,
-  gatherSource,
-  padSource,
-  quadProductBackwardSource,
-  UNARY_OPS,
-  unarySource,
-} from "./elementwise_kernels.ts";
+import { BINARY_OPS, UNARY_OPS, unarySource } from "./elementwise_kernels.ts";
 import { parseKernelSignature } from "./kernel_source.ts";
 import { broadcastPlan, coalesce, contiguousStrides, transposePlan } from "./planning.ts";
 import { compileKernels, cxxAvailable } from "./testing/cxx_emulator.ts";
+import { ELEMENTWISE_KERNELS } from "./testing/kernel_variants.ts";
 
 const cxx = await cxxAvailable();
 
-const RANKS = [1, 2, 3, 4];
-const ALL = [
-  ...Object.keys(UNARY_OPS).map(unarySource),
-  ...Object.keys(BINARY_OPS).flatMap((op) => RANKS.map((r) => binarySource(op, r))),
-  ...RANKS.map(gatherSource),
-  ...RANKS.map(padSource),
-  quadProductBackwardSource(),
-];
+const ALL = ELEMENTWISE_KERNELS;
 
 /** One g++ run for the whole file (the compiler's start-up dominates). */
 const emu = cxx ? await compileKernels(ALL) : undefined;

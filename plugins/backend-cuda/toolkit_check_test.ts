@@ -10,26 +10,9 @@
  *    and names an exported symbol, not a macro for a versioned one.
  */
 import assert from "node:assert/strict";
-import { adamSource } from "./adam_kernel.ts";
-import {
-  batchNormBackwardInputSource,
-  batchNormBackwardReduceSource,
-  batchNormForwardSource,
-  batchNormStatsSource,
-} from "./batchnorm_kernels.ts";
-import {
-  BINARY_OPS,
-  binarySource,
-  gatherSource,
-  padSource,
-  quadProductBackwardSource,
-  UNARY_OPS,
-  unarySource,
-} from "./elementwise_kernels.ts";
-import { maxPoolGradSource, poolSource } from "./pool_kernels.ts";
-import { REDUCE_OPS, reduceSource } from "./reduce_kernels.ts";
 import { CUDA_DRIVER_PROTOTYPES, CUDART_PROTOTYPES } from "./symbols.ts";
 import { findToolkit } from "./testing/cuda_toolkit.ts";
+import { ALL_KERNELS } from "./testing/kernel_variants.ts";
 
 const tk = findToolkit();
 /** nvcc preprocesses with the host compiler, and the header check compiles with it. */
@@ -37,25 +20,6 @@ const gxx = await new Deno.Command("g++", { args: ["--version"], stdout: "null",
   .output().then((o) => o.success, () => false);
 if (!tk?.nvcc || !gxx) console.log("skipping nvcc compile test: no CUDA toolkit (nvcc) or no g++");
 if (!tk?.include || !gxx) console.log("skipping header check: no CUDA headers (cuda.h) or no g++");
-
-const RANKS = [1, 2, 3, 4];
-/** Every kernel variant the backend can generate. */
-export const ALL_KERNELS = [
-  ...Object.keys(UNARY_OPS).map(unarySource),
-  ...Object.keys(BINARY_OPS).flatMap((op) => RANKS.map((r) => binarySource(op, r))),
-  ...RANKS.map(gatherSource),
-  ...RANKS.map(padSource),
-  quadProductBackwardSource(),
-  ...Object.keys(REDUCE_OPS).map(reduceSource),
-  batchNormForwardSource(),
-  batchNormStatsSource(),
-  batchNormBackwardReduceSource(),
-  batchNormBackwardInputSource(),
-  poolSource("max"),
-  poolSource("avg"),
-  maxPoolGradSource(),
-  adamSource(),
-];
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; err: string }> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();

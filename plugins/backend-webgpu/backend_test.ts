@@ -16,54 +16,30 @@
  */
 import assert from "node:assert/strict";
 import { adapt, selectBackend, tf, trainLoop } from "@quadranet/core";
-import { randomizeWeights, resnetShaped } from "../../core/testing/models.ts";
-import { tinyCnn, tinyData } from "../../core/testing/tiny_task.ts";
-import { webgpuForTests } from "./webgpu_available.ts";
+import {
+  adaptedCnnStep,
+  assertNear,
+  availableForTests,
+  maxAbs,
+  readOn as on,
+  seededTensor as seeded,
+  tinyCnn,
+  tinyData,
+  tinyTrainOptions,
+} from "@quadranet/core/testing";
+import { probeWebGpu } from "./adapter.ts";
 import "./mod.ts";
 
-const gpu = await webgpuForTests();
-
-/** Runs `f` on `backend` and returns every output as a host array (async reads). */
-async function on(backend: string, f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = f();
-  const arrays = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return arrays;
-}
-
-function maxAbs(a: Float32Array): number {
-  return a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-}
-
-function assertNear(got: Float32Array, want: Float32Array, relTol: number, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  const scale = Math.max(maxAbs(want), 1e-6);
-  let worst = 0;
-  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  assert.ok(worst <= relTol * scale, `${what}: max |Δ| ${worst} > ${relTol} × ${scale}`);
-}
-
-/** Deterministic inputs built from host arrays, so both backends see the same bytes. */
-function seeded(shape: number[], seed: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    v[i] = ((s >>> 8) / (1 << 24)) * 2 - 1;
-  }
-  return tf.tensor(v, shape);
-}
+const gpu = await availableForTests("webgpu", "QUADRANET_REQUIRE_WEBGPU", probeWebGpu);
 
 Deno.test({
   name: "probeWebGpu() finds an adapter and names it",
   ignore: !gpu.ok,
   fn() {
     if (!gpu.ok) return;
-    assert.ok(gpu.found.description.length > 0);
+    assert.ok(gpu.value.description.length > 0);
     // The adapter takes real limits (tfjs-backend-webgpu requests these maxima).
-    assert.ok(gpu.found.adapter.limits.maxStorageBufferBindingSize >= 1 << 27);
+    assert.ok(gpu.value.adapter.limits.maxStorageBufferBindingSize >= 1 << 27);
   },
 });
 
@@ -126,26 +102,11 @@ Deno.test({
   name: "webgpu matches cpu: one training step of an adapted CNN (loss and every gradient)",
   ignore: !gpu.ok,
   async fn() {
-    await tf.setBackend("cpu");
-    const model = adapt(randomizeWeights(resnetShaped(), 3), { rank: 2, seed: 1 });
-    // The quadratic term starts at P = 0; give it values so its gradients are not trivial.
-    model.trainableWeights.forEach((w, i) => {
-      if (/quad_p$/.test(w.name)) w.write(tf.mul(seeded(w.shape as number[], 40 + i), 0.3));
-    });
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const x = seeded([4, 16, 16, 3], 21);
-    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 4], "int32"), 5);
-    const stepOn = (backend: string) =>
-      on(backend, () => {
-        const { value, grads } = tf.variableGrads(() => {
-          const out = model.apply(x, { training: true }) as tf.Tensor;
-          return tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar;
-        }, vars);
-        return [value, ...vars.map((v) => grads[v.name])];
-      });
-    const want = await stepOn("cpu");
+    const step = await adaptedCnnStep(seeded);
+    const vars = step.vars;
+    const want = await step.on("cpu");
     await selectBackend("webgpu", { quiet: true });
-    const got = await stepOn("webgpu");
+    const got = await step.on("webgpu");
     await tf.setBackend("cpu");
     assert.ok(Math.abs(got[0][0] - want[0][0]) <= 1e-4, `loss ${got[0][0]} vs ${want[0][0]}`);
     assert.ok(vars.length >= 10, `${vars.length} trainable variables`);
@@ -167,23 +128,15 @@ Deno.test({
       const losses: number[] = [];
       const dir = await Deno.makeTempDir();
       await selectBackend(backend, { quiet: true });
-      const r = await trainLoop({
-        model,
-        train,
-        eval: test,
-        batchSize: 16,
-        lr: 0.02,
-        seed: 3,
+      const r = await trainLoop(tinyTrainOptions(model, train, test, 2, {
         logEvery: 1,
         // clipNorm sums 10 squared-gradient norms with addN: the case that was silently
         // wrong before the chunked AddN (losses drifted 1% from the second step on).
         clipNorm: 1,
-        optimizer: { kind: "adamw", weightDecay: 0.01 },
-        schedule: { kind: "cosine", warmupSteps: 2 },
         checkpointDir: dir,
         stages: [{ name: "q", train: ["quadratic", "head", "norm"], epochs: 2 }],
         hooks: { onLog: (e) => void (!e.eval && losses.push(e.loss)) },
-      });
+      }));
       const saved = [...Deno.readDirSync(dir)].length;
       await Deno.remove(dir, { recursive: true });
       await tf.setBackend("cpu");
@@ -221,7 +174,7 @@ Deno.test({
 
 Deno.test({
   name: "automatic selection declines a software adapter and says why",
-  ignore: !gpu.ok || (gpu.ok && !gpu.found.software),
+  ignore: !gpu.ok || (gpu.ok && !gpu.value.software),
   async fn() {
     const chosen = await selectBackend("auto", { quiet: true });
     assert.equal(chosen.name, "cpu");
