@@ -2,7 +2,9 @@
  * Detection heads for QuadraNet-TS, as plugins of kind `"head"`: FCOS
  * (`"fcos"`: FPN P3–P7, GroupNorm towers, focal + GIoU + centerness) and a
  * CenterNet-style head (`"centernet"`: stride-4 Gaussian heatmap peaks).
- * Importing this module registers both.
+ * Importing this module registers both. The head interface (`HeadPlugin`,
+ * `DetectionHead`, `DetectionTarget`, `Detections`, ...) is the core's: import
+ * it from `@quadranet/core`.
  *
  * @example
  * ```ts
@@ -24,15 +26,6 @@ import { register } from "@quadranet/core";
 import { centerNetHead } from "./centernet_head.ts";
 import { fcosHead } from "./fcos_head.ts";
 
-// the head interface lives in the core; re-exported for convenience
-export type {
-  DecodeOptions,
-  DetectionHead,
-  Detections,
-  DetectionTarget,
-  HeadCreateOptions,
-  HeadPlugin,
-} from "@quadranet/core";
 export { defaultGroups, GroupNorm, type GroupNormArgs } from "./group_norm.ts";
 export { buildFpn, type FpnOptions } from "./fpn.ts";
 export { attachHead, featureGeometry } from "./detector.ts";
