@@ -14,6 +14,7 @@ import { adapt, selectBackend, tf } from "@quadranet/core";
 import { openBlas } from "@quadranet/backend-blas";
 import "@quadranet/backend-tfjs";
 import { resnet18Style } from "./resnet_style.ts";
+import { cellNumber, num, spawnCell, torchStep } from "./cells.ts";
 import { cell, ratio, timeMs } from "./timing.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -26,32 +27,18 @@ const BACKENDS = ["blas", "cpu", "wasm"] as const;
 
 /** Runs one measurement in a child process (so a slow backend can be cut off). */
 async function on(backend: string, cell: string): Promise<number | string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      new URL(import.meta.url).pathname,
-      `--cell=${backend}:${cell}`,
-      ...(quick ? ["--quick"] : []),
-    ],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), CELL_TIMEOUT_S * 1000);
-  const out = await child.output();
-  clearTimeout(timer);
-  const text = new TextDecoder().decode(out.stdout).trim();
-  if (out.success && /^[\d.]+$/.test(text)) return Number(text);
-  if (out.signal === "SIGKILL") return `> ${CELL_TIMEOUT_S} s`;
-  const err = new TextDecoder().decode(out.stderr).split("\n").find((l) => /rror/.test(l)) ?? "";
-  const missing = err.match(/Kernel '(\w+)' not registered/);
-  return missing
-    ? `no ${missing[1]} kernel`
-    : `failed: ${err.replace(/.*?rror:?\s*/, "").slice(0, 50)}`;
+  const out = await spawnCell(
+    import.meta.url,
+    ["--allow-read", "--allow-env", "--allow-sys", "--allow-ffi"],
+    [`--cell=${backend}:${cell}`, ...(quick ? ["--quick"] : [])],
+    CELL_TIMEOUT_S,
+  );
+  return cellNumber(out, CELL_TIMEOUT_S, (err) => {
+    const missing = err.match(/Kernel '(\w+)' not registered/);
+    return missing
+      ? `no ${missing[1]} kernel`
+      : `failed: ${err.replace(/.*?rror:?\s*/, "").slice(0, 50)}`;
+  });
 }
 
 async function gemmRows(): Promise<void> {
@@ -98,8 +85,6 @@ function opCases(): Record<string, () => tf.Tensor> {
   };
 }
 
-const num = (v: number | string) => (typeof v === "number" ? v : undefined);
-
 async function opRows(): Promise<void> {
   console.log(
     `\n## Ops, batch ${OP_BATCH}, ${OP_SIZE}×${OP_SIZE}×${OP_C} NHWC, 3×3 kernels ` +
@@ -132,21 +117,6 @@ function trainStep(size: number): () => void {
     );
 }
 
-async function torchStep(size: number): Promise<number | string> {
-  const script = new URL("./torch_step.py", import.meta.url).pathname;
-  for (const py of ["python3", "/usr/bin/python3"]) {
-    try {
-      const out = await new Deno.Command(py, {
-        args: [script, String(WIDTH), String(size), String(BATCH), quick ? "2" : "5"],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (out.success) return JSON.parse(new TextDecoder().decode(out.stdout)).ms;
-    } catch { /* try the next interpreter */ }
-  }
-  return "skipped: no python3 with torch (apt-get install python3-torch)";
-}
-
 async function stepRows(): Promise<void> {
   console.log(
     `\n## Training step: quadratic-adapted ResNet-18-style (width ${WIDTH}), batch ${BATCH} ` +
@@ -157,7 +127,7 @@ async function stepRows(): Promise<void> {
   for (const size of quick ? [16] : [32, 64]) {
     const ms: Record<string, number | string> = {};
     for (const b of BACKENDS) ms[b] = await on(b, `step:${size}`);
-    ms.torch = await torchStep(size);
+    ms.torch = await torchStep(WIDTH, size, BATCH, quick ? 2 : 5);
     console.log(
       `| ${size}×${size} | ${cell(ms.blas)} | ${cell(ms.cpu)} | ${cell(ms.wasm)} | ${
         cell(ms.torch)

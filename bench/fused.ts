@@ -25,6 +25,7 @@ import {
 } from "@quadranet/core";
 import "@quadranet/backend-blas";
 import { resnet18Style } from "./resnet_style.ts";
+import { cellNumber, num, spawnCell, torchStep } from "./cells.ts";
 import { cell, ratio, timeMs } from "./timing.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -91,47 +92,15 @@ async function runCell(spec: string): Promise<void> {
 }
 
 async function on(spec: string): Promise<number | string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      new URL(import.meta.url).pathname,
-      `--cell=${spec}`,
-      ...Deno.args.filter((a) => a === "--quick" || a.startsWith("--reps=")),
-    ],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), CELL_TIMEOUT_S * 1000);
-  const out = await child.output();
-  clearTimeout(timer);
-  const text = new TextDecoder().decode(out.stdout).trim();
-  if (out.success && /^[\d.]+$/.test(text)) return Number(text);
-  if (out.signal === "SIGKILL") return `> ${CELL_TIMEOUT_S} s`;
-  const err = new TextDecoder().decode(out.stderr).split("\n").find((l) => /rror/.test(l)) ?? "";
-  return `failed: ${err.slice(0, 60)}`;
+  const out = await spawnCell(
+    import.meta.url,
+    ["--allow-read", "--allow-env", "--allow-sys", "--allow-ffi"],
+    [`--cell=${spec}`, ...Deno.args.filter((a) => a === "--quick" || a.startsWith("--reps="))],
+    CELL_TIMEOUT_S,
+  );
+  return cellNumber(out, CELL_TIMEOUT_S, (err) => `failed: ${err.slice(0, 60)}`);
 }
 
-async function torchStep(size: number): Promise<number | string> {
-  const script = new URL("./torch_step.py", import.meta.url).pathname;
-  for (const py of ["python3", "/usr/bin/python3"]) {
-    try {
-      const out = await new Deno.Command(py, {
-        args: [script, String(WIDTH), String(size), String(BATCH), quick ? "2" : "5"],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (out.success) return JSON.parse(new TextDecoder().decode(out.stdout)).ms;
-    } catch { /* try the next interpreter */ }
-  }
-  return "skipped: no python3 with torch (apt-get install python3-torch)";
-}
-
-const num = (v: number | string) => (typeof v === "number" ? v : undefined);
 const sizes = quick ? [16] : [32, 64];
 
 async function main(): Promise<void> {
@@ -162,7 +131,7 @@ async function main(): Promise<void> {
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const s of sizes) {
     const off = await on(`step:${s}:off`), fon = await on(`step:${s}:on`);
-    const torch = await torchStep(s);
+    const torch = await torchStep(WIDTH, s, BATCH, quick ? 2 : 5);
     console.log(
       `| ${s}×${s} | ${cell(off)} | ${cell(fon)} | ${cell(torch)} | ` +
         `${ratio(num(off), num(fon))} | ${ratio(num(torch), num(fon))} |`,

@@ -21,6 +21,7 @@ import { adapt, selectBackend, tf } from "@quadranet/core";
 import { cudaFallbacks, cudaRuntime, gemmPlan } from "@quadranet/backend-cuda";
 import "@quadranet/backend-webgpu";
 import { resnet18Style } from "./resnet_style.ts";
+import { errorLine, num, spawnCell } from "./cells.ts";
 import { cell, ratio } from "./timing.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -156,29 +157,23 @@ async function runCell(spec: string): Promise<void> {
 
 /** Runs a cell in a child process; the parsed JSON, or the reason it has none. */
 async function child(spec: string): Promise<Record<string, unknown> | string> {
-  const proc = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
+  const out = await spawnCell(
+    import.meta.url,
+    [
       "-A",
       "--unstable-webgpu",
       ...(Deno.env.get("QN_NODE_MODULES_MANUAL") ? ["--node-modules-dir=manual"] : []),
-      new URL(import.meta.url).pathname,
-      `--cell=${spec}`,
-      ...(quick ? ["--quick"] : []),
     ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => proc.kill("SIGKILL"), CELL_TIMEOUT_S * 1000);
-  const out = await proc.output();
-  clearTimeout(timer);
-  const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+    [`--cell=${spec}`, ...(quick ? ["--quick"] : [])],
+    CELL_TIMEOUT_S,
+  );
+  const text = out.stdout.split("\n").pop() ?? "";
   if (out.success && text.startsWith("{")) return JSON.parse(text);
-  if (out.signal === "SIGKILL") return `> ${CELL_TIMEOUT_S} s`;
-  const lines = new TextDecoder().decode(out.stderr).split("\n");
+  if (out.timedOut) return `> ${CELL_TIMEOUT_S} s`;
+  const lines = out.stderr.split("\n");
   const why =
     lines.find((l) => /unavailable: /.test(l))?.replace(/.*unavailable: /, "unavailable: ") ??
-      lines.find((l) => /rror/.test(l))?.replace(/.*?rror:?\s*/, "failed: ") ?? "failed";
+      (errorLine(out.stderr).replace(/.*?rror:?\s*/, "failed: ") || "failed");
   return why.slice(0, 70);
 }
 
@@ -196,7 +191,6 @@ async function python(script: string, args: string[]): Promise<Record<string, nu
   }
 }
 
-const num = (v: unknown) => (typeof v === "number" ? v : undefined);
 const field = (
   r: Record<string, unknown> | string,
   k: string,
