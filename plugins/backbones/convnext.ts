@@ -17,9 +17,9 @@ import {
   convnextStyle,
   type ConvnextStyleOptions,
   layerNorm,
+  mlpResidual,
   type StageNames,
 } from "./convnext_style.ts";
-import { LayerScale } from "./layer_scale.ts";
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
@@ -31,11 +31,8 @@ function block(x: ST, name: string, dim: number): ST {
   let y = L.depthwiseConv2d({ name: `${name}_block_0`, kernelSize: 7, padding: "same" })
     .apply(x) as ST;
   y = layerNorm(y, `${name}_block_2`);
-  y = L.dense({ name: `${name}_block_3`, units: 4 * dim, activation: "gelu" as "relu" })
-    .apply(y) as ST;
-  y = L.dense({ name: `${name}_block_5`, units: dim }).apply(y) as ST;
-  y = new LayerScale({ name: `${name}_layer_scale` }).apply(y) as ST;
-  return L.add({ name: `${name}_add` }).apply([x, y]) as ST;
+  const names = ["block_3", "block_5", "layer_scale", "add"].map((n) => `${name}_${n}`);
+  return mlpResidual(x, y, dim, names as [string, string, string, string]);
 }
 
 /** torchvision's module paths, "." → "_". */

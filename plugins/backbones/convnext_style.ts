@@ -25,6 +25,7 @@
  * @module
  */
 import { tf } from "@quadranet/core";
+import { LayerScale } from "./layer_scale.ts";
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
@@ -57,6 +58,23 @@ export interface StageNames {
 /** LayerNorm over channels with ConvNeXt's epsilon. */
 export function layerNorm(x: ST, name: string): ST {
   return L.layerNormalization({ name, epsilon: 1e-6 }).apply(x) as ST;
+}
+
+/**
+ * The inverted-bottleneck tail both block kinds end with: Linear C→4C with
+ * exact GELU, Linear 4C→C, layer scale, and the residual `x + …`, on `y`
+ * (the normalised features); layer names `[fc1, fc2, scale, add]`.
+ */
+export function mlpResidual(
+  x: ST,
+  y: ST,
+  dim: number,
+  [fc1, fc2, scale, add]: [string, string, string, string],
+): ST {
+  y = L.dense({ name: fc1, units: 4 * dim, activation: "gelu" as "relu" }).apply(y) as ST;
+  y = L.dense({ name: fc2, units: dim }).apply(y) as ST;
+  y = new LayerScale({ name: scale }).apply(y) as ST;
+  return L.add({ name: add }).apply([x, y]) as ST;
 }
 
 /** Builds the network around `block`. */

@@ -17,6 +17,7 @@ import {
   convnextStyle,
   type ConvnextStyleOptions,
   layerNorm,
+  mlpResidual,
   type StageNames,
 } from "./convnext_style.ts";
 import { LayerScale } from "./layer_scale.ts";
@@ -39,10 +40,8 @@ function block(x: ST, name: string, dim: number): ST {
   y = new LayerScale({ name: `${name}_gamma1` }).apply(y) as ST;
   x = L.add({ name: `${name}_add1` }).apply([x, y]) as ST;
   y = layerNorm(x, `${name}_norm2`);
-  y = L.dense({ name: `${name}_fc1`, units: 4 * dim, activation: "gelu" as "relu" }).apply(y) as ST;
-  y = L.dense({ name: `${name}_fc2`, units: dim }).apply(y) as ST;
-  y = new LayerScale({ name: `${name}_gamma2` }).apply(y) as ST;
-  return L.add({ name: `${name}_add2` }).apply([x, y]) as ST;
+  const names = ["fc1", "fc2", "gamma2", "add2"].map((n) => `${name}_${n}`);
+  return mlpResidual(x, y, dim, names as [string, string, string, string]);
 }
 
 const NAMES: StageNames = {
