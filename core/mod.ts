@@ -142,6 +142,7 @@ export { weightsFingerprint } from "./io/fingerprint.ts";
 // records/
 // the whole records API (readers, writers, parsers) is `@quadranet/core/records`
 export {
+  type BoxAp,
   checkRunId,
   type ComparisonRow,
   type Compute,

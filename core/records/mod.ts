@@ -14,6 +14,7 @@
  */
 export {
   type AdapterTotals,
+  type BoxAp,
   type ComparisonRow,
   type Compute,
   type DataIssueCounts,
