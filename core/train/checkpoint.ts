@@ -36,6 +36,7 @@ export interface LoopPosition {
 import {
   findLatestCheckpoint,
   type Manifest,
+  type ManifestStateV1,
   parseLatest,
   parseManifest,
   type TensorEntry,
@@ -64,27 +65,18 @@ export interface LoopState {
 }
 
 // Format 1 kept the position in stage/epoch/batch and the rest in `extra`.
-interface LoopStateV1 {
-  step: number;
-  stage: number;
-  epoch: number;
-  batch: number;
-  rng: number;
-  optimizerT: number;
-  extra: { best?: EvalMetrics; examples?: number; compute?: Compute };
-}
-
-function migrateState(formatVersion: number, state: LoopState | LoopStateV1): LoopState {
+function migrateState(formatVersion: number, state: LoopState | ManifestStateV1): LoopState {
   if (formatVersion >= 2) return state as LoopState;
-  const v1 = state as LoopStateV1;
+  const v1 = state as ManifestStateV1;
+  const extra = v1.extra as { best?: EvalMetrics; examples?: number; compute?: Compute };
   return {
     step: v1.step,
     next: { stage: v1.stage, epoch: v1.epoch, batch: v1.batch },
     rng: v1.rng,
     optimizerT: v1.optimizerT,
-    examples: v1.extra.examples ?? 0,
-    best: v1.extra.best,
-    compute: v1.extra.compute,
+    examples: extra.examples ?? 0,
+    best: extra.best,
+    compute: extra.compute,
   };
 }
 
@@ -229,7 +221,7 @@ export async function loadCheckpoint(path: string): Promise<CheckpointData> {
   return {
     weights: read(manifest.weights),
     slots: read(manifest.slots),
-    state: migrateState(manifest.formatVersion, manifest.state as LoopState | LoopStateV1),
+    state: migrateState(manifest.formatVersion, manifest.state as LoopState | ManifestStateV1),
   };
 }
 
