@@ -10,10 +10,10 @@
  *     deno task bench [--quick]
  * @module
  */
-import { adapt, selectBackend, tf } from "@quadranet/core";
+import { selectBackend, tf } from "@quadranet/core";
 import { openBlas } from "@quadranet/backend-blas";
 import "@quadranet/backend-tfjs";
-import { resnet18Style } from "./resnet_style.ts";
+import { adaptedResnetBatch, tfjsAdamStep } from "./resnet_style.ts";
 import { cellNumber, num, spawnCell, torchStep } from "./cells.ts";
 import { cell, ratio, timeMs } from "./timing.ts";
 
@@ -103,18 +103,8 @@ async function opRows(): Promise<void> {
 }
 
 function trainStep(size: number): () => void {
-  const base = resnet18Style({ size, width: WIDTH, classes: 10 });
-  const model = adapt(base, { rank: 8, targets: ["Conv2D"], exclude: ["stem"] });
-  const x = tf.randomNormal([BATCH, size, size, 3], 0, 1, "float32", 4);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), "int32"), 10);
-  const opt = tf.train.adam(1e-3);
-  return () =>
-    tf.dispose(
-      opt.minimize(
-        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
-        true,
-      ) ?? [],
-    );
+  const step = tfjsAdamStep(adaptedResnetBatch(size, WIDTH, BATCH));
+  return () => step().dispose();
 }
 
 async function stepRows(): Promise<void> {

@@ -24,7 +24,7 @@ import {
   tf,
 } from "@quadranet/core";
 import "@quadranet/backend-blas";
-import { resnet18Style } from "./resnet_style.ts";
+import { adaptedResnetBatch, resnet18Style, tfjsAdamStep } from "./resnet_style.ts";
 import { cellNumber, num, spawnCell, torchStep } from "./cells.ts";
 import { cell, ratio, timeMs } from "./timing.ts";
 
@@ -43,18 +43,11 @@ function model(size: number, adapted: boolean): tf.LayersModel {
 
 /** One step as `deno task train` takes it (AdamW, label smoothing, clipping) or tfjs' Adam. */
 function trainStep(size: number, batch: number, kind: "loop" | "tfjs"): () => void {
-  const m = model(size, true);
-  const x = tf.randomNormal([batch, size, size, 3], 0, 1, "float32", 4);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), "int32"), 10);
+  const b = adaptedResnetBatch(size, WIDTH, batch);
+  const { model: m, x, y } = b;
   if (kind === "tfjs") {
-    const opt = tf.train.adam(1e-3);
-    return () =>
-      tf.dispose(
-        opt.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor),
-          true,
-        ) ?? [],
-      );
+    const step = tfjsAdamStep(b);
+    return () => step().dispose();
   }
   const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
   const params = vars.map((v) => ({ key: v.name, variable: v, decay: v.rank >= 2 }));

@@ -17,10 +17,10 @@
  *     deno task bench --gpu [--quick]
  * @module
  */
-import { adapt, selectBackend, tf } from "@quadranet/core";
+import { selectBackend, tf } from "@quadranet/core";
 import { cudaFallbacks, cudaRuntime, gemmPlan } from "@quadranet/backend-cuda";
 import "@quadranet/backend-webgpu";
-import { resnet18Style } from "./resnet_style.ts";
+import { adaptedResnetBatch, tfjsAdamStep } from "./resnet_style.ts";
 import { errorLine, num, spawnCell } from "./cells.ts";
 import { cell, ratio } from "./timing.ts";
 
@@ -54,23 +54,7 @@ async function timeSynced(
 
 /** One training step; returns the loss (the caller disposes it). */
 function trainStep(size: number, width: number, batch: number): () => tf.Scalar {
-  const model = adapt(resnet18Style({ size, width, classes: 10 }), {
-    rank: 8,
-    targets: ["Conv2D"],
-    exclude: ["stem"],
-  });
-  const x = tf.randomNormal([batch, size, size, 3], 0, 1, "float32", 4);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), "int32"), 10);
-  const opt = tf.train.adam(1e-3);
-  return () =>
-    opt.minimize(
-      () =>
-        tf.losses.softmaxCrossEntropy(
-          y,
-          model.apply(x, { training: true }) as tf.Tensor,
-        ) as tf.Scalar,
-      true,
-    )!;
+  return tfjsAdamStep(adaptedResnetBatch(size, width, batch));
 }
 
 /** Child-process mode: one measurement, printed as JSON. */

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { tf } from "@quadranet/core";
+import { adapt, tf } from "@quadranet/core";
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
@@ -54,4 +54,39 @@ export function resnet18Style(
   x = L.globalAveragePooling2d({ name: "pool" }).apply(x) as ST;
   const out = L.dense({ name: "fc", units: classes }).apply(x) as ST;
   return tf.model({ inputs: input, outputs: out, name: "resnet18_style" });
+}
+
+/** The benches' adapted network and one seeded batch (10 classes, labels `i mod 10`). */
+export interface AdaptedBatch {
+  /** resnet18Style with a quadratic adapter (rank 8) on every Conv2D but the stem. */
+  model: tf.LayersModel;
+  /** Inputs `[batch, size, size, 3]`, N(0, 1), seed 4. */
+  x: tf.Tensor;
+  /** One-hot labels `[batch, 10]`. */
+  y: tf.Tensor;
+}
+
+/** The adapted ResNet-18-style network the benches time, with one batch. */
+export function adaptedResnetBatch(size: number, width: number, batch: number): AdaptedBatch {
+  const model = adapt(resnet18Style({ size, width, classes: 10 }), {
+    rank: 8,
+    targets: ["Conv2D"],
+    exclude: ["stem"],
+  });
+  const x = tf.randomNormal([batch, size, size, 3], 0, 1, "float32", 4);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), "int32"), 10);
+  return { model, x, y };
+}
+
+/**
+ * One training step with tfjs' own Adam (lr 1e-3) and softmax cross-entropy
+ * in training mode; returns the loss (the caller disposes it).
+ */
+export function tfjsAdamStep({ model, x, y }: AdaptedBatch): () => tf.Scalar {
+  const opt = tf.train.adam(1e-3);
+  return () =>
+    opt.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+      true,
+    ) as tf.Scalar;
 }
