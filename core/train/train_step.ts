@@ -6,8 +6,9 @@
  *
  * @example
  * ```ts
- * import { extraMetrics } from "@quadranet/core";
- * extraMetrics({ top1: 0.9, top5: 1, loss: 0.3, count: 10, semanticTop1: 0.95 }); // { semanticTop1: 0.95 }
+ * import { type EvalMetrics, extraMetrics } from "@quadranet/core";
+ * const m = { top1: 0.9, top5: 1, loss: 0.3, count: 10, semanticTop1: 0.95 };
+ * extraMetrics(m as EvalMetrics); // { semanticTop1: 0.95 }
  * ```
  * @module
  */

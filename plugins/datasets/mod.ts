@@ -29,7 +29,7 @@ export {
 } from "./types.ts";
 export { DatasetError } from "./errors.ts";
 export { byteOrder, exists, listFolders, listImages, WNID } from "./scan.ts";
-export { ListSource } from "./list_source.ts";
+export { type LabelledPath, ListSource } from "./list_source.ts";
 export { imageFolder } from "./image_folder.ts";
 export { MatFileError } from "./mat5.ts";
 export {
