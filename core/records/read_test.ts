@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import type { ProtocolRow } from "./protocol_schema.ts";
-import { parseSummary } from "./schema.ts";
 import { RecordError } from "../errors.ts";
-import {
-  latestComparisons,
-  readMetrics,
-  readRunFolder,
-  readRunFolders,
-  readSummary,
-} from "./read.ts";
+import { latestComparisons, readMetrics, readRunFolder, readRunFolders, readSummary } from "./read.ts";
 import type { ComparisonRow, DetectionRow } from "./schema.ts";
 
 const FIXTURES = new URL("../../web/testdata/runs/", import.meta.url).pathname;
@@ -138,41 +131,4 @@ Deno.test("readSummary: a wrong field fails naming the file and the field", asyn
 Deno.test("readRunFolder: ids that are not run ids are not read", async () => {
   assert.equal(await readRunFolder(FIXTURES, "../runs"), undefined);
   assert.equal(await readRunFolder(FIXTURES, "missing-run"), undefined);
-});
-
-Deno.test("parseSummary: protocol rows are validated as such, naming the field", () => {
-  const base = {
-    runId: "c",
-    task: "t",
-    method: "comparison",
-    backend: "cpu",
-    status: "completed",
-    startedAt: "x",
-    updatedAt: "x",
-    versions: {},
-    machine: {},
-    protocol: 1,
-  };
-  const ms = { mean: 0.5, std: 0, n: 1 };
-  const row = {
-    method: "quadratic",
-    trainableParams: 1,
-    inferenceFlops: 2,
-    runIds: ["c-quadratic-s1"],
-    test: ms,
-    validation: ms,
-    budgetFlops: ms,
-    budgetSeconds: ms,
-    paired: null,
-    toTarget: { reached: 0, n: 1 },
-  };
-  assert.equal(parseSummary({ ...base, rows: [row] }, "s.json").rows?.length, 1);
-  assert.throws(
-    () => parseSummary({ ...base, rows: [{ ...row, test: { mean: 0.5 } }] }, "s.json"),
-    /rows\[0\]\.test\.std must be a number/,
-  );
-  assert.throws(
-    () => parseSummary({ ...base, rows: [{ ...row, toTarget: { n: 1 } }] }, "s.json"),
-    /rows\[0\]\.toTarget must be/,
-  );
 });

@@ -21,6 +21,18 @@ const ROW = {
   relativeCompute: null,
   savingsPercent: null,
 };
+/** The fields every summary must have. */
+const SUMMARY = {
+  runId: "c",
+  task: "t",
+  method: "comparison",
+  backend: "cpu",
+  status: "completed",
+  startedAt: "x",
+  updatedAt: "x",
+  versions: {},
+  machine: {},
+};
 const AP = { AP: 0.4, AP50: 0.7, AP75: 0.35, APs: -1, APm: 0.3, APl: 0.5 };
 const DET = {
   method: "fcos",
@@ -58,24 +70,13 @@ Deno.test("metrics schema: train, eval and detection lines; a torn line is undef
 });
 
 Deno.test("summary schema: a newer schemaVersion is refused; detection rows inside are checked", () => {
-  const summary = {
-    runId: "r1",
-    task: "coco",
-    method: "comparison",
-    backend: "cpu",
-    startedAt: "t",
-    updatedAt: "t",
-    status: "completed",
-    versions: {},
-    machine: {},
-  };
-  assert.equal(parseSummary({ ...summary, rows: [DET] }, "s.json").rows?.length, 1);
+  assert.equal(parseSummary({ ...SUMMARY, rows: [DET] }, "s.json").rows?.length, 1);
   assert.throws(
-    () => parseSummary({ ...summary, schemaVersion: SUMMARY_SCHEMA_VERSION + 1 }, "s.json"),
+    () => parseSummary({ ...SUMMARY, schemaVersion: SUMMARY_SCHEMA_VERSION + 1 }, "s.json"),
     /schemaVersion must be at most 1 \(update QuadraNet-TS\)/,
   );
   assert.throws(
-    () => parseSummary({ ...summary, rows: [{ ...DET, APl: null }] }, "s.json"),
+    () => parseSummary({ ...SUMMARY, rows: [{ ...DET, APl: null }] }, "s.json"),
     /rows\[0\]\.APl must be a number/,
   );
 });
@@ -83,4 +84,30 @@ Deno.test("summary schema: a newer schemaVersion is refused; detection rows insi
 Deno.test("config schema: an object, else the error names config", () => {
   assert.deepEqual(parseConfig({ rank: 8 }, "c.json"), { rank: 8 });
   assert.throws(() => parseConfig([1], "c.json"), /config must be an object/);
+});
+
+Deno.test("parseSummary: protocol rows are validated as such, naming the field", () => {
+  const base = { ...SUMMARY, protocol: 1 };
+  const ms = { mean: 0.5, std: 0, n: 1 };
+  const row = {
+    method: "quadratic",
+    trainableParams: 1,
+    inferenceFlops: 2,
+    runIds: ["c-quadratic-s1"],
+    test: ms,
+    validation: ms,
+    budgetFlops: ms,
+    budgetSeconds: ms,
+    paired: null,
+    toTarget: { reached: 0, n: 1 },
+  };
+  assert.equal(parseSummary({ ...base, rows: [row] }, "s.json").rows?.length, 1);
+  assert.throws(
+    () => parseSummary({ ...base, rows: [{ ...row, test: { mean: 0.5 } }] }, "s.json"),
+    /rows\[0\]\.test\.std must be a number/,
+  );
+  assert.throws(
+    () => parseSummary({ ...base, rows: [{ ...row, toTarget: { n: 1 } }] }, "s.json"),
+    /rows\[0\]\.toTarget must be/,
+  );
 });
