@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import type { ProtocolRow } from "./protocol_schema.ts";
 import { RecordError } from "../errors.ts";
-import { latestComparisons, readMetrics, readRunFolder, readRunFolders, readSummary } from "./read.ts";
+import {
+  latestComparisons,
+  readMetrics,
+  readRunFolder,
+  readRunFolders,
+  readSummary,
+} from "./read.ts";
 import type { ComparisonRow, DetectionRow } from "./schema.ts";
 
 const FIXTURES = new URL("../../web/testdata/runs/", import.meta.url).pathname;

@@ -18,6 +18,7 @@
  * @module
  */
 import { adapt } from "../adapter/adapt.ts";
+import { selectBackend } from "../plugins/backend_select.ts";
 import { tf } from "../tf.ts";
 import { randomizeWeights, resnetShaped } from "./models.ts";
 
@@ -81,6 +82,31 @@ export function assertNear(got: Float32Array, want: Float32Array, relTol: number
   }
   if (!(worst <= relTol * scale)) {
     throw new Error(`${what}: max |Δ| ${worst} > ${relTol} × ${scale}`);
+  }
+}
+
+/**
+ * Runs `f` on cpu, then selects `backend` and runs it there, and asserts
+ * every output within `relTol` of cpu's ({@link assertNear}). `setup` runs
+ * after the selection (e.g. to make a fallback ledger strict) and may return
+ * a teardown; the cpu backend is current again afterwards.
+ */
+export async function assertMatchesCpu(
+  backend: string,
+  f: () => tf.Tensor[],
+  relTol: number,
+  what: string,
+  setup?: () => (() => void) | void,
+): Promise<void> {
+  const want = await readOn("cpu", f);
+  await selectBackend(backend, { quiet: true });
+  const teardown = setup?.();
+  try {
+    const got = await readOn(backend, f);
+    want.forEach((w, i) => assertNear(got[i], w, relTol, `${what} #${i}`));
+  } finally {
+    teardown?.();
+    await tf.setBackend("cpu");
   }
 }
 

@@ -17,6 +17,7 @@ export { tinyCnn, tinyData, tinyTrainOptions } from "./tiny_task.ts";
 export {
   type AdaptedCnnStep,
   adaptedCnnStep,
+  assertMatchesCpu,
   assertNear,
   availableForTests,
   type ForTests,

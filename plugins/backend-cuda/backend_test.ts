@@ -11,12 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { selectBackend, tf } from "@quadranet/core";
-import {
-  adaptedCnnStep,
-  assertNear,
-  availableForTests,
-  readOn as on,
-} from "@quadranet/core/testing";
+import { adaptedCnnStep, assertMatchesCpu, assertNear, availableForTests } from "@quadranet/core/testing";
 import { cudaFallbacks, registerCudaBackend } from "./backend.ts";
 import "./mod.ts";
 
@@ -151,19 +146,12 @@ for (const [name, f] of Object.entries(OPS)) {
   Deno.test({
     name: `cuda matches cpu: ${name}`,
     ignore: !gpu.ok,
-    async fn() {
-      const want = await on("cpu", f);
-      await selectBackend("cuda", { quiet: true });
-      const ledger = cudaFallbacks()!;
-      ledger.strict = !/gradient|grad/.test(name); // gradients also use generic ops (Cast, Fill...)
-      try {
-        const got = await on("cuda", f);
-        want.forEach((w, i) => assertNear(got[i], w, 1e-4, `${name} #${i}`));
-      } finally {
-        ledger.strict = false;
-        await tf.setBackend("cpu");
-      }
-    },
+    fn: () =>
+      assertMatchesCpu("cuda", f, 1e-4, name, () => {
+        const ledger = cudaFallbacks()!;
+        ledger.strict = !/gradient|grad/.test(name); // gradients also use generic ops (Cast, Fill...)
+        return () => void (ledger.strict = false);
+      }),
   });
 }
 

@@ -16,17 +16,7 @@
  */
 import assert from "node:assert/strict";
 import { adapt, selectBackend, tf, trainLoop } from "@quadranet/core";
-import {
-  adaptedCnnStep,
-  assertNear,
-  availableForTests,
-  maxAbs,
-  readOn as on,
-  seededTensor as seeded,
-  tinyCnn,
-  tinyData,
-  tinyTrainOptions,
-} from "@quadranet/core/testing";
+import { adaptedCnnStep, assertMatchesCpu, assertNear, availableForTests, maxAbs, seededTensor as seeded, tinyCnn, tinyData, tinyTrainOptions } from "@quadranet/core/testing";
 import { probeWebGpu } from "./adapter.ts";
 import "./mod.ts";
 
@@ -88,13 +78,7 @@ for (const [name, f] of Object.entries(OPS)) {
   Deno.test({
     name: `webgpu matches cpu: ${name}`,
     ignore: !gpu.ok,
-    async fn() {
-      const want = await on("cpu", f);
-      await selectBackend("webgpu", { quiet: true });
-      const got = await on("webgpu", f);
-      await tf.setBackend("cpu");
-      want.forEach((w, i) => assertNear(got[i], w, 2e-4, `${name} #${i}`));
-    },
+    fn: () => assertMatchesCpu("webgpu", f, 2e-4, name),
   });
 }
 
