@@ -11,7 +11,12 @@
  */
 import assert from "node:assert/strict";
 import { selectBackend, tf } from "@quadranet/core";
-import { adaptedCnnStep, assertMatchesCpu, assertNear, availableForTests } from "@quadranet/core/testing";
+import {
+  adaptedCnnStep,
+  assertMatchesCpu,
+  assertNear,
+  availableForTests,
+} from "@quadranet/core/testing";
 import { cudaFallbacks, registerCudaBackend } from "./backend.ts";
 import "./mod.ts";
 

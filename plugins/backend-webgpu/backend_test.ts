@@ -16,7 +16,17 @@
  */
 import assert from "node:assert/strict";
 import { adapt, selectBackend, tf, trainLoop } from "@quadranet/core";
-import { adaptedCnnStep, assertMatchesCpu, assertNear, availableForTests, maxAbs, seededTensor as seeded, tinyCnn, tinyData, tinyTrainOptions } from "@quadranet/core/testing";
+import {
+  adaptedCnnStep,
+  assertMatchesCpu,
+  assertNear,
+  availableForTests,
+  maxAbs,
+  seededTensor as seeded,
+  tinyCnn,
+  tinyData,
+  tinyTrainOptions,
+} from "@quadranet/core/testing";
 import { probeWebGpu } from "./adapter.ts";
 import "./mod.ts";
 
