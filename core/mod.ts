@@ -333,6 +333,10 @@ export {
 export { softmaxCrossEntropy } from "./fused/softmax_xent.ts";
 export { fusedQuadraticTerm, quadEpilogue, quadResidual } from "./fused/quad_epilogue.ts";
 export { adaptedConv2d, type AdaptedConvSettings } from "./fused/adapted_conv.ts";
+export {
+  adaptedDepthwiseConv2d,
+  type AdaptedDepthwiseSettings,
+} from "./fused/adapted_depthwise.ts";
 export { fusedAdaptedOutput } from "./fused/adapted_forward.ts";
 // The one place that changes tfjs (gradients, ReLU grad, BatchNormalization.call), only when called:
 export { fusedOpsInstalled, installFusedOps } from "./fused/install.ts";

@@ -6,7 +6,9 @@
  * Used when the kernel is `quadratic` and U/V read the same window as W:
  * Dense (inference only), or Conv2D with matched, undilated geometry (in
  * training too, through `adaptedConv2d`, for the `autodiff` and `recompute`
- * strategies); otherwise the layer's ordinary path runs.
+ * strategies), or DepthwiseConv2D with any U/V geometry (through
+ * `adaptedDepthwiseConv2d`: inference, `autodiff`, `recompute`); otherwise
+ * the layer's ordinary path runs.
  *
  * @example
  * ```ts
@@ -23,6 +25,7 @@ import type { QuadraticTerm } from "../adapter/quadratic_layer.ts";
 import { FUSED, fusedKernelAvailable, recordingGradients } from "./fused_ops.ts";
 import { quadResidual } from "./quad_epilogue.ts";
 import { adaptedConv2d } from "./adapted_conv.ts";
+import { adaptedDepthwiseConv2d } from "./adapted_depthwise.ts";
 
 interface Cached {
   ids: object[];
@@ -50,6 +53,42 @@ function quadraticDelta(layer: AdaptedLayer): QuadraticTerm | undefined {
   return layer.method.name === "quadratic" && term.kernelMethod?.name === "quadratic" && term.v
     ? term as QuadraticTerm
     : undefined;
+}
+
+/**
+ * A depthwise adapted layer through `adaptedDepthwiseConv2d`'s kernels: in
+ * inference, and in training under `autodiff` (uv kept) or `recompute`
+ * (uv recomputed in the backward kernel).
+ */
+function fusedDepthwise(
+  layer: AdaptedLayer,
+  term: QuadraticTerm,
+  x: tf.Tensor,
+  recording: boolean,
+): tf.Tensor | undefined {
+  const strategy = term.backpropName;
+  if (recording && strategy !== "autodiff" && strategy !== "recompute") return undefined;
+  if (
+    !fusedKernelAvailable(FUSED.adaptedDepthwise) ||
+    !fusedKernelAvailable(FUSED.adaptedDepthwiseGrad)
+  ) return undefined;
+  const g = layer.geometry!, q = term.projection!;
+  return adaptedDepthwiseConv2d(
+    x,
+    layer.primaryKernel.read(),
+    term.u.read(),
+    term.v.read(),
+    term.p.read(),
+    {
+      scale: term.scale,
+      strides: g.strides,
+      pad: g.padding,
+      dilations: g.dilation,
+      uvDilations: q.dilation,
+      recompute: recording && strategy === "recompute",
+    },
+    layer.primaryBias?.read(),
+  );
 }
 
 /**
@@ -87,6 +126,7 @@ export function fusedAdaptedOutput(layer: AdaptedLayer, x: tf.Tensor): tf.Tensor
     const y = tf.conv2d(x as tf.Tensor4D, w, g.strides, g.padding);
     return quadResidual(y, term.p.read(), term.scale, layer.primaryBias?.read());
   }
+  if (layer.form === "depthwise") return fusedDepthwise(layer, term, x, recording);
   if (layer.form !== "dense" || recording || !fusedKernelAvailable(FUSED.quadResidual)) {
     return undefined;
   }

@@ -49,6 +49,13 @@ export const FUSED = {
   adaptedConv2dRecompute: "QnAdaptedConv2DRecompute",
   /** Backward of the epilogue for it: (dy, uv, P, d(uv)) → [dy | d(uv)], d(uv), dP. */
   quadResidualGrad: "QnQuadResidualGrad",
+  /**
+   * An adapted DepthwiseConv2D (W, U, V per channel, P `[c, r, m]`): outputs y
+   * and, with attribute `saveUv`, `[Ux | Vx]` for the backward pass.
+   */
+  adaptedDepthwise: "QnAdaptedDepthwiseConv2D",
+  /** Its backward (dy, x, W, U, V, P[, uv]; uv recomputed when absent) → dx, dW, dU, dV, dP, dbias. */
+  adaptedDepthwiseGrad: "QnAdaptedDepthwiseConv2DGrad",
   /** ReLU's gradient `dy ⊙ step(x)` in one pass (inputs dy, x). */
   reluGrad: "QnReluGrad",
   /** Adapted layer inference: `y[..., :c] (+ bias) + s·(u ⊙ v)·P` from `y = [lin | u | v]`. */

@@ -44,6 +44,10 @@ import {
   quadResidualKernel,
 } from "./fused_quad_kernels.ts";
 import { softmaxXentGradKernel, softmaxXentKernel } from "./fused_xent_kernels.ts";
+import {
+  adaptedDepthwiseGradKernel,
+  adaptedDepthwiseKernel,
+} from "./fused_adapted_depthwise_kernels.ts";
 import { adaptedConv2dKernel, quadResidualGradKernel } from "./fused_adapted_conv_kernels.ts";
 import { adamKernel, sgdKernel, sumSquaresKernel } from "./fused_optimizer_kernels.ts";
 
@@ -90,6 +94,8 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [FUSED.softmaxXent]: softmaxXentKernel,
   [FUSED.softmaxXentGrad]: softmaxXentGradKernel,
   [FUSED.reluGrad]: reluGradKernel,
+  [FUSED.adaptedDepthwise]: adaptedDepthwiseKernel,
+  [FUSED.adaptedDepthwiseGrad]: adaptedDepthwiseGradKernel,
 };
 
 /**
