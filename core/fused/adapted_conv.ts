@@ -61,33 +61,50 @@ export function adaptedConv2d(
 
 type Grads = Record<string, () => tf.Tensor>;
 
+/**
+ * The gradients of {@link adaptedConv2d}. The epilogue's backward and the
+ * U|V filter gradient run now, in a scope that frees `[dy | d(uv)]`'s
+ * companions (and a recomputed uv) as soon as they are used: tfjs would
+ * otherwise hold every tensor a gradient function makes until the whole
+ * backward pass ends. `[dy | d(uv)]` itself lives until x's input gradient
+ * has used it.
+ */
 function adaptedConvGrads(
   dy: tf.Tensor,
-  duvIn: tf.Tensor,
+  duvIn: tf.Tensor | null,
   [x, w, u, v, p]: tf.Tensor[],
-  uv: tf.Tensor,
+  uvOf: () => tf.Tensor,
   a: AdaptedConvSettings,
 ): Grads {
   const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dilations: 1 };
-  const [dyAll, duv, dp] = runFused(FUSED.quadResidualGrad, { dy, uv, p, duvIn }, {
-    scale: a.scale,
-  });
   const [kh, kw, cin, r] = u.shape;
-  // U|V's filter gradient in one GEMM, computed here (not in a lazy thunk)
-  // so that both halves come from one call.
-  const duvFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: duv }, {
-    ...conv,
-    filterShape: [kh, kw, cin, 2 * r],
-  }) as tf.Tensor;
+  const [dyAll, dp, duvFilter] = tf.tidy(() => {
+    const uv = uvOf();
+    const [dyAll, duv, dp] = runFused(FUSED.quadResidualGrad, {
+      dy,
+      uv,
+      p,
+      duvIn: duvIn ?? tf.zerosLike(uv),
+    }, { scale: a.scale });
+    // U|V's filter gradient in one GEMM (both halves from one call)
+    const duvFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: duv }, {
+      ...conv,
+      filterShape: [kh, kw, cin, 2 * r],
+    }) as tf.Tensor;
+    return [dyAll, dp, duvFilter];
+  });
   return {
-    x: () =>
-      tf.engine().runKernel(tf.Conv2DBackpropInput, {
+    x: () => {
+      const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, {
         dy: dyAll,
         filter: tf.concat([w, u, v], 3),
       }, {
         ...conv,
         inputShape: x.shape,
-      }) as tf.Tensor,
+      }) as tf.Tensor;
+      dyAll.dispose(); // x's gradient is asked for once
+      return dx;
+    },
     w: () =>
       tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
         ...conv,
@@ -107,7 +124,7 @@ export const adaptedConv2dGradient: tf.GradConfig = {
   outputsToSave: [false, true],
   gradFunc: (dys, saved, attrs) => {
     const [dy, duvIn] = dys as tf.Tensor[];
-    return adaptedConvGrads(dy, duvIn, saved.slice(0, 5), saved[5], attrs as never);
+    return adaptedConvGrads(dy, duvIn, saved.slice(0, 5), () => saved[5], attrs as never);
   },
 };
 
@@ -119,15 +136,17 @@ export const adaptedConv2dRecomputeGradient: tf.GradConfig = {
   kernelName: FUSED.adaptedConv2dRecompute,
   inputsToSave: ["x", "w", "u", "v", "p"],
   gradFunc: (dys, saved, attrs) => {
-    const [dy, duvIn] = dys as tf.Tensor[];
+    // One output (y) where the backend's kernel returns only y; [y, uv] elsewhere.
+    const [dy, duvIn] = Array.isArray(dys) ? dys : [dys, null];
     const [x, , u, v] = saved;
     const a = attrs as unknown as AdaptedConvSettings;
-    const uv = tf.engine().runKernel(tf.Conv2D, { x, filter: tf.concat([u, v], 3) }, {
-      strides: a.strides,
-      pad: a.pad,
-      dataFormat: "NHWC",
-      dilations: 1,
-    }) as tf.Tensor; // recomputed: one im2col + a GEMM with 2r columns
-    return adaptedConvGrads(dy, duvIn, saved, uv, a);
+    const uv = () =>
+      tf.engine().runKernel(tf.Conv2D, { x, filter: tf.concat([u, v], 3) }, {
+        strides: a.strides,
+        pad: a.pad,
+        dataFormat: "NHWC",
+        dilations: 1,
+      }) as tf.Tensor; // recomputed: one im2col + a GEMM with 2r columns
+    return adaptedConvGrads(dy, duvIn ?? null, saved, uv, a);
   },
 };

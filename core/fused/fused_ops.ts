@@ -45,7 +45,10 @@ export const FUSED = {
    * GEMM for `[lin | u | v]`, then the residual epilogue; outputs y and uv.
    */
   adaptedConv2d: "QnAdaptedConv2D",
-  /** The same forward; its backward recomputes uv from x instead of keeping it (`backprop: "recompute"`). */
+  /**
+   * The same forward for `backprop: "recompute"`: its backward recomputes uv
+   * from x instead of keeping it; a backend may return y alone (blas does).
+   */
   adaptedConv2dRecompute: "QnAdaptedConv2DRecompute",
   /** Backward of the epilogue for it: (dy, uv, P, d(uv)) → [dy | d(uv)], d(uv), dP. */
   quadResidualGrad: "QnQuadResidualGrad",

@@ -49,6 +49,7 @@ import {
   adaptedDepthwiseKernel,
 } from "./fused_adapted_depthwise_kernels.ts";
 import { adaptedConv2dKernel, quadResidualGradKernel } from "./fused_adapted_conv_kernels.ts";
+import { adaptedConv2dRecomputeKernel } from "./fused_adapted_conv_recompute_kernel.ts";
 import { adamKernel, sgdKernel, sumSquaresKernel } from "./fused_optimizer_kernels.ts";
 
 /** The backend's name in tfjs. */
@@ -89,7 +90,7 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [FUSED.quadEpilogueGrad]: quadEpilogueGradKernel,
   [FUSED.quadResidual]: quadResidualKernel,
   [FUSED.adaptedConv2d]: adaptedConv2dKernel,
-  [FUSED.adaptedConv2dRecompute]: adaptedConv2dKernel, // same forward; its gradient recomputes uv
+  [FUSED.adaptedConv2dRecompute]: adaptedConv2dRecomputeKernel, // same forward, y only
   [FUSED.quadResidualGrad]: quadResidualGradKernel,
   [FUSED.softmaxXent]: softmaxXentKernel,
   [FUSED.softmaxXentGrad]: softmaxXentGradKernel,

@@ -175,13 +175,23 @@ export function adaptedDepthwiseKernel(): KernelFn {
         for (let ox = 0; ox < OW; ox++) {
           const pix = (b * OH + oy) * OW + ox;
           lin.fill(0);
-          eachTap(g, b, oy * g.sh + g.top, ox * g.sw + g.left, g.kh, g.kw, g.dh, g.dw, (xo, tap) => {
-            const fo = tap * cm;
-            for (let c = 0, i = 0; c < C; c++) {
-              const xv = x[xo + c];
-              for (let j = 0; j < m; j++, i++) lin[i] += xv * w[fo + i];
-            }
-          });
+          eachTap(
+            g,
+            b,
+            oy * g.sh + g.top,
+            ox * g.sw + g.left,
+            g.kh,
+            g.kw,
+            g.dh,
+            g.dw,
+            (xo, tap) => {
+              const fo = tap * cm;
+              for (let c = 0, i = 0; c < C; c++) {
+                const xv = x[xo + c];
+                for (let j = 0; j < m; j++, i++) lin[i] += xv * w[fo + i];
+              }
+            },
+          );
           project(g, x, u, v, b, oy, ox, pu, pv);
           const yo = pix * cm;
           for (let c = 0; c < C; c++) {
@@ -252,19 +262,29 @@ export function adaptedDepthwiseGradKernel(): KernelFn {
               gv[i] = gk * pu[i];
             }
           }
-          eachTap(g, b, oy * g.sh + g.top, ox * g.sw + g.left, g.kh, g.kw, g.dh, g.dw, (xo, tap) => {
-            const fo = tap * cm;
-            for (let c = 0, i = 0; c < C; c++) {
-              const xv = x[xo + c];
-              let acc = 0;
-              for (let j = 0; j < m; j++, i++) {
-                const gy = dy[yo + i];
-                dw[fo + i] += xv * gy;
-                acc += w[fo + i] * gy;
+          eachTap(
+            g,
+            b,
+            oy * g.sh + g.top,
+            ox * g.sw + g.left,
+            g.kh,
+            g.kw,
+            g.dh,
+            g.dw,
+            (xo, tap) => {
+              const fo = tap * cm;
+              for (let c = 0, i = 0; c < C; c++) {
+                const xv = x[xo + c];
+                let acc = 0;
+                for (let j = 0; j < m; j++, i++) {
+                  const gy = dy[yo + i];
+                  dw[fo + i] += xv * gy;
+                  acc += w[fo + i] * gy;
+                }
+                dx[xo + c] += acc;
               }
-              dx[xo + c] += acc;
-            }
-          });
+            },
+          );
           const y0 = oy * g.sh + g.uvTop, x0 = ox * g.sw + g.uvLeft;
           eachTap(g, b, y0, x0, g.qh, g.qw, g.eh, g.ew, (xo, tap) => {
             const fo = tap * cr;

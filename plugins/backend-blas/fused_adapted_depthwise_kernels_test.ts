@@ -72,11 +72,12 @@ for (const [xs, k, m, q, r, s] of CASES) {
 blasTest("adaptedDepthwiseConv2d names the shapes it expected", () => {
   const x = tf.ones([1, 4, 4, 2]), w = tf.ones([3, 3, 2, 1]), u = tf.ones([3, 3, 2, 2]);
   assert.throws(
-    () => adaptedDepthwiseConv2d(x, w, u, u, tf.ones([2, 3, 1]), {
-      scale: 1,
-      strides: [1, 1],
-      pad: "same",
-    }),
+    () =>
+      adaptedDepthwiseConv2d(x, w, u, u, tf.ones([2, 3, 1]), {
+        scale: 1,
+        strides: [1, 1],
+        pad: "same",
+      }),
     /P \[c, r, m\].*P \[2,3,1\]/,
   );
 });
