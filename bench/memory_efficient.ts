@@ -1,13 +1,16 @@
 /**
  * Bench: peak tensor memory and step time of one training step, autodiff vs
  * recompute, for (a) a stack of ConvNeXt-style blocks with adapted 7×7
- * depthwise mixers and (b) a quadratic-adapted ResNet-style CNN.
+ * depthwise mixers and (b) a quadratic-adapted ResNet-style CNN: tfjs
+ * autodiff through ordinary ops (fused kernels off, the issue's baseline),
+ * autodiff and recompute with the same fused kernels, and the base network
+ * fine-tuned whole without adapters (what the network itself costs).
  * Prints ratios measured side by side in one run.
  *
  *     deno task bench
  * @module
  */
-import { adapt, fusedOpsEnabled, selectBackend, tf } from "@quadranet/core";
+import { adapt, selectBackend, setFusedOps, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
 import "@quadranet/backend-tfjs";
 import "@quadranet/memory-efficient";
@@ -66,38 +69,66 @@ function resnetCnn(hw: number): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out });
 }
 
+interface Arm {
+  /** Column label. */
+  label: string;
+  /** Fused kernels on. */
+  fused: boolean;
+  /** Backprop strategy, or null: the base network fine-tuned whole, no adapters. */
+  backprop: string | null;
+}
+
+// The issue's baseline ("today": tfjs autodiff through ordinary ops), autodiff and recompute
+// with the same fused kernels, and the base network without adapters as a reference.
+const ARMS: Arm[] = [
+  { label: "tfjs autodiff (fused off)", fused: false, backprop: "autodiff" },
+  { label: "autodiff (fused)", fused: true, backprop: "autodiff" },
+  { label: "recompute (fused)", fused: true, backprop: "recompute" },
+  { label: "no adapters, full fine-tune (fused)", fused: true, backprop: null },
+];
+
 async function measure(
   base: tf.LayersModel,
   targets: RegExp,
-  backprop: string,
+  arm: Arm,
   batch: number,
   kernel = "quadratic",
 ) {
-  const m = adapt(base, { rank: 8, targets, backprop, kernel, modulesToSave: ["head"] });
+  setFusedOps(arm.fused);
+  // The base model itself for the reference arm (it runs last: its training changes base's weights).
+  const model = arm.backprop === null
+    ? base
+    : adapt(base, { rank: 8, targets, backprop: arm.backprop, kernel, modulesToSave: ["head"] });
   const shape = [batch, ...(base.inputs[0].shape.slice(1) as number[])];
   const x = tf.randomNormal(shape, 0, 1, "float32", 1);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32", 2) as tf.Tensor1D, 10);
   const opt = tf.train.adam(1e-3);
-  const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const step = () =>
     tf.dispose(
       opt.minimize(
         () =>
           tf.losses.softmaxCrossEntropy(
             y,
-            m.apply(x, { training: true }) as tf.Tensor,
+            model.apply(x, { training: true }) as tf.Tensor,
           ) as tf.Scalar,
         true,
         vars,
       ) ?? [],
     );
-  step(); // warm-up (creates optimizer slots)
-  const before = tf.memory().numBytes;
-  const info = await tf.profile(step);
-  const t0 = performance.now();
-  const reps = quick ? 1 : 2;
-  for (let i = 0; i < reps; i++) step();
-  return { peak: info.peakBytes - before, ms: (performance.now() - t0) / reps };
+  try {
+    step(); // warm-up (creates optimizer slots)
+    const before = tf.memory().numBytes;
+    const info = await tf.profile(step);
+    const t0 = performance.now();
+    const reps = quick ? 1 : 2;
+    for (let i = 0; i < reps; i++) step();
+    return { peak: info.peakBytes - before, ms: (performance.now() - t0) / reps };
+  } finally {
+    tf.dispose([x, y]);
+    opt.dispose();
+    setFusedOps(true);
+  }
 }
 
 const cases: [string, tf.LayersModel, RegExp, number, string?][] = quick
@@ -124,22 +155,50 @@ const cases: [string, tf.LayersModel, RegExp, number, string?][] = quick
   ];
 
 console.log(
-  `\n## Memory-efficient backprop: one training step, autodiff vs recompute (backend ${tf.getBackend()}, fused kernels ${
-    fusedOpsEnabled() ? "on" : "off (QUADRANET_FUSED=0)"
-  })\n`,
+  `\n## Memory-efficient backprop: one training step (backend ${tf.getBackend()}, rank 8, ` +
+    `tfjs Adam; ratios within a row, measured one after the other in this process)\n`,
 );
-console.log(
-  "| model | autodiff peak MiB | recompute peak MiB | memory ratio | autodiff ms | recompute ms | time ratio |",
-);
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
+const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+const rows: string[][] = [];
 for (const [name, base, targets, batch, kernel] of cases) {
-  const a = await measure(base, targets, "autodiff", batch, kernel);
-  const r = await measure(base, targets, "recompute", batch, kernel);
-  const mib = (b: number) => (b / 2 ** 20).toFixed(1);
-  console.log(
-    `| ${name} (batch ${batch}) | ${mib(a.peak)} | ${mib(r.peak)} | ${
-      (r.peak / a.peak).toFixed(2)
-    }x | ` +
-      `${a.ms.toFixed(0)} | ${r.ms.toFixed(0)} | ${(r.ms / a.ms).toFixed(2)}x |`,
-  );
+  const r: { peak: number; ms: number }[] = [];
+  for (const arm of ARMS) r.push(await measure(base, targets, arm, batch, kernel));
+  const [t, a, c, f] = r;
+  rows.push([
+    `${name} (batch ${batch})`,
+    mib(t.peak),
+    mib(a.peak),
+    mib(c.peak),
+    `${(c.peak / a.peak).toFixed(2)}x`,
+    `${(c.peak / t.peak).toFixed(2)}x`,
+    mib(f.peak),
+    t.ms.toFixed(0),
+    a.ms.toFixed(0),
+    c.ms.toFixed(0),
+    `${(c.ms / a.ms).toFixed(2)}x`,
+    `${(c.ms / t.ms).toFixed(2)}x`,
+    f.ms.toFixed(0),
+  ]);
 }
+const heads = [
+  "model",
+  "peak MiB: tfjs autodiff (fused off)",
+  "autodiff",
+  "recompute",
+  "recompute / autodiff",
+  "recompute / tfjs autodiff",
+  "no adapters, full fine-tune",
+  "ms: tfjs autodiff",
+  "autodiff",
+  "recompute",
+  "recompute / autodiff",
+  "recompute / tfjs autodiff",
+  "no adapters",
+];
+console.log(`| ${heads.join(" | ")} |`);
+console.log(`| ${heads.map(() => "---").join(" | ")} |`);
+for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+console.log(
+  "\nautodiff and recompute use the same fused kernels; peak = tf.profile's peakBytes less what " +
+    "was held before the step.",
+);

@@ -75,17 +75,15 @@ function adaptedConvGrads(
   [x, w, u, v, p]: tf.Tensor[],
   uvOf: () => tf.Tensor,
   a: AdaptedConvSettings,
+  recomputed: boolean,
 ): Grads {
   const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dilations: 1 };
   const [kh, kw, cin, r] = u.shape;
   const [dyAll, dp, duvFilter] = tf.tidy(() => {
     const uv = uvOf();
-    const [dyAll, duv, dp] = runFused(FUSED.quadResidualGrad, {
-      dy,
-      uv,
-      p,
-      duvIn: duvIn ?? tf.zerosLike(uv),
-    }, { scale: a.scale });
+    const ins: Record<string, tf.Tensor> = duvIn ? { dy, uv, p, duvIn } : { dy, uv, p };
+    const [dyAll, duv, dp] = runFused(FUSED.quadResidualGrad, ins, { scale: a.scale });
+    if (recomputed) uv.dispose(); // before the filter GEMM's output is allocated
     // U|V's filter gradient in one GEMM (both halves from one call)
     const duvFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: duv }, {
       ...conv,
@@ -124,7 +122,7 @@ export const adaptedConv2dGradient: tf.GradConfig = {
   outputsToSave: [false, true],
   gradFunc: (dys, saved, attrs) => {
     const [dy, duvIn] = dys as tf.Tensor[];
-    return adaptedConvGrads(dy, duvIn, saved.slice(0, 5), () => saved[5], attrs as never);
+    return adaptedConvGrads(dy, duvIn, saved.slice(0, 5), () => saved[5], attrs as never, false);
   },
 };
 
@@ -147,6 +145,6 @@ export const adaptedConv2dRecomputeGradient: tf.GradConfig = {
         dataFormat: "NHWC",
         dilations: 1,
       }) as tf.Tensor; // recomputed: one im2col + a GEMM with 2r columns
-    return adaptedConvGrads(dy, duvIn ?? null, saved, uv, a);
+    return adaptedConvGrads(dy, duvIn ?? null, saved, uv, a, true);
   },
 };

@@ -50,7 +50,7 @@ export const FUSED = {
    * from x instead of keeping it; a backend may return y alone (blas does).
    */
   adaptedConv2dRecompute: "QnAdaptedConv2DRecompute",
-  /** Backward of the epilogue for it: (dy, uv, P, d(uv)) → [dy | d(uv)], d(uv), dP. */
+  /** Backward of the epilogue for it: (dy, uv, P[, d(uv)]) → [dy | d(uv)], d(uv), dP. */
   quadResidualGrad: "QnQuadResidualGrad",
   /**
    * An adapted DepthwiseConv2D (W, U, V per channel, P `[c, r, m]`): outputs y

@@ -79,16 +79,17 @@ export function adaptedConv2dKernel(blas: Blas): KernelFn {
 }
 
 /**
- * `QnQuadResidualGrad`: (dy [.., c], uv [.., 2r], p [r, c], duvIn [.., 2r])
+ * `QnQuadResidualGrad`: (dy [.., c], uv [.., 2r], p [r, c][, duvIn [.., 2r]])
  * → ([dy | d(uv)], d(uv), dP) with g_k = s·dy·Pᵀ, d(uv) = [g_k ⊙ v | g_k ⊙ u]
- * + duvIn, dP = s·(u ⊙ v)ᵀ·dy.
+ * + duvIn (zero when absent), dP = s·(u ⊙ v)ᵀ·dy.
  */
 export function quadResidualGradKernel(blas: Blas): KernelFn {
   return ({ inputs, backend, attrs }) => {
     const { scale } = attrs as unknown as { scale: number };
     const [r, c] = inputs.p.shape;
     const dy = values(backend, inputs.dy), uv = values(backend, inputs.uv);
-    const p = values(backend, inputs.p), extra = values(backend, inputs.duvIn);
+    const p = values(backend, inputs.p);
+    const extra = inputs.duvIn ? values(backend, inputs.duvIn) : undefined;
     const rows = dy.length / c, wide = c + 2 * r;
     const k = scratchBuffer(2 * rows * r), gk = k.subarray(rows * r);
     for (let i = 0, o = 0; i < rows; i++, o += r) {
@@ -103,7 +104,11 @@ export function quadResidualGradKernel(blas: Blas): KernelFn {
       all.set(dy.subarray(i * c, i * c + c), a);
       for (let j = 0; j < r; j++) {
         const g = gk[o + j];
-        const du = g * uv[q + r + j] + extra[q + j], dv = g * uv[q + j] + extra[q + r + j];
+        let du = g * uv[q + r + j], dv = g * uv[q + j];
+        if (extra) {
+          du += extra[q + j];
+          dv += extra[q + r + j];
+        }
         duv[q + j] = all[a + c + j] = du;
         duv[q + r + j] = all[a + c + r + j] = dv;
       }
