@@ -87,14 +87,21 @@ const ARMS: Arm[] = [
   { label: "no adapters, full fine-tune (fused)", fused: true, backprop: null },
 ];
 
-async function measure(
+interface Prepared {
+  /** Peak tensor bytes of one profiled step, less what was held before it. */
+  peak: number;
+  /** One more training step. */
+  step: () => void;
+}
+
+/** Builds the arm's model, warms it up and profiles one step. */
+async function prepare(
   base: tf.LayersModel,
   targets: RegExp,
   arm: Arm,
   batch: number,
   kernel = "quadratic",
-) {
-  setFusedOps(arm.fused);
+): Promise<Prepared> {
   // The base model itself for the reference arm (it runs last: its training changes base's weights).
   const model = arm.backprop === null
     ? base
@@ -104,31 +111,51 @@ async function measure(
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32", 2) as tf.Tensor1D, 10);
   const opt = tf.train.adam(1e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const step = () =>
-    tf.dispose(
-      opt.minimize(
-        () =>
-          tf.losses.softmaxCrossEntropy(
-            y,
-            model.apply(x, { training: true }) as tf.Tensor,
-          ) as tf.Scalar,
-        true,
-        vars,
-      ) ?? [],
-    );
-  try {
-    step(); // warm-up (creates optimizer slots)
-    const before = tf.memory().numBytes;
-    const info = await tf.profile(step);
-    const t0 = performance.now();
-    const reps = quick ? 1 : 2;
-    for (let i = 0; i < reps; i++) step();
-    return { peak: info.peakBytes - before, ms: (performance.now() - t0) / reps };
-  } finally {
-    tf.dispose([x, y]);
-    opt.dispose();
-    setFusedOps(true);
+  const step = () => {
+    setFusedOps(arm.fused);
+    try {
+      tf.dispose(
+        opt.minimize(
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              y,
+              model.apply(x, { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+          true,
+          vars,
+        ) ?? [],
+      );
+    } finally {
+      setFusedOps(true);
+    }
+  };
+  step(); // warm-up (creates optimizer slots)
+  const before = tf.memory().numBytes;
+  const info = await tf.profile(step);
+  return { peak: info.peakBytes - before, step };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Peak memory per arm, and the median step time over `reps` rounds that take the arms in turn. */
+async function measure(
+  base: tf.LayersModel,
+  targets: RegExp,
+  batch: number,
+  kernel?: string,
+): Promise<{ peak: number; ms: number }[]> {
+  const prepared: Prepared[] = [];
+  for (const arm of ARMS) prepared.push(await prepare(base, targets, arm, batch, kernel));
+  const times: number[][] = prepared.map(() => []);
+  const reps = quick ? 1 : 3;
+  for (let i = 0; i < reps; i++) {
+    prepared.forEach((p, k) => {
+      const t0 = performance.now();
+      p.step();
+      times[k].push(performance.now() - t0);
+    });
   }
+  return prepared.map((p, k) => ({ peak: p.peak, ms: median(times[k]) }));
 }
 
 const cases: [string, tf.LayersModel, RegExp, number, string?][] = quick
@@ -156,14 +183,12 @@ const cases: [string, tf.LayersModel, RegExp, number, string?][] = quick
 
 console.log(
   `\n## Memory-efficient backprop: one training step (backend ${tf.getBackend()}, rank 8, ` +
-    `tfjs Adam; ratios within a row, measured one after the other in this process)\n`,
+    `tfjs Adam; ratios within a row; times are medians of rounds that take the arms in turn)\n`,
 );
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 const rows: string[][] = [];
 for (const [name, base, targets, batch, kernel] of cases) {
-  const r: { peak: number; ms: number }[] = [];
-  for (const arm of ARMS) r.push(await measure(base, targets, arm, batch, kernel));
-  const [t, a, c, f] = r;
+  const [t, a, c, f] = await measure(base, targets, batch, kernel);
   rows.push([
     `${name} (batch ${batch})`,
     mib(t.peak),
