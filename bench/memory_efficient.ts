@@ -10,6 +10,7 @@
  *     deno task bench
  * @module
  */
+import process from "node:process";
 import { adapt, selectBackend, setFusedOps, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
 import "@quadranet/backend-tfjs";
@@ -137,25 +138,31 @@ async function prepare(
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Peak memory per arm, and the median step time over `reps` rounds that take the arms in turn. */
+/**
+ * Peak memory per arm, and the median step time (wall and process CPU) over
+ * rounds that take the arms in turn. On a loaded machine wall time includes
+ * waiting for a core; CPU time does not (it counts OpenBLAS threads too).
+ */
 async function measure(
   base: tf.LayersModel,
   targets: RegExp,
   batch: number,
   kernel?: string,
-): Promise<{ peak: number; ms: number }[]> {
+): Promise<{ peak: number; ms: number; cpuMs: number }[]> {
   const prepared: Prepared[] = [];
   for (const arm of ARMS) prepared.push(await prepare(base, targets, arm, batch, kernel));
-  const times: number[][] = prepared.map(() => []);
-  const reps = quick ? 1 : 3;
+  const wall: number[][] = prepared.map(() => []), cpu: number[][] = prepared.map(() => []);
+  const reps = quick ? 1 : 5;
   for (let i = 0; i < reps; i++) {
     prepared.forEach((p, k) => {
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = process.cpuUsage();
       p.step();
-      times[k].push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      wall[k].push(performance.now() - t0);
+      cpu[k].push((c.user + c.system) / 1000);
     });
   }
-  return prepared.map((p, k) => ({ peak: p.peak, ms: median(times[k]) }));
+  return prepared.map((p, k) => ({ peak: p.peak, ms: median(wall[k]), cpuMs: median(cpu[k]) }));
 }
 
 const cases: [string, tf.LayersModel, RegExp, number, string?][] = quick
@@ -189,20 +196,21 @@ const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 const rows: string[][] = [];
 for (const [name, base, targets, batch, kernel] of cases) {
   const [t, a, c, f] = await measure(base, targets, batch, kernel);
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   rows.push([
     `${name} (batch ${batch})`,
     mib(t.peak),
     mib(a.peak),
     mib(c.peak),
-    `${(c.peak / a.peak).toFixed(2)}x`,
-    `${(c.peak / t.peak).toFixed(2)}x`,
+    x(c.peak, a.peak),
+    x(c.peak, t.peak),
     mib(f.peak),
-    t.ms.toFixed(0),
-    a.ms.toFixed(0),
-    c.ms.toFixed(0),
-    `${(c.ms / a.ms).toFixed(2)}x`,
-    `${(c.ms / t.ms).toFixed(2)}x`,
-    f.ms.toFixed(0),
+    `${t.ms.toFixed(0)} (${t.cpuMs.toFixed(0)})`,
+    `${a.ms.toFixed(0)} (${a.cpuMs.toFixed(0)})`,
+    `${c.ms.toFixed(0)} (${c.cpuMs.toFixed(0)})`,
+    `${x(c.ms, a.ms)} (${x(c.cpuMs, a.cpuMs)})`,
+    `${x(c.ms, t.ms)} (${x(c.cpuMs, t.cpuMs)})`,
+    `${f.ms.toFixed(0)} (${f.cpuMs.toFixed(0)})`,
   ]);
 }
 const heads = [
@@ -213,7 +221,7 @@ const heads = [
   "recompute / autodiff",
   "recompute / tfjs autodiff",
   "no adapters, full fine-tune",
-  "ms: tfjs autodiff",
+  "ms wall (CPU): tfjs autodiff",
   "autodiff",
   "recompute",
   "recompute / autodiff",
