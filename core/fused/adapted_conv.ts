@@ -61,9 +61,13 @@ export function adaptedConv2d(
 
 type Grads = Record<string, () => tf.Tensor>;
 
+// QnAdaptedConv2DRecomputeGrad's ([dy | d(uv)], d[U|V], dP) in this file's order.
+const reorder = ([all, duvFilter, dp]: tf.Tensor[]) => [all, dp, duvFilter];
+
 /**
  * The gradients of {@link adaptedConv2d}. The epilogue's backward and the
- * U|V filter gradient run now, in a scope that frees `[dy | d(uv)]`'s
+ * U|V filter gradient run now (under recompute in one kernel where the
+ * backend has `QnAdaptedConv2DRecomputeGrad`, else here), in a scope that frees `[dy | d(uv)]`'s
  * companions (and a recomputed uv) as soon as they are used: tfjs would
  * otherwise hold every tensor a gradient function makes until the whole
  * backward pass ends. `[dy | d(uv)]` itself lives until x's input gradient
@@ -79,18 +83,25 @@ function adaptedConvGrads(
 ): Grads {
   const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dilations: 1 };
   const [kh, kw, cin, r] = u.shape;
-  const [dyAll, dp, duvFilter] = tf.tidy(() => {
-    const uv = uvOf();
-    const ins: Record<string, tf.Tensor> = duvIn ? { dy, uv, p, duvIn } : { dy, uv, p };
-    const [dyAll, duv, dp] = runFused(FUSED.quadResidualGrad, ins, { scale: a.scale });
-    if (recomputed) uv.dispose(); // before the filter GEMM's output is allocated
-    // U|V's filter gradient in one GEMM (both halves from one call)
-    const duvFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: duv }, {
-      ...conv,
-      filterShape: [kh, kw, cin, 2 * r],
-    }) as tf.Tensor;
-    return [dyAll, dp, duvFilter];
-  });
+  const [dyAll, dp, duvFilter] = recomputed && !duvIn &&
+      fusedKernelAvailable(FUSED.adaptedConv2dRecomputeGrad)
+    ? reorder(runFused(FUSED.adaptedConv2dRecomputeGrad, { dy, x, u, v, p }, {
+      scale: a.scale,
+      strides: a.strides,
+      pad: a.pad,
+    }))
+    : tf.tidy(() => {
+      const uv = uvOf();
+      const ins: Record<string, tf.Tensor> = duvIn ? { dy, uv, p, duvIn } : { dy, uv, p };
+      const [dyAll, duv, dp] = runFused(FUSED.quadResidualGrad, ins, { scale: a.scale });
+      if (recomputed) uv.dispose(); // before the filter GEMM's output is allocated
+      // U|V's filter gradient in one GEMM (both halves from one call)
+      const duvFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: duv }, {
+        ...conv,
+        filterShape: [kh, kw, cin, 2 * r],
+      }) as tf.Tensor;
+      return [dyAll, dp, duvFilter];
+    });
   return {
     x: () => {
       const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, {

@@ -53,6 +53,11 @@ export const FUSED = {
   /** Backward of the epilogue for it: (dy, uv, P[, d(uv)]) → [dy | d(uv)], d(uv), dP. */
   quadResidualGrad: "QnQuadResidualGrad",
   /**
+   * The recompute backward in one kernel where the backend has it: (dy, x, U, V, P) →
+   * [dy | d(uv)], the U|V filter gradient, dP, with uv recomputed from the same im2col.
+   */
+  adaptedConv2dRecomputeGrad: "QnAdaptedConv2DRecomputeGrad",
+  /**
    * An adapted DepthwiseConv2D (W, U, V per channel, P `[c, r, m]`): outputs y
    * and, with attribute `saveUv`, `[Ux | Vx]` for the backward pass.
    */

@@ -50,6 +50,7 @@ import {
 } from "./fused_adapted_depthwise_kernels.ts";
 import { adaptedConv2dKernel, quadResidualGradKernel } from "./fused_adapted_conv_kernels.ts";
 import { adaptedConv2dRecomputeKernel } from "./fused_adapted_conv_recompute_kernel.ts";
+import { adaptedConv2dRecomputeGradKernel } from "./fused_adapted_conv_recompute_grad_kernel.ts";
 import { adamKernel, sgdKernel, sumSquaresKernel } from "./fused_optimizer_kernels.ts";
 
 /** The backend's name in tfjs. */
@@ -91,6 +92,7 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [FUSED.quadResidual]: quadResidualKernel,
   [FUSED.adaptedConv2d]: adaptedConv2dKernel,
   [FUSED.adaptedConv2dRecompute]: adaptedConv2dRecomputeKernel, // same forward, y only
+  [FUSED.adaptedConv2dRecomputeGrad]: adaptedConv2dRecomputeGradKernel,
   [FUSED.quadResidualGrad]: quadResidualGradKernel,
   [FUSED.softmaxXent]: softmaxXentKernel,
   [FUSED.softmaxXentGrad]: softmaxXentGradKernel,
