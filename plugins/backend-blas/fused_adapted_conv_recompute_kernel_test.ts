@@ -35,17 +35,18 @@ blasTest(
     await tf.setBackend(BLAS_BACKEND);
     try {
       const peak = async (backprop: string) => {
-        const input = tf.input({ shape: [6, 6, 3] });
-        const c1 = tf.layers.conv2d({
-          filters: 4,
-          kernelSize: 3,
-          padding: "same",
-          activation: "relu",
-        });
-        const c2 = tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: "same" });
-        const base = tf.model({
-          inputs: input,
-          outputs: c2.apply(c1.apply(input)) as tf.SymbolicTensor,
+        // conv 3×3 → 4 (relu), conv 3×3 stride 2 → 3, both adapted at rank 2
+        const base = tf.sequential({
+          layers: [
+            tf.layers.conv2d({
+              inputShape: [6, 6, 3],
+              filters: 4,
+              kernelSize: 3,
+              padding: "same",
+              activation: "relu",
+            }),
+            tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: "same" }),
+          ],
         });
         const m = adapt(base, { rank: 2, backprop });
         const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -17,17 +17,11 @@
  * ```
  * @module
  */
-import { tf } from "@quadranet/core";
+import { type AdaptedDepthwiseSettings, tf } from "@quadranet/core";
 import { type KernelFn, output, values } from "./kernel_util.ts";
 
-interface Attrs {
-  scale: number;
-  strides: [number, number];
-  pad: "same" | "valid";
-  dilations: [number, number];
-  uvDilations: [number, number];
-  saveUv?: boolean;
-}
+/** core's settings with the dilations filled in, and whether to output `[Ux | Vx]`. */
+type Attrs = Required<Omit<AdaptedDepthwiseSettings, "recompute">> & { saveUv?: boolean };
 
 /** Sizes and where each window starts (input coordinates of output pixel (0, 0)). */
 interface Geometry {
@@ -102,6 +96,9 @@ function geometryOf(x: number[], w: number[], u: number[], a: Attrs): Geometry {
   };
 }
 
+/** Called with the input offset of a tap's pixel (channel 0) and the tap's index. */
+type TapVisit = (xo: number, tap: number) => void;
+
 /**
  * Calls `visit(xOffset, tap)` for each in-bounds tap of a `[fh, fw]` window
  * with dilation `[d0, d1]` starting at input row `y0`, column `x0`.
@@ -115,7 +112,7 @@ function eachTap(
   fw: number,
   d0: number,
   d1: number,
-  visit: (xo: number, tap: number) => void,
+  visit: TapVisit,
 ) {
   for (let ky = 0; ky < fh; ky++) {
     const iy = y0 + ky * d0;
@@ -126,6 +123,16 @@ function eachTap(
       visit(((b * g.H + iy) * g.W + ix) * g.C, ky * fw + kx);
     }
   }
+}
+
+/** {@link eachTap} over the primary window of output pixel (b, oy, ox). */
+function primaryTaps(g: Geometry, b: number, oy: number, ox: number, visit: TapVisit) {
+  eachTap(g, b, oy * g.sh + g.top, ox * g.sw + g.left, g.kh, g.kw, g.dh, g.dw, visit);
+}
+
+/** {@link eachTap} over the U/V window of output pixel (b, oy, ox). */
+function uvTaps(g: Geometry, b: number, oy: number, ox: number, visit: TapVisit) {
+  eachTap(g, b, oy * g.sh + g.uvTop, ox * g.sw + g.uvLeft, g.qh, g.qw, g.eh, g.ew, visit);
 }
 
 /** u, v (`[c·r]` each) of output pixel (b, oy, ox). */
@@ -143,8 +150,7 @@ function project(
   const { C, r } = g;
   pu.fill(0);
   pv.fill(0);
-  const y0 = oy * g.sh + g.uvTop, x0 = ox * g.sw + g.uvLeft;
-  eachTap(g, b, y0, x0, g.qh, g.qw, g.eh, g.ew, (xo, tap) => {
+  uvTaps(g, b, oy, ox, (xo, tap) => {
     const fo = tap * C * r;
     for (let c = 0, i = 0; c < C; c++) {
       const xv = x[xo + c];
@@ -175,23 +181,13 @@ export function adaptedDepthwiseKernel(): KernelFn {
         for (let ox = 0; ox < OW; ox++) {
           const pix = (b * OH + oy) * OW + ox;
           lin.fill(0);
-          eachTap(
-            g,
-            b,
-            oy * g.sh + g.top,
-            ox * g.sw + g.left,
-            g.kh,
-            g.kw,
-            g.dh,
-            g.dw,
-            (xo, tap) => {
-              const fo = tap * cm;
-              for (let c = 0, i = 0; c < C; c++) {
-                const xv = x[xo + c];
-                for (let j = 0; j < m; j++, i++) lin[i] += xv * w[fo + i];
-              }
-            },
-          );
+          primaryTaps(g, b, oy, ox, (xo, tap) => {
+            const fo = tap * cm;
+            for (let c = 0, i = 0; c < C; c++) {
+              const xv = x[xo + c];
+              for (let j = 0; j < m; j++, i++) lin[i] += xv * w[fo + i];
+            }
+          });
           project(g, x, u, v, b, oy, ox, pu, pv);
           const yo = pix * cm;
           for (let c = 0; c < C; c++) {
@@ -262,31 +258,20 @@ export function adaptedDepthwiseGradKernel(): KernelFn {
               gv[i] = gk * pu[i];
             }
           }
-          eachTap(
-            g,
-            b,
-            oy * g.sh + g.top,
-            ox * g.sw + g.left,
-            g.kh,
-            g.kw,
-            g.dh,
-            g.dw,
-            (xo, tap) => {
-              const fo = tap * cm;
-              for (let c = 0, i = 0; c < C; c++) {
-                const xv = x[xo + c];
-                let acc = 0;
-                for (let j = 0; j < m; j++, i++) {
-                  const gy = dy[yo + i];
-                  dw[fo + i] += xv * gy;
-                  acc += w[fo + i] * gy;
-                }
-                dx[xo + c] += acc;
+          primaryTaps(g, b, oy, ox, (xo, tap) => {
+            const fo = tap * cm;
+            for (let c = 0, i = 0; c < C; c++) {
+              const xv = x[xo + c];
+              let acc = 0;
+              for (let j = 0; j < m; j++, i++) {
+                const gy = dy[yo + i];
+                dw[fo + i] += xv * gy;
+                acc += w[fo + i] * gy;
               }
-            },
-          );
-          const y0 = oy * g.sh + g.uvTop, x0 = ox * g.sw + g.uvLeft;
-          eachTap(g, b, y0, x0, g.qh, g.qw, g.eh, g.ew, (xo, tap) => {
+              dx[xo + c] += acc;
+            }
+          });
+          uvTaps(g, b, oy, ox, (xo, tap) => {
             const fo = tap * cr;
             for (let c = 0, i = 0; c < C; c++) {
               const xv = x[xo + c];
