@@ -8,6 +8,7 @@
  * Prints ratios measured side by side in one run.
  *
  *     deno task bench
+ *     deno run -A bench/memory_efficient.ts [--quick] [--case rbf]
  * @module
  */
 import process from "node:process";
@@ -192,9 +193,12 @@ console.log(
   `\n## Memory-efficient backprop: one training step (backend ${tf.getBackend()}, rank 8, ` +
     `tfjs Adam; ratios within a row; times are medians of rounds that take the arms in turn)\n`,
 );
+// `--case TEXT`: only the models whose name contains TEXT.
+const only = Deno.args.includes("--case") ? Deno.args[Deno.args.indexOf("--case") + 1] : "";
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 const rows: string[][] = [];
 for (const [name, base, targets, batch, kernel] of cases) {
+  if (!name.includes(only)) continue;
   const [t, a, c, f] = await measure(base, targets, batch, kernel);
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   rows.push([
