@@ -66,12 +66,12 @@ const reorder = ([all, duvFilter, dp]: tf.Tensor[]) => [all, dp, duvFilter];
 
 /**
  * The gradients of {@link adaptedConv2d}. The epilogue's backward and the
- * U|V filter gradient run now (under recompute in one kernel where the
- * backend has `QnAdaptedConv2DRecomputeGrad`, else here), in a scope that frees `[dy | d(uv)]`'s
- * companions (and a recomputed uv) as soon as they are used: tfjs would
- * otherwise hold every tensor a gradient function makes until the whole
- * backward pass ends. `[dy | d(uv)]` itself lives until x's input gradient
- * has used it.
+ * U|V filter gradient run now: under recompute in one kernel where the
+ * backend has `QnAdaptedConv2DRecomputeGrad`, else here in a scope that
+ * frees `[dy | d(uv)]`'s companions (and a recomputed uv) as soon as they
+ * are used; tfjs would otherwise hold every tensor a gradient function makes
+ * until the whole backward pass ends. `[dy | d(uv)]` itself lives until x's
+ * input gradient has used it.
  */
 function adaptedConvGrads(
   dy: tf.Tensor,
