@@ -29,7 +29,7 @@
  * @module
  */
 import { autodiff, type BackpropStrategy, type QuadraticTerm, register, tf } from "@quadranet/core";
-import { outProjectionVjp, projectionVjp } from "./transposes.ts";
+import { outProjectionVjp, projectionPairVjp, projectPair } from "./transposes.ts";
 
 const noticed = new Set<string>();
 
@@ -56,22 +56,18 @@ function vjpTerm(term: QuadraticTerm, x: tf.Tensor, training: boolean): tf.Tenso
     const ts = args.slice(0, -1) as tf.Tensor[];
     const [xi, u, v, p] = ts;
     save(ts); // the input and the weights only
-    const value = term.outProjectWith(
-      kernel.apply(term.projectWith(xi, u), term.projectWith(xi, v), ctx),
-      p,
-    );
+    const value = term.outProjectWith(kernel.apply(...projectPair(term, xi, u, v), ctx), p);
     return {
       value,
       gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [xs, us, vs, ps] = saved;
-          const lin = kernel.vjp!(term.projectWith(xs, us), term.projectWith(xs, vs), ctx);
+          const lin = kernel.vjp!(...projectPair(term, xs, us, vs), ctx);
           const [gk, gp] = tf.tidy(() => outProjectionVjp(term, lin.value, ps, g));
           const { du, dv, weights } = lin.backward(gk);
-          const [gxU, gU] = tf.tidy(() => projectionVjp(term, xs, us, du));
-          const [gxV, gV] = tf.tidy(() => projectionVjp(term, xs, vs, dv));
+          const [gx, gU, gV] = tf.tidy(() => projectionPairVjp(term, xs, us, vs, du, dv));
           const gw = names.map((n, i) => weights[n] ?? tf.zerosLike(saved[4 + i]));
-          return [tf.add(gxU, gxV), gU, gV, gp, ...gw];
+          return [gx, gU, gV, gp, ...gw];
         }),
     };
   });
@@ -98,10 +94,7 @@ export const recompute: BackpropStrategy = {
       const [xi, u, v, p] = args as tf.Tensor[];
       const save = args[4] as (s: tf.Tensor[]) => void;
       save([xi, u, v, p]); // only the input and the weights are kept
-      const value = term.outProjectWith(
-        kernel.apply(term.projectWith(xi, u), term.projectWith(xi, v), ctx),
-        p,
-      );
+      const value = term.outProjectWith(kernel.apply(...projectPair(term, xi, u, v), ctx), p);
       return {
         value,
         // tfjs calls gradFunc outside any per-node scope, so without this tidy the
@@ -109,17 +102,24 @@ export const recompute: BackpropStrategy = {
         gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) =>
           tf.tidy(() => {
             const [xs, us, vs, ps] = saved;
-            const pu = term.projectWith(xs, us); // recomputed
-            const pv = term.projectWith(xs, vs);
+            const [pu, pv] = projectPair(term, xs, us, vs); // recomputed (one im2col for convs)
             // Inner scopes free each intermediate as soon as it is used, keeping the
             // working set of one layer's backward small (it is the new peak).
             const [gk, gp] = tf.tidy(() =>
               outProjectionVjp(term, kernel.apply(pu, pv, ctx), ps, g)
             );
             const { du, dv } = kernel.partials!(pu, pv, ctx); // g_u = g_k ⊙ ∂k/∂u, g_v likewise
-            const [gxU, gU] = tf.tidy(() => projectionVjp(term, xs, us, tf.mul(gk, du)));
-            const [gxV, gV] = tf.tidy(() => projectionVjp(term, xs, vs, tf.mul(gk, dv)));
-            return [tf.add(gxU, gxV), gU, gV, gp];
+            return tf.tidy(() => {
+              const [gx, gU, gV] = projectionPairVjp(
+                term,
+                xs,
+                us,
+                vs,
+                tf.mul(gk, du),
+                tf.mul(gk, dv),
+              );
+              return [gx, gU, gV, gp];
+            });
           }),
       };
     });

@@ -130,3 +130,49 @@ export function outProjectionVjp(
   const gp = tf.mul(tf.sum(tf.mul(k4, g4), 0), s); // Σ_n k·g → [C, r, m]
   return [gk, gp];
 }
+
+/** The two halves of `t`'s last axis (2r): `Slice` kernels (tfjs' `SplitV` is slow on cpu/blas). */
+function halves(t: tf.Tensor, r: number): [tf.Tensor, tf.Tensor] {
+  const size = [...t.shape.slice(0, -1), r];
+  const at = (o: number) => [...t.shape.slice(0, -1).map(() => 0), o];
+  return [tf.slice(t, at(0), size), tf.slice(t, at(r), size)];
+}
+
+/**
+ * `[Ux, Vx]` through one projection with U and V concatenated (one im2col for
+ * a conv); depthwise projections, whose channels interleave, take two.
+ */
+export function projectPair(
+  term: QuadraticTerm,
+  x: tf.Tensor,
+  u: tf.Tensor,
+  v: tf.Tensor,
+): [tf.Tensor, tf.Tensor] {
+  if (term.layer.form === "depthwise") return [term.projectWith(x, u), term.projectWith(x, v)];
+  const r = u.shape[u.rank - 1];
+  return halves(term.projectWith(x, tf.concat([u, v], -1)), r);
+}
+
+/**
+ * `[∂L/∂x, ∂L/∂U, ∂L/∂V]` of both projections for cotangents `du`, `dv`: one
+ * transpose of the concatenated projection (`[U|V]ᵀ[du|dv] = Uᵀdu + Vᵀdv`);
+ * depthwise projections take one each.
+ */
+export function projectionPairVjp(
+  term: QuadraticTerm,
+  x: tf.Tensor,
+  u: tf.Tensor,
+  v: tf.Tensor,
+  du: tf.Tensor,
+  dv: tf.Tensor,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  if (term.layer.form === "depthwise") {
+    const [gxU, gU] = tf.tidy(() => projectionVjp(term, x, u, du));
+    const [gxV, gV] = tf.tidy(() => projectionVjp(term, x, v, dv));
+    return [tf.add(gxU, gxV), gU, gV];
+  }
+  const r = u.shape[u.rank - 1];
+  const [gx, g] = projectionVjp(term, x, tf.concat([u, v], -1), tf.concat([du, dv], -1));
+  const [gU, gV] = halves(g, r);
+  return [gx, gU, gV];
+}
