@@ -10,6 +10,7 @@ import { IMAGENET_NORMALISATION, mnistDigits } from "@quadranet/coco";
 import { Rng } from "@quadranet/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { reseedKernels } from "../shared/reseed.ts";
 
 /** What determines the pre-trained weights (hashed into the cache id). */
 export interface PretrainKey {
@@ -50,20 +51,6 @@ function digitsTensor(
   return { x: tf.tensor4d(x, [idx.length, 32, 32, 3]), y };
 }
 
-/** Re-draws kernels He-normal from `seed` (the backbones' own initialisers are unseeded). */
-export function reseed(model: tf.LayersModel, seed: number): void {
-  model.weights.forEach((w, i) => {
-    if (!/kernel$/.test(w.originalName)) return;
-    const shape = w.shape as number[];
-    const fanIn = shape.length === 4
-      ? shape[0] * shape[1] * (/depthwise/.test(w.originalName) ? 1 : shape[2])
-      : shape[0];
-    const init = tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed * 7717 + i);
-    w.write(init);
-    init.dispose();
-  });
-}
-
 /** The pre-trained backbone as a model.json path, trained now or taken from the cache. */
 export async function pretrainedBackbone(
   o: {
@@ -87,7 +74,7 @@ export async function pretrainedBackbone(
   }
   o.log(`pre-training ${key.backbone} on MNIST digit classification (run ${runId})`);
   const model = await createBackbone(key.backbone, { numClasses: 10, inputShape: [32, 32, 3] });
-  reseed(model, key.seed);
+  reseedKernels(model, key.seed);
   const train = digitsTensor(key.pretrainSize, key.seed, false);
   const test = digitsTensor(1000, key.seed, true);
   try {

@@ -10,6 +10,10 @@
  * @module
  */
 import { lookup, tf } from "@quadranet/core";
+import type { Architecture } from "../shared/arms.ts";
+import { reseedKernels } from "../shared/reseed.ts";
+
+export type { Architecture } from "../shared/arms.ts";
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
@@ -42,35 +46,6 @@ export function digitsCnn({ seed, width = 16 }: { seed: number; width?: number }
   x = L.globalAveragePooling2d({ name: "gap" }).apply(x) as ST;
   const out = L.dense({ name: "head", units: 10, kernelInitializer: init() }).apply(x) as ST;
   return tf.model({ inputs: input, outputs: out, name: "digits_cnn" });
-}
-
-/** The network family of a run: the digits CNN or a registered backbone (at 32×32). */
-export interface Architecture {
-  /** "digits_cnn" or a backbone name. */
-  name: string;
-  /** Input side (28 for the digits CNN; digits are zero-padded to 32 for backbones). */
-  size: number;
-  /** A freshly initialised first-order network, deterministic in `seed`. */
-  build(seed: number): tf.LayersModel;
-  /** Default adapter targets for a built network. */
-  targets(model: tf.LayersModel): string[];
-  /** The classifier layer(s). */
-  head: string[];
-}
-
-/** Re-draws every kernel from He-normal with seeded draws (backbones' own initialisers are unseeded). */
-export function reseedKernels(model: tf.LayersModel, seed: number): tf.LayersModel {
-  model.weights.forEach((w, i) => {
-    if (!/(kernel|depthwise_kernel)$/.test(w.originalName)) return;
-    const shape = w.shape as number[];
-    const fanIn = shape.length === 4
-      ? shape[0] * shape[1] * (/depthwise/.test(w.originalName) ? 1 : shape[2])
-      : shape[0];
-    const init = tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed * 7717 + i);
-    w.write(init);
-    init.dispose();
-  });
-  return model;
 }
 
 /** The architecture named `name` (`digits_cnn` or a registered backbone). */

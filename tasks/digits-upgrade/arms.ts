@@ -3,7 +3,8 @@
  * its upgrade to quadratic (primary frozen, and everything trainable); a
  * control that keeps training the first-order network for the upgrade's
  * compute; and the quadratic network trained from scratch for the first-order
- * network's whole budget.
+ * network's whole budget. Built from the task layer's arm constructors
+ * (`tasks/shared/arms.ts`).
  *
  * @example
  * ```ts
@@ -12,83 +13,55 @@
  * ```
  * @module
  */
-import { adapt, cloneModel, type Stage, stageTrainingFlops, type tf } from "@quadranet/core";
-import type { Arm, ArmSettings } from "../digits-shift/methods.ts";
-
-const ALL = ["primary", "quadratic", "head", "norm"] as Stage["train"];
-const FIRST_ORDER = ["primary", "head", "norm"] as Stage["train"];
-const UPGRADE = ["quadratic", "head", "norm"] as Stage["train"];
-
-function quadratic(p: tf.LayersModel, s: ArmSettings, trainPrimary = false) {
-  return adapt(p, {
-    rank: s.rank,
-    alpha: s.alpha,
-    kernel: s.kernel,
-    backprop: s.backprop,
-    targets: s.targets ?? s.arch.targets(p),
-    seed: s.seed,
-    ...(trainPrimary ? { trainPrimary } : {}),
-  });
-}
+import { stageTrainingFlops, type tf } from "@quadranet/core";
+import {
+  type Arm,
+  type ArmSettings,
+  cloneArm,
+  quadraticArm,
+  quadraticModel,
+  scratchArm,
+  TRAIN_ADAPTER,
+  TRAIN_FIRST_ORDER,
+  untrainedArm,
+} from "../shared/arms.ts";
 
 /**
  * Epochs of first-order training that cost what `epochs` of the upgrade
  * cost (analytic training FLOPs per example), at least 1.
  */
 export function matchedEpochs(p: tf.LayersModel, s: ArmSettings, epochs: number): number {
-  const q = quadratic(p, s);
-  const upgrade = stageTrainingFlops(q, UPGRADE, s.arch.head).total;
+  const q = quadraticModel(p, s);
+  const upgrade = stageTrainingFlops(q, TRAIN_ADAPTER, s.arch.head).total;
   q.dispose();
-  const first = stageTrainingFlops(p, FIRST_ORDER, s.arch.head).total;
+  const first = stageTrainingFlops(p, TRAIN_FIRST_ORDER, s.arch.head).total;
   return Math.max(1, Math.round((epochs * upgrade) / first));
 }
 
 /** The arms, in report order; `scratchEpochs` is the converged network's budget. */
 export function upgradeArms(): Arm[] {
   return [
-    {
-      name: "first-order",
-      description: "the converged first-order network as is",
-      fromPretrained: true,
-      untrained: true,
-      build: () => null,
-    },
-    {
-      name: "upgrade",
-      description: "upgrade to quadratic: quadratic term, norms and head; primary frozen",
-      fromPretrained: true,
-      build: (p, s) => ({
-        model: quadratic(p, s),
-        stages: [{ name: "upgrade", train: UPGRADE, epochs: s.epochs }],
-      }),
-    },
-    {
-      name: "upgrade-joint",
-      description: "upgrade to quadratic with every weight trainable",
-      fromPretrained: true,
-      build: (p, s) => ({
-        model: quadratic(p, s, true),
-        stages: [{ name: "upgrade", train: ALL, epochs: s.epochs }],
-      }),
-    },
-    {
-      name: "first-order-continue",
-      description: "keep training the first-order network for the upgrade's compute (FLOPs)",
-      fromPretrained: true,
-      build: (p, s) => ({
-        model: cloneModel(p),
-        stages: [{ name: "continue", train: FIRST_ORDER, epochs: matchedEpochs(p, s, s.epochs) }],
-      }),
-    },
-    {
-      name: "quadratic-scratch",
-      description: "the quadratic network from scratch, for the first-order network's budget",
-      fromPretrained: false,
-      build: (_p, s) => ({
-        model: quadratic(s.arch.build(s.seed + 1000), s, true),
-        stages: [{ name: "scratch", train: ALL, epochs: s.scratchEpochs }],
-      }),
-    },
+    untrainedArm("first-order", "the converged first-order network as is"),
+    quadraticArm(
+      "upgrade",
+      "upgrade to quadratic: quadratic term, norms and head; primary frozen",
+      "upgrade",
+    ),
+    quadraticArm("upgrade-joint", "upgrade to quadratic with every weight trainable", "upgrade", {
+      joint: true,
+    }),
+    cloneArm(
+      "first-order-continue",
+      "keep training the first-order network for the upgrade's compute (FLOPs)",
+      "continue",
+      TRAIN_FIRST_ORDER,
+      (p, s) => matchedEpochs(p, s, s.epochs),
+    ),
+    scratchArm(
+      "quadratic-scratch",
+      "the quadratic network from scratch, for the first-order network's budget",
+      { quadratic: true },
+    ),
   ];
 }
 

@@ -27,7 +27,7 @@ import {
   headMismatch,
   type TransformSpec,
 } from "@quadranet/datasets";
-import { reseedKernels } from "../digits-shift/model.ts";
+import { reseedKernels } from "../shared/reseed.ts";
 import type { Architecture } from "./arms.ts";
 
 /** What a comparison needs from its backbone. */
