@@ -25,7 +25,7 @@ import { armSettings } from "./compare.ts";
 import { prepareDigits } from "./digits_data.ts";
 import { LR_GRID } from "./lrs.ts";
 import { ARMS } from "./methods.ts";
-import { PRETRAIN_LOOP, pretrained } from "./pretrain.ts";
+import { shiftPretrained } from "./pretrain.ts";
 import { loopSettings } from "./settings.ts";
 
 /** Runs the grid and writes `runs/<id>/report.md`. */
@@ -51,20 +51,7 @@ export async function runLrSearch(
   });
   const data = prepareDigits(config, settings.arch.size);
   try {
-    const base = await pretrained(
-      { ...ctx, backend: ctx.backend.name },
-      {
-        arch: `${settings.arch.name}@3`,
-        seed: config.seed as number,
-        width: config.width as number,
-        pretrainSize: config.pretrainSize as number,
-        pretrainEpochs: config.pretrainEpochs as number,
-        loop: PRETRAIN_LOOP,
-        data: "clean-pretrain",
-      },
-      data.pre,
-      settings.arch,
-    );
+    const base = await shiftPretrained(ctx, config, settings, data.pre);
     if (!base.model) return { status: "interrupted", recordDir: record.dir };
     const points: GridPoint[] = [];
     for (const arm of arms) {

@@ -23,6 +23,7 @@ import {
   type RunSummary,
   runTraining,
   saveModel,
+  type TaskContext,
   type tf,
 } from "@quadranet/core";
 import { existsSync } from "node:fs";
@@ -56,6 +57,16 @@ export interface PretrainKey {
   data: string;
 }
 
+/** What pre-training needs from the task's context (`task`: recorded; default digits-shift). */
+export interface PretrainContext {
+  runsDir: string;
+  backend: string;
+  progress: Progress;
+  signal: { interrupted: boolean };
+  log(line: string): void;
+  task?: string;
+}
+
 async function hash(v: unknown): Promise<string> {
   const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(v)));
   return Array.from(new Uint8Array(d).slice(0, 5), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -70,14 +81,7 @@ async function hash(v: unknown): Promise<string> {
  * (`<run-id>.damaged-<time>`, nothing deleted) and trained again.
  */
 export async function pretrained(
-  o: {
-    runsDir: string;
-    backend: string;
-    progress: Progress;
-    signal: { interrupted: boolean };
-    log(line: string): void;
-    task?: string;
-  },
+  o: PretrainContext,
   key: PretrainKey,
   data: { train: Dataset; eval: Dataset },
   arch: Architecture,
@@ -97,6 +101,33 @@ export async function pretrained(
   } finally {
     await release();
   }
+}
+
+/**
+ * digits-shift's pre-trained network: the first-order `settings.arch` on
+ * the clean pre-training split `data` (key from the config's seed, width and
+ * pre-training sizes, with {@link PRETRAIN_LOOP}).
+ */
+export function shiftPretrained(
+  ctx: TaskContext,
+  config: Record<string, unknown>,
+  settings: { arch: Architecture },
+  data: { train: Dataset; eval: Dataset },
+): Promise<{ model?: tf.LayersModel; summary: RunSummary }> {
+  return pretrained(
+    { ...ctx, backend: ctx.backend.name },
+    {
+      arch: `${settings.arch.name}@3`,
+      seed: config.seed as number,
+      width: config.width as number,
+      pretrainSize: config.pretrainSize as number,
+      pretrainEpochs: config.pretrainEpochs as number,
+      loop: PRETRAIN_LOOP,
+      data: "clean-pretrain",
+    },
+    data,
+    settings.arch,
+  );
 }
 
 async function fromCache(
@@ -137,14 +168,7 @@ async function moveAside(o: { log(line: string): void }, dir: string, runId: str
 }
 
 async function train(
-  o: {
-    runsDir: string;
-    backend: string;
-    progress: Progress;
-    signal: { interrupted: boolean };
-    log(line: string): void;
-    task?: string;
-  },
+  o: PretrainContext,
   key: PretrainKey,
   data: { train: Dataset; eval: Dataset },
   arch: Architecture,

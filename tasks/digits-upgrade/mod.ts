@@ -16,7 +16,6 @@
  * @module
  */
 import {
-  forwardFlops,
   register,
   RunRecord,
   runStamp,
@@ -24,18 +23,14 @@ import {
   type TaskDefinition,
   type TaskOption,
   type TaskResult,
-  writeFileAtomic,
 } from "@quadranet/core";
-import { join } from "node:path";
-import { buildComparison } from "../protocol/comparison.ts";
-import { formatComparisonTable } from "../protocol/comparison_table.ts";
 import { parseTarget } from "../protocol/equal_accuracy.ts";
-import { armSettings, onlySeeds, runArms, seedList } from "../digits-shift/compare.ts";
+import { armSettings } from "../digits-shift/compare.ts";
+import { runProtocolComparison } from "../digits-shift/protocol_run.ts";
 import { prepareDigits } from "../digits-shift/digits_data.ts";
 import { armLr } from "../digits-shift/lrs.ts";
 import { DIGITS_SHIFT_OPTIONS } from "../digits-shift/mod.ts";
 import { PRETRAIN_LOOP, pretrained } from "../digits-shift/pretrain.ts";
-import { formatReport } from "../digits-shift/report.ts";
 import { loopSettings } from "../digits-shift/settings.ts";
 import { sizeOption, type Sizes, withSizes } from "../digits-shift/sizes.ts";
 import { LR_FROM, upgradeArms } from "./arms.ts";
@@ -102,100 +97,49 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
   const size = config.quick ? "-quick" : config.full ? "-full" : "";
   const id = (config.runId as string | undefined) ??
     `digits-upgrade-s${config.seed}${size}-${runStamp()}`;
+  config = { ...config, runId: id };
   const settings = armSettings(config);
   const arms = upgradeArms().filter((a) => (config.methods as string[]).includes(a.name));
   const target = parseTarget(config.target as string | undefined, "quadratic-scratch");
-  const part = onlySeeds(config); // this process trains these seeds only; no comparison record
-  const record = part
-    ? null
-    : ctx.resume
-    ? await RunRecord.open(ctx.runsDir, id)
-    : await RunRecord.create(ctx.runsDir, id, {
-      kind: "comparison",
-      ...config,
-      runId: id,
-      targetRule: target,
-    }, {
-      task: "digits-upgrade",
-      method: "comparison",
-      backend: ctx.backend.name,
-    });
-  await record?.update({ status: "running", error: undefined });
   const data = prepareDigits(config, settings.arch.size);
   try {
-    const base = await pretrained(
-      { ...ctx, backend: ctx.backend.name, task: "digits-upgrade" },
-      {
-        arch: `${settings.arch.name}@upgrade-1`,
-        seed: config.seed as number,
-        width: config.width as number,
-        pretrainSize: config.trainSize as number,
-        pretrainEpochs: config.scratchEpochs as number,
-        loop: PRETRAIN_LOOP,
-        data: `clean-train+${config.validationSize}`,
-      },
-      { train: data.target.train, eval: data.target.validation },
-      settings.arch,
-    );
-    if (!base.model) {
-      await record?.update({ status: "interrupted" });
-      return { status: "interrupted", recordDir: record?.dir };
-    }
-    const pretrain = {
-      runId: base.summary.runId,
-      flops: base.summary.compute?.trainingFlops ?? 0,
-      cpuSeconds: base.summary.compute?.cpuSeconds ?? 0,
-      top1: base.summary.final?.top1 ?? 0,
-      on: "clean validation digits",
-    };
-    const results = await runArms(ctx, {
+    return await runProtocolComparison(ctx, {
       id,
       task: "digits-upgrade",
+      resume: Boolean(ctx.resume),
       arms,
-      seeds: part ?? seedList(config),
+      target,
+      pairedWith: "upgrade",
       settings,
       loop: loopSettings(config),
-      base: base.model,
+      base: () =>
+        pretrained(
+          { ...ctx, backend: ctx.backend.name, task: "digits-upgrade" },
+          {
+            arch: `${settings.arch.name}@upgrade-1`,
+            seed: config.seed as number,
+            width: config.width as number,
+            pretrainSize: config.trainSize as number,
+            pretrainEpochs: config.scratchEpochs as number,
+            loop: PRETRAIN_LOOP,
+            data: `clean-train+${config.validationSize}`,
+          },
+          { train: data.target.train, eval: data.target.validation },
+          settings.arch,
+        ),
       head: settings.arch.head,
       data: data.target,
       config,
       lrOf: (arm) => (config.lr as number | undefined) ?? armLr(LR_FROM[arm.name] ?? arm.name),
-      pretrain,
       summaryExtra: {},
-    });
-    if (!record) {
-      if (results) ctx.log(`seeds ${part} of ${id} done; the run without --only-seeds assembles`);
-      return { status: results ? "completed" : "interrupted" };
-    }
-    if (!results) {
-      await record.update({ status: "interrupted" });
-      ctx.log(`interrupted; resume with: deno task train --task digits-upgrade --resume ${id}`);
-      return { status: "interrupted", recordDir: record.dir };
-    }
-    const comparison = buildComparison(results, {
-      target,
-      pairedWith: "upgrade",
-      baseInferenceFlops: forwardFlops(base.model),
-      pretrain,
-    });
-    const report = formatReport({
-      title: `digits-upgrade comparison ${id}`,
-      setting: `Clean digits (seed ${config.seed}, disjoint): ${config.trainSize} for training ` +
+      setting: (pretrain) =>
+        `Clean digits (seed ${config.seed}, disjoint): ${config.trainSize} for training ` +
         `(the first-order network and every arm), ${config.validationSize} for validation, ` +
         `${config.testSize} for test (read once). The first-order network trained ` +
         `${config.scratchEpochs} epochs on its own fixed loop (cached run ${pretrain.runId}); ` +
         `backend **${ctx.backend.name}**.`,
-      comparison,
-      config,
+      resumeCommand: `deno task train --task digits-upgrade --resume ${id}`,
     });
-    await writeFileAtomic(join(record.dir, "report.md"), report);
-    await record.update({ status: "completed", protocol: 1, ...comparison });
-    console.log(`\n${formatComparisonTable(comparison)}\n`);
-    ctx.log(`report: ${join(record.dir, "report.md")}`);
-    return { status: "completed", recordDir: record.dir };
-  } catch (e) {
-    await record?.update({ status: "failed", error: (e as Error).message });
-    throw e;
   } finally {
     data.dispose();
   }
