@@ -16,6 +16,7 @@ import {
 import { type CocoSource, LetterboxPool } from "@quadranet/coco";
 import { join } from "node:path";
 import { checkWeightsFile } from "../cli/weights_file.ts";
+import { comparisonRecord } from "../shared/comparison_record.ts";
 import { buildDetector, disposeDetector } from "./detector.ts";
 import type { HeadPlugin } from "@quadranet/core";
 import { pretrainedBackbone } from "./pretrain.ts";
@@ -39,11 +40,7 @@ export async function runComparison(
   const headPlugin: HeadPlugin = lookup("head", config.head as string);
   await checkWeightsFile(config.weights as string | undefined);
   const data = await openData(config, ctx.log);
-  const record = await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
-    task: "coco",
-    method: "comparison",
-    backend: ctx.backend.name,
-  });
+  const record = await comparisonRecord(ctx, { id, task: "coco", config, resume: false });
   const pool = new LetterboxPool(config.workers as number);
   let headInit: tf.Tensor[] | null = null;
   try {

@@ -9,15 +9,17 @@
  * ```
  * @module
  */
-import { ConfigError, register, type TaskContext, type TaskDefinition } from "@quadranet/core";
+import {
+  ConfigError,
+  register,
+  runStamp,
+  type TaskContext,
+  type TaskDefinition,
+} from "@quadranet/core";
 import "@quadranet/coco";
 import "@quadranet/detection-heads";
 import { runComparison } from "./compare.ts";
 import { COCO_OPTIONS, withSizes } from "./settings.ts";
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-}
 
 function run(ctx: TaskContext) {
   if (ctx.resume) {
@@ -30,7 +32,7 @@ function run(ctx: TaskContext) {
   const id = (config.runId as string | undefined) ??
     `coco-${config.data ? "data" : "digits"}-${config.head}-s${config.seed}${
       config.quick ? "-quick" : ""
-    }-${stamp()}`;
+    }-${runStamp()}`;
   return runComparison(ctx, { ...config, runId: id }, id);
 }
 

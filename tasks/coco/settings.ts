@@ -3,6 +3,8 @@
  * @module
  */
 import type { TaskOption } from "@quadranet/core";
+import { methodsOption, runIdOption, seedOption, workersOption } from "../shared/options.ts";
+import { sizeOption, withSizes as withPresets } from "../shared/sizes.ts";
 
 /** The comparison's arms. */
 export const ARM_NAMES = ["frozen", "full", "lora", "quadratic"] as const;
@@ -22,14 +24,8 @@ export const SIZES: Record<string, [number, number]> = {
   maxValImages: [0, 0],
 };
 
-const sized = (name: string, help: string, min = 0): TaskOption => ({
-  name,
-  type: "number",
-  integer: true,
-  min,
-  default: undefined,
-  help: `${help} (default ${SIZES[name][0]}; --quick: ${SIZES[name][1]})`,
-});
+const sized = (name: string, help: string, min = 0): TaskOption =>
+  sizeOption(SIZES, name, help, min);
 
 /** The options of `coco`. */
 export const COCO_OPTIONS: TaskOption[] = [
@@ -78,27 +74,9 @@ export const COCO_OPTIONS: TaskOption[] = [
     choices: ["fcos", "centernet"],
     help: "detection head",
   },
-  {
-    name: "methods",
-    type: "list",
-    default: [...ARM_NAMES],
-    choices: ARM_NAMES,
-    help: "arms to run",
-  },
-  {
-    name: "seed",
-    type: "number",
-    integer: true,
-    min: 0,
-    default: 1,
-    help: "seed of data, init, order",
-  },
-  {
-    name: "runId",
-    type: "string",
-    default: undefined,
-    help: "comparison id (default from head, seed, time)",
-  },
+  methodsOption(ARM_NAMES),
+  seedOption("seed of data, init, order"),
+  runIdOption("comparison id (default from head, seed, time)"),
   sized("epochs", "training epochs per arm", 1),
   sized("pretrainEpochs", "backbone pre-training epochs on MNIST classification", 1),
   sized("pretrainSize", "MNIST digits for pre-training", 10),
@@ -142,14 +120,7 @@ export const COCO_OPTIONS: TaskOption[] = [
     default: 0.5,
     help: "horizontal-flip probability in training",
   },
-  {
-    name: "workers",
-    type: "number",
-    integer: true,
-    min: 0,
-    default: 1,
-    help: "decode workers (0: main thread)",
-  },
+  workersOption(1, "decode workers (0: main thread)"),
   {
     name: "previewImages",
     type: "number",
@@ -170,9 +141,5 @@ export const COCO_OPTIONS: TaskOption[] = [
 
 /** Fills the size defaults (full or `--quick`). */
 export function withSizes(config: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...config };
-  for (const [k, [full, quick]] of Object.entries(SIZES)) {
-    if (out[k] === undefined) out[k] = config.quick ? quick : full;
-  }
-  return out;
+  return withPresets(SIZES, config);
 }

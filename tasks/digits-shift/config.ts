@@ -14,7 +14,14 @@ import { adapterTaskOption, type TaskOption, taskOptions } from "@quadranet/core
 import { ARM_NAMES } from "./methods.ts";
 import { DEFAULT_TARGETS } from "./model.ts";
 import { SHIFT_NAMES } from "./shifts.ts";
-import { sizeOption, type Sizes } from "./sizes.ts";
+import {
+  checkpointEveryOption,
+  methodsOption,
+  runIdOption,
+  seedOption,
+  targetsOption,
+} from "../shared/options.ts";
+import { sizeOption, type Sizes } from "../shared/sizes.ts";
 
 /** Sizes: the default run (≤ 10 min on 2 cores), `--full`, and `--quick`. */
 export const SIZES: Sizes = {
@@ -42,15 +49,8 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     help: `domain shift: a registered shift plugin (built in: ${SHIFT_NAMES.join(", ")}; ` +
       "--plugin FILE adds more)",
   },
-  { name: "methods", type: "list", default: ARM_NAMES, choices: ARM_NAMES, help: "arms to run" },
-  {
-    name: "seed",
-    type: "number",
-    integer: true,
-    min: 0,
-    default: 1,
-    help: "seed of the split and pre-training; the first replicate seed",
-  },
+  methodsOption(ARM_NAMES),
+  seedOption("seed of the split and pre-training; the first replicate seed"),
   int("seeds", "replicate seeds (seed, seed+1, …): init and batch order", 1),
   {
     name: "onlySeeds",
@@ -85,12 +85,7 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     help: "target validation top-1 for savings: 0.9 (absolute) or 98% (of quadratic-scratch's " +
       "final; the default)",
   },
-  {
-    name: "runId",
-    type: "string",
-    default: undefined,
-    help: "comparison id (default from shift, seed, time)",
-  },
+  runIdOption("comparison id (default from shift, seed, time)"),
   int("epochs", "adaptation epochs per arm", 1),
   int("scratchEpochs", "epochs of the from-scratch arms", 1),
   int("pretrainEpochs", "pre-training epochs on clean digits", 1),
@@ -173,20 +168,8 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     help:
       "first-order network: digits_cnn, or a registered backbone (e.g. resnet18_w8; digits padded to 32×32)",
   },
-  {
-    name: "targets",
-    type: "list",
-    default: undefined,
-    help: `layers to adapt (default: the network's own: ${
-      DEFAULT_TARGETS.join(",")
-    } for digits_cnn)`,
-  },
-  {
-    name: "checkpointEvery",
-    type: "number",
-    integer: true,
-    min: 0,
-    default: 0,
-    help: "also checkpoint every N steps (0: at epoch ends only)",
-  },
+  targetsOption(
+    `layers to adapt (default: the network's own: ${DEFAULT_TARGETS.join(",")} for digits_cnn)`,
+  ),
+  checkpointEveryOption(),
 ]);

@@ -17,19 +17,12 @@
  * ```
  * @module
  */
-import {
-  ConfigError,
-  lookup,
-  register,
-  RunRecord,
-  runStamp,
-  type TaskContext,
-  type TaskDefinition,
-} from "@quadranet/core";
+import { lookup, register, runStamp, type TaskContext, type TaskDefinition } from "@quadranet/core";
+import { storedComparison } from "../shared/comparison_record.ts";
 import { runComparison } from "./compare.ts";
 import { runLrSearch } from "./lr_search.ts";
 import { DIGITS_SHIFT_OPTIONS, SIZES } from "./config.ts";
-import { withSizes } from "./sizes.ts";
+import { withSizes } from "../shared/sizes.ts";
 
 export { DIGITS_SHIFT_OPTIONS, SIZES } from "./config.ts";
 
@@ -38,21 +31,9 @@ export const stamp = runStamp;
 
 async function run(ctx: TaskContext) {
   if (ctx.resume) {
-    let rec = await RunRecord.open(ctx.runsDir, ctx.resume);
-    let stored = await rec.config();
-    if (stored.comparisonId) {
-      rec = await RunRecord.open(ctx.runsDir, stored.comparisonId as string);
-      stored = await rec.config();
-    }
-    if (stored.kind !== "comparison") {
-      throw new ConfigError(
-        "resume",
-        `Run "${ctx.resume}" is not part of a digits-shift comparison`,
-      );
-    }
-    const { kind: _kind, ...config } = stored;
-    ctx.log(`resuming comparison ${rec.summary.runId}`);
-    return runComparison(ctx, config, rec.summary.runId, true);
+    const { id, config } = await storedComparison(ctx.runsDir, ctx.resume, "digits-shift");
+    ctx.log(`resuming comparison ${id}`);
+    return runComparison(ctx, config, id, true);
   }
   const config = withSizes(SIZES, ctx.config);
   lookup("shift", config.shift as string); // an unknown shift fails now, listing the registered ones

@@ -20,9 +20,7 @@ import {
   checkRunId,
   ConfigError,
   forwardFlops,
-  runExists,
   runPaths,
-  RunRecord,
   type RunSummary,
   type TaskContext,
   type TaskResult,
@@ -32,6 +30,7 @@ import {
 import { join } from "node:path";
 import { type ArmResult, buildComparison, type Comparison } from "../protocol/comparison.ts";
 import { formatComparisonTable } from "../protocol/comparison_table.ts";
+import { comparisonRecord } from "../shared/comparison_record.ts";
 import type { parseTarget } from "../protocol/equal_accuracy.ts";
 import { type ArmData, runArm } from "./arm_run.ts";
 import type { Arm, ArmSettings } from "./methods.ts";
@@ -169,14 +168,12 @@ export async function runProtocolComparison(
 }
 
 async function runLocked(ctx: TaskContext, c: ProtocolComparison): Promise<TaskResult> {
-  const record = c.resume && runExists(ctx.runsDir, c.id)
-    ? await RunRecord.open(ctx.runsDir, c.id)
-    : await RunRecord.create(
-      ctx.runsDir,
-      c.id,
-      { kind: "comparison", ...c.config, targetRule: c.target },
-      { task: c.task, method: "comparison", backend: ctx.backend.name },
-    );
+  const record = await comparisonRecord(ctx, {
+    id: c.id,
+    task: c.task,
+    config: { ...c.config, targetRule: c.target },
+    resume: c.resume,
+  });
   await record.update({ status: "running", ...c.recordExtra, error: undefined });
   try {
     const base = await c.base();

@@ -24,6 +24,7 @@
  * @module
  */
 import type { OptimizerConfig, Schedule } from "@quadranet/core";
+import { scheduleOf } from "../shared/schedule.ts";
 
 /** Shared loop settings (`lr` is a fallback; arms bring their own). */
 export interface LoopSettings {
@@ -40,15 +41,11 @@ export interface LoopSettings {
 
 /** Loop settings from the task config. */
 export function loopSettings(c: Record<string, unknown>): LoopSettings {
-  const warmupSteps = c.warmupSteps as number;
-  const kind = c.schedule as Schedule["kind"];
-  const schedule: Schedule = kind === "step"
-    ? { kind, warmupSteps, milestones: [0.5, 0.75], gamma: 0.1 }
-    : kind === "cosine"
-    ? { kind, warmupSteps, minScale: 0.01 }
-    : kind === "wcc"
-    ? { kind, warmupSteps, cooldownFraction: c.cooldownFraction as number, minScale: 0.01 }
-    : { kind: "constant", warmupSteps };
+  const schedule = scheduleOf(
+    c.schedule as Schedule["kind"],
+    c.warmupSteps as number,
+    c.cooldownFraction as number,
+  );
   return {
     batchSize: c.batchSize as number,
     lr: (c.lr as number | undefined) ?? 1e-2,

@@ -32,7 +32,8 @@ import { armLr } from "../digits-shift/lrs.ts";
 import { DIGITS_SHIFT_OPTIONS } from "../digits-shift/mod.ts";
 import { PRETRAIN_LOOP, pretrained } from "../digits-shift/pretrain.ts";
 import { loopSettings } from "../digits-shift/settings.ts";
-import { sizeOption, type Sizes, withSizes } from "../digits-shift/sizes.ts";
+import { methodsOption, runIdOption } from "../shared/options.ts";
+import { sizeOption, type Sizes, withSizes } from "../shared/sizes.ts";
 import { LR_FROM, upgradeArms } from "./arms.ts";
 
 /** Sizes: default, `--full`, `--quick`. `scratchEpochs` is also the first-order network's budget. */
@@ -60,13 +61,8 @@ const ARM_NAMES = upgradeArms().map((a) => a.name);
 
 /** The options: digits-shift's loop and adapter options, with this task's sizes and arms. */
 export const DIGITS_UPGRADE_OPTIONS: TaskOption[] = [
-  { name: "methods", type: "list", default: ARM_NAMES, choices: ARM_NAMES, help: "arms to run" },
-  {
-    name: "runId",
-    type: "string",
-    default: undefined,
-    help: "comparison id (default from seed and time)",
-  },
+  methodsOption(ARM_NAMES),
+  runIdOption("comparison id (default from seed and time)"),
   sizeOption(UPGRADE_SIZES, "seeds", "replicate seeds", 1),
   sizeOption(UPGRADE_SIZES, "epochs", "upgrade epochs", 1),
   sizeOption(

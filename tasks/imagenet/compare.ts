@@ -8,7 +8,8 @@
  * ```ts
  * import type { TaskContext } from "@quadranet/core";
  * import { runImagenetComparison } from "./compare.ts";
- * declare const ctx: TaskContext, config: Record<string, unknown>; // from the task's run()
+ * import type { ImagenetConfig } from "./options.ts";
+ * declare const ctx: TaskContext, config: ImagenetConfig; // from the task's run()
  * const result = await runImagenetComparison(ctx, "imagenet-1k", config, "imagenet-1k-s1", false);
  * ```
  * @module
@@ -18,12 +19,14 @@ import {
   adapterSummary,
   ConfigError,
   lookup,
+  runExists,
   RunRecord,
   type RunSummary,
   runTraining,
   type TaskContext,
   type TaskResult,
   tf,
+  writeFileAtomic,
 } from "@quadranet/core";
 import type { AdapterTotals, JsonValue } from "@quadranet/core/records";
 import {
@@ -34,33 +37,29 @@ import {
   IssueLog,
   SemanticSoftmax,
 } from "@quadranet/datasets";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { checkTargetNames } from "../cli/targets_check.ts";
 import { checkWeightsFile } from "../cli/weights_file.ts";
 import { type ArmSettings, IMAGENET_ARM_DEFS } from "./arms.ts";
+import { comparisonRecord } from "../shared/comparison_record.ts";
+import { scheduleOf } from "../shared/schedule.ts";
 import { openData } from "./data.ts";
+import type { ImagenetConfig } from "./options.ts";
 import { type RunBackbone, setupBackbone } from "./model.ts";
 import { formatImagenetReport, formatTable, type ImagenetRow, withSavings } from "./report.ts";
 
 type Row = Omit<ImagenetRow, "relativeCompute" | "savingsPercent">;
 
 /** The loop's settings from the task config. */
-function loopSettings(c: Record<string, unknown>) {
-  const warmupSteps = c.warmupSteps as number;
-  const kind = c.schedule as "cosine" | "step" | "constant";
+function loopSettings(c: ImagenetConfig) {
   return {
-    batchSize: c.batchSize as number,
-    lr: c.lr as number,
-    optimizer: { kind: c.optimizer as "adamw" | "sgd", weightDecay: c.weightDecay as number },
-    schedule: kind === "step"
-      ? { kind, warmupSteps, milestones: [0.5, 0.75], gamma: 0.1 }
-      : kind === "cosine"
-      ? { kind, warmupSteps, minScale: 0.01 }
-      : { kind: "constant" as const, warmupSteps },
-    labelSmoothing: c.labelSmoothing as number,
-    clipNorm: c.clipNorm as number,
-    checkpointEvery: c.checkpointEvery as number,
+    batchSize: c.batchSize,
+    lr: c.lr,
+    optimizer: { kind: c.optimizer, weightDecay: c.weightDecay },
+    schedule: scheduleOf(c.schedule, c.warmupSteps),
+    labelSmoothing: c.labelSmoothing,
+    clipNorm: c.clipNorm,
+    checkpointEvery: c.checkpointEvery,
     logEvery: 10,
   };
 }
@@ -69,28 +68,23 @@ function loopSettings(c: Record<string, unknown>) {
 export async function runImagenetComparison(
   ctx: TaskContext,
   task: string,
-  config: Record<string, unknown>,
+  config: ImagenetConfig,
   id: string,
   resume: boolean,
 ): Promise<TaskResult> {
-  const arms = IMAGENET_ARM_DEFS.filter((a) => (config.methods as string[]).includes(a.name));
+  const methods = new Set<string>(config.methods);
+  const arms = IMAGENET_ARM_DEFS.filter((a) => methods.has(a.name));
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
-  lookup("kernel", config.kernel as string);
-  lookup("backprop", config.backprop as string);
-  await checkWeightsFile(config.weights as string | undefined);
+  lookup("kernel", config.kernel);
+  lookup("backprop", config.backprop);
+  await checkWeightsFile(config.weights);
   const data = await openData(task, config);
   const { train, val } = data;
   ctx.log(
     `${task}: ${data.layout} at ${config.data}: ${train.classes.length} classes, ` +
       `${train.length} train / ${val.length} val images`,
   );
-  const record = resume && existsSync(join(ctx.runsDir, id, "summary.json"))
-    ? await RunRecord.open(ctx.runsDir, id)
-    : await RunRecord.create(ctx.runsDir, id, { kind: "comparison", ...config }, {
-      task,
-      method: "comparison",
-      backend: ctx.backend.name,
-    });
+  const record = await comparisonRecord(ctx, { id, task, config, resume });
   await record.update({ status: "running", error: undefined });
   let backbone: RunBackbone;
   try {
@@ -100,7 +94,7 @@ export async function runImagenetComparison(
     throw e;
   }
   try {
-    if (config.targets) checkTargetNames(backbone.pretrained, config.targets as string[]);
+    if (config.targets) checkTargetNames(backbone.pretrained, config.targets);
   } catch (e) {
     backbone.pretrained.dispose();
     await record.update({ status: "failed", error: (e as Error).message });
@@ -112,9 +106,9 @@ export async function runImagenetComparison(
     throw new ConfigError("methods", `zero-shot cannot run: ${backbone.zeroShot.reason}`);
   }
   const semantic = train.hierarchy ? new SemanticSoftmax(train.hierarchy) : undefined;
-  const pool = new DecodePool(config.workers as number);
+  const pool = new DecodePool(config.workers);
   const issues = { train: new IssueLog(ctx.log), val: new IssueLog(ctx.log) };
-  const prefetch = config.prefetch as number;
+  const prefetch = config.prefetch;
   const trainLoader = new BatchLoader(train, {
     transform: backbone.transforms.train,
     pool,
@@ -127,22 +121,22 @@ export async function runImagenetComparison(
     prefetch,
     issues: issues.val,
   });
-  const batchSize = config.batchSize as number;
+  const batchSize = config.batchSize;
   const evaluator = (model: tf.LayersModel) =>
     evaluateStream(model, valLoader, { batchSize, semantic });
-  const smoothing = config.labelSmoothing as number;
+  const smoothing = config.labelSmoothing;
   const loss = semantic
     ? (logits: tf.Tensor, labels: Int32Array) => semantic.loss(logits, labels, smoothing)
     : undefined;
   const settings: ArmSettings = {
-    seed: config.seed as number,
+    seed: config.seed,
     arch: backbone.arch,
-    epochs: config.epochs as number,
-    scratchEpochs: config.scratchEpochs as number,
-    rank: config.rank as number,
-    alpha: config.alpha as number | undefined,
-    kernel: config.kernel as string,
-    backprop: config.backprop as string,
+    epochs: config.epochs,
+    scratchEpochs: config.scratchEpochs,
+    rank: config.rank,
+    alpha: config.alpha,
+    kernel: config.kernel,
+    backprop: config.backprop,
   };
   const loop = loopSettings(config);
   const rows: Row[] = [];
@@ -183,7 +177,7 @@ export async function runImagenetComparison(
           method: arm.name,
           backend: ctx.backend.name,
           config: { ...config, comparisonId: id, method: arm.name },
-          resume: existsSync(join(ctx.runsDir, runId, "summary.json")),
+          resume: runExists(ctx.runsDir, runId),
           progress: ctx.progress,
           signal: ctx.signal,
           label: arm.name,
@@ -225,12 +219,12 @@ export async function runImagenetComparison(
       await rec.update({ comparison: { id, row: r, table } });
     }
     const dataNote = {
-      root: config.data as string,
+      root: config.data ?? "",
       layout: data.layout,
       classes: train.classes.length,
       trainImages: train.length,
       valImages: val.length,
-      workers: config.workers as number,
+      workers: config.workers,
       issues: { train: issues.train.summary(), val: issues.val.summary() },
     };
     const report = formatImagenetReport({
@@ -243,8 +237,7 @@ export async function runImagenetComparison(
       skipped,
       weights: backbone.weightsNote,
     });
-    await Deno.writeTextFile(join(record.dir, "report.md.tmp"), report);
-    await Deno.rename(join(record.dir, "report.md.tmp"), join(record.dir, "report.md"));
+    await writeFileAtomic(join(record.dir, "report.md"), report);
     await record.update({
       status: "completed",
       rows: table,
@@ -269,11 +262,11 @@ async function zeroShot(
   ctx: TaskContext,
   task: string,
   runId: string,
-  config: Record<string, unknown>,
+  config: ImagenetConfig,
   evaluate: () => Promise<Record<string, number>>,
   totalParams: number,
 ): Promise<RunSummary> {
-  if (existsSync(join(ctx.runsDir, runId, "summary.json"))) {
+  if (runExists(ctx.runsDir, runId)) {
     const rec = await RunRecord.open(ctx.runsDir, runId);
     if (rec.summary.status === "completed") return rec.summary;
     await Deno.remove(rec.dir, { recursive: true });

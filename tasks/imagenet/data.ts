@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import type { ImagenetConfig } from "./options.ts";
 import { ConfigError } from "@quadranet/core";
 import {
   DatasetError,
@@ -114,11 +115,16 @@ export interface OpenedData {
   val: ListSource;
 }
 
+/** What {@link openData} reads from the task's config (unset: the defaults). */
+export type DataConfig = Partial<
+  Pick<
+    ImagenetConfig,
+    "data" | "layout" | "labels" | "metaMat" | "wordnet" | "perClass" | "valPerClass"
+  >
+>;
+
 /** Opens train and val of `config.data` for `task`. */
-export async function openData(
-  task: string,
-  config: Record<string, unknown>,
-): Promise<OpenedData> {
+export async function openData(task: string, config: DataConfig): Promise<OpenedData> {
   const opened = await openSplits(task, config);
   if (opened.train.classes.length < 2) {
     throw new ConfigError(
@@ -129,23 +135,20 @@ export async function openData(
   return opened;
 }
 
-async function openSplits(
-  task: string,
-  config: Record<string, unknown>,
-): Promise<OpenedData> {
-  const root = config.data as string | undefined;
+async function openSplits(task: string, config: DataConfig): Promise<OpenedData> {
+  const root = config.data;
   if (!root) throw new ConfigError("data", layoutsHelp(task));
   if (!(await exists(root))) {
     throw new ConfigError("data", `--data ${root} does not exist.\n\n${layoutsHelp(task)}`);
   }
   const layout = config.layout === "auto" || config.layout === undefined
     ? await detectLayout(task, root)
-    : config.layout as string;
-  await checkRoot(root, layout, config.wordnet as string | undefined);
-  const perClass = (config.perClass as number | undefined) ?? 0;
-  const valPerClass = (config.valPerClass as number | undefined) ?? 0;
+    : config.layout;
+  await checkRoot(root, layout, config.wordnet);
+  const perClass = config.perClass ?? 0;
+  const valPerClass = config.valPerClass ?? 0;
   if (layout === "imagenet-21k-p") {
-    const o = { root, wordnet: config.wordnet as string | undefined };
+    const o = { root, wordnet: config.wordnet };
     const train = await imagenet21kP.open({ ...o, split: "train", perClass });
     const val = await imagenet21kP.open({ ...o, split: "val", perClass: valPerClass });
     return { layout, train, val };
@@ -153,8 +156,8 @@ async function openSplits(
   if (layout === "ilsvrc2012") {
     const o = {
       root,
-      labels: config.labels as string | undefined,
-      metaMat: config.metaMat as string | undefined,
+      labels: config.labels,
+      metaMat: config.metaMat,
     };
     const train = await ilsvrc2012.open({ ...o, split: "train", perClass });
     const val = await ilsvrc2012.open({ ...o, split: "val", perClass: valPerClass });

@@ -12,39 +12,21 @@
  * ```
  * @module
  */
-import {
-  ConfigError,
-  register,
-  RunRecord,
-  type TaskContext,
-  type TaskDefinition,
-} from "@quadranet/core";
+import { register, runStamp, type TaskContext, type TaskDefinition } from "@quadranet/core";
+import { storedComparison } from "../shared/comparison_record.ts";
 import { runImagenetComparison } from "./compare.ts";
-import { IMAGENET_OPTIONS, withSizes } from "./options.ts";
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-}
+import { IMAGENET_OPTIONS, imagenetConfig } from "./options.ts";
 
 function runner(task: string) {
   return async (ctx: TaskContext) => {
     if (ctx.resume) {
-      let rec = await RunRecord.open(ctx.runsDir, ctx.resume);
-      let stored = await rec.config() as Record<string, unknown>;
-      if (stored.comparisonId) {
-        rec = await RunRecord.open(ctx.runsDir, stored.comparisonId as string);
-        stored = await rec.config() as Record<string, unknown>;
-      }
-      if (stored.kind !== "comparison" || rec.summary.task !== task) {
-        throw new ConfigError("resume", `Run "${ctx.resume}" is not part of a ${task} comparison`);
-      }
-      const { kind: _kind, ...config } = stored;
-      ctx.log(`resuming comparison ${rec.summary.runId}`);
-      return runImagenetComparison(ctx, task, config, rec.summary.runId, true);
+      const { id, config } = await storedComparison(ctx.runsDir, ctx.resume, task);
+      ctx.log(`resuming comparison ${id}`);
+      return runImagenetComparison(ctx, task, imagenetConfig(config), id, true);
     }
-    const config = withSizes(ctx.config);
-    const id = (config.runId as string | undefined) ??
-      `${task}-${config.backbone}-s${config.seed}${config.quick ? "-quick" : ""}-${stamp()}`;
+    const config = imagenetConfig(ctx.config);
+    const id = config.runId ??
+      `${task}-${config.backbone}-s${config.seed}${config.quick ? "-quick" : ""}-${runStamp()}`;
     return runImagenetComparison(ctx, task, { ...config, runId: id }, id, false);
   };
 }

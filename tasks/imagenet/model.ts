@@ -8,7 +8,8 @@
  * @example
  * ```ts
  * import { setupBackbone } from "./model.ts";
- * declare const config: Record<string, unknown>, classes: readonly string[];
+ * import type { ImagenetConfig } from "./options.ts";
+ * declare const config: ImagenetConfig, classes: readonly string[];
  * const b = await setupBackbone(config, classes, "imagenet-1k", console.error);
  * b.zeroShot; // { ok: false, reason: "no --weights: ..." }
  * ```
@@ -29,6 +30,13 @@ import {
 } from "@quadranet/datasets";
 import { reseedKernels } from "../shared/reseed.ts";
 import type { Architecture } from "./arms.ts";
+import type { ImagenetConfig } from "./options.ts";
+
+/** What {@link setupBackbone} reads from the task's config. */
+export type BackboneConfig = Pick<
+  ImagenetConfig,
+  "backbone" | "imageSize" | "seed" | "targets" | "weights"
+>;
 
 /** What a comparison needs from its backbone. */
 export interface RunBackbone {
@@ -49,23 +57,23 @@ async function headClasses(task: string, classes: readonly string[]): Promise<re
 
 /** Builds the backbone for `classes` (see {@link RunBackbone}). */
 export async function setupBackbone(
-  config: Record<string, unknown>,
+  config: BackboneConfig,
   classes: readonly string[],
   task: string,
   log: (line: string) => void,
 ): Promise<RunBackbone> {
-  const name = config.backbone as string;
+  const name = config.backbone;
   const def = lookup("backbone", name);
   const cfg = backboneConfig(name);
-  const size = (config.imageSize as number | undefined) ?? cfg.inputSize[0];
+  const size = config.imageSize ?? cfg.inputSize[0];
   const inputShape: [number, number, number] = [size, size, 3];
   const numClasses = classes.length;
-  const seed = config.seed as number;
+  const seed = config.seed;
   const arch: Architecture = {
     name,
     size,
     build: (s) => reseedKernels(def.build({ numClasses, inputShape, featuresOnly: false }), s),
-    targets: (m) => (config.targets as string[] | undefined) ?? cfg.defaultTargets(m),
+    targets: (m) => config.targets ?? cfg.defaultTargets(m),
     head: [cfg.classifier],
   };
   const common = { mean: cfg.mean, std: cfg.std, interpolation: cfg.interpolation, size };
@@ -73,7 +81,7 @@ export async function setupBackbone(
     train: { kind: "train", ...common } as TransformSpec,
     eval: { kind: "eval", cropPct: cfg.cropRatio, ...common } as TransformSpec,
   };
-  const weights = config.weights as string | undefined;
+  const weights = config.weights;
   if (!weights) {
     log(`note: no --weights; every arm starts from a randomly initialised ${name} (seed ${seed})`);
     return {

@@ -4,12 +4,28 @@
  *
  * @example
  * ```ts
- * import { withSizes } from "./options.ts";
- * const config = withSizes({ quick: true }); // backbone resnet18_w4, 32 px, ...
+ * import { imagenetConfig } from "./options.ts";
+ * const config = imagenetConfig({ quick: true, data: "/data/imagenet" });
+ * config.backbone; // "resnet18_w4" (typed: string)
  * ```
  * @module
  */
-import { adapterTaskOption, loopTaskOption, type TaskOption } from "@quadranet/core";
+import {
+  adapterTaskOption,
+  checkTaskConfig,
+  type ConfigOf,
+  loopTaskOption,
+  taskOptions,
+} from "@quadranet/core";
+import {
+  checkpointEveryOption,
+  methodsOption,
+  runIdOption,
+  seedOption,
+  targetsOption,
+  workersOption,
+} from "../shared/options.ts";
+import { type QuickSizes, sizedOption, sizeOption, withSizes } from "../shared/sizes.ts";
 
 /** Arms of the ImageNet comparison, in report order. */
 export const IMAGENET_ARMS = [
@@ -23,10 +39,19 @@ export const IMAGENET_ARMS = [
 ] as const;
 
 /** Arms run unless `--methods` says otherwise (from-scratch arms only when asked). */
-export const DEFAULT_ARMS = ["zero-shot", "linear-probe", "finetune", "lora", "quadratic"];
+export const DEFAULT_ARMS: readonly ImagenetArm[] = [
+  "zero-shot",
+  "linear-probe",
+  "finetune",
+  "lora",
+  "quadratic",
+];
 
-/** [full, --quick] defaults of the size options. */
-const SIZES: Record<string, [unknown, unknown]> = {
+/** One arm's name. */
+export type ImagenetArm = typeof IMAGENET_ARMS[number];
+
+/** [full, --quick] defaults of the size options (undefined: the backbone's own). */
+const SIZES: QuickSizes = {
   backbone: ["resnet50", "resnet18_w4"],
   imageSize: [undefined, 32],
   epochs: [5, 1],
@@ -37,17 +62,11 @@ const SIZES: Record<string, [unknown, unknown]> = {
   warmupSteps: [100, 1],
 };
 
-const sized = (o: Omit<TaskOption, "default">): TaskOption => ({
-  ...o,
-  default: undefined,
-  help: `${o.help} (default ${SIZES[o.name][0] ?? "the backbone's"}; --quick: ${SIZES[o.name][1]})`,
-});
-
-const int = (name: string, help: string, min = 0): TaskOption =>
-  sized({ name, type: "number", integer: true, min, help });
+const int = <const N extends string>(name: N, help: string, min = 0) =>
+  sizeOption(SIZES, name, help, min);
 
 /** The options of both ImageNet tasks. */
-export const IMAGENET_OPTIONS: TaskOption[] = [
+export const IMAGENET_OPTIONS = taskOptions([
   { name: "data", type: "string", default: undefined, help: "dataset root folder (required)" },
   {
     name: "layout",
@@ -64,18 +83,16 @@ export const IMAGENET_OPTIONS: TaskOption[] = [
     default: undefined,
     help: "WordNet 3.0 data.noun for 21K-P (default /usr/share/wordnet/data.noun)",
   },
-  sized({ name: "backbone", type: "string", help: "registered backbone" }),
+  sizedOption(SIZES, { name: "backbone", type: "string", help: "registered backbone" }),
   { name: "weights", type: "string", default: undefined, help: "pre-trained .safetensors" },
-  int("imageSize", "input side in pixels", 8),
+  sizedOption(
+    SIZES,
+    { name: "imageSize", type: "number", integer: true, min: 8, help: "input side in pixels" },
+    "the backbone's",
+  ),
   int("perClass", "training images per class (0: all)"),
   int("valPerClass", "validation images per class (0: all)"),
-  {
-    name: "methods",
-    type: "list",
-    default: DEFAULT_ARMS,
-    choices: [...IMAGENET_ARMS],
-    help: "arms to run",
-  },
+  methodsOption(IMAGENET_ARMS, DEFAULT_ARMS),
   int("epochs", "epochs per adapted arm", 1),
   int("scratchEpochs", "epochs of the from-scratch arms", 1),
   int("batchSize", "batch size", 1),
@@ -90,20 +107,11 @@ export const IMAGENET_OPTIONS: TaskOption[] = [
   adapterTaskOption("alpha", undefined),
   adapterTaskOption("kernel", "quadratic"),
   adapterTaskOption("backprop", "autodiff"),
-  {
-    name: "targets",
-    type: "list",
-    default: undefined,
-    help: "layers to adapt (default: the backbone's)",
-  },
-  {
-    name: "workers",
-    type: "number",
-    integer: true,
-    min: 0,
-    default: undefined,
-    help: "decode worker threads (default: cores − 1, at least 1; 0 decodes on the main thread)",
-  },
+  targetsOption("layers to adapt (default: the backbone's)"),
+  workersOption(
+    undefined,
+    "decode worker threads (default: cores − 1, at least 1; 0 decodes on the main thread)",
+  ),
   {
     name: "prefetch",
     type: "number",
@@ -112,26 +120,45 @@ export const IMAGENET_OPTIONS: TaskOption[] = [
     default: 4,
     help: "batches decoded ahead of training",
   },
-  { name: "seed", type: "number", integer: true, min: 0, default: 1, help: "seed" },
-  { name: "runId", type: "string", default: undefined, help: "comparison id" },
-  {
-    name: "checkpointEvery",
-    type: "number",
-    integer: true,
-    min: 0,
-    default: 0,
-    help: "also checkpoint every N steps",
-  },
-];
+  seedOption("seed"),
+  runIdOption("comparison id"),
+  checkpointEveryOption("also checkpoint every N steps"),
+]);
 
-/** Fills the size defaults (full or `--quick`) and the worker count. */
-export function withSizes(config: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...config };
-  for (const [k, [full, quick]] of Object.entries(SIZES)) {
-    if (out[k] === undefined && (config.quick ? quick : full) !== undefined) {
-      out[k] = config.quick ? quick : full;
-    }
-  }
+/** The options' values as given (size options and workers may be unset). */
+type GivenConfig = ConfigOf<typeof IMAGENET_OPTIONS>;
+
+/** Options {@link imagenetConfig} always fills. */
+type Filled =
+  | "backbone"
+  | "epochs"
+  | "scratchEpochs"
+  | "batchSize"
+  | "perClass"
+  | "valPerClass"
+  | "warmupSteps"
+  | "workers";
+
+/**
+ * The resolved config of an ImageNet task: every option typed, the sizes and
+ * the worker count filled; `quick` as given; `runId` the comparison's id.
+ */
+export type ImagenetConfig =
+  & Omit<GivenConfig, Filled>
+  & { [K in Filled]: NonNullable<GivenConfig[K]> }
+  & { quick?: boolean };
+
+/**
+ * Fills the size defaults (full or `--quick`) and the worker count, and
+ * checks every option's value (a stored config read back on `--resume`
+ * too); keys that are not options are kept.
+ */
+export function imagenetConfig(config: Readonly<Record<string, unknown>>): ImagenetConfig {
+  const out = withSizes(SIZES, config);
   out.workers ??= Math.max(1, Math.min(8, (navigator.hardwareConcurrency ?? 2) - 1));
-  return out;
+  return {
+    ...out,
+    ...checkTaskConfig(IMAGENET_OPTIONS, out),
+    quick: Boolean(out.quick),
+  } as ImagenetConfig; // the sizes and workers are filled above
 }
