@@ -16,7 +16,12 @@ import {
 import { type CocoSource, LetterboxPool } from "@quadranet/coco";
 import { join } from "node:path";
 import { checkWeightsFile } from "../cli/weights_file.ts";
-import { comparisonRecord } from "../shared/comparison_record.ts";
+import {
+  comparisonRecord,
+  completeComparison,
+  interruptComparison,
+  shareTable,
+} from "../shared/comparison_record.ts";
 import { buildDetector, disposeDetector } from "./detector.ts";
 import type { HeadPlugin } from "@quadranet/core";
 import { pretrainedBackbone } from "./pretrain.ts";
@@ -55,10 +60,7 @@ export async function runComparison(
         pretrainEpochs: config.pretrainEpochs as number,
         version: 1,
       });
-      if (!pre.path) {
-        await record.update({ status: "interrupted" });
-        return { status: "interrupted", recordDir: record.dir };
-      }
+      if (!pre.path) return await interruptComparison(record);
       weights = pre.path;
       pretrain = {
         runId: pre.summary.runId,
@@ -116,10 +118,7 @@ export async function runComparison(
           rec,
           { signal: ctx.signal, log: ctx.log, label: arm },
         );
-        if (out.status === "interrupted") {
-          await record.update({ status: "interrupted" });
-          return { status: "interrupted", recordDir: record.dir };
-        }
+        if (out.status === "interrupted") return await interruptComparison(record);
         if (out.eval && out.eval.predictions.length) {
           const svg = await previewSvg(data.val as CocoSource, out.eval.predictions, {
             minScore: 0.3,
@@ -149,10 +148,7 @@ export async function runComparison(
       }
     }
     const table = withRelative(rows);
-    for (const row of table) {
-      const rec = await RunRecord.open(ctx.runsDir, row.runId);
-      await rec.update({ comparison: { id, row, table } });
-    }
+    await shareTable(ctx.runsDir, id, table);
     const report = formatReport({
       id,
       dataset: data.name,
@@ -164,11 +160,11 @@ export async function runComparison(
       images: { train: trainIdx.length, val: valIdx.length },
       config,
     });
-    await writeFileAtomic(join(record.dir, "report.md"), report);
-    await record.update({ status: "completed", rows: table, metric: "AP", sunkPretrain: pretrain });
-    console.log(`\n${formatTable(table)}\n`);
-    ctx.log(`report: ${join(record.dir, "report.md")}`);
-    return { status: "completed", recordDir: record.dir };
+    return await completeComparison(ctx.log, record, {
+      report,
+      summary: { rows: table, metric: "AP", sunkPretrain: pretrain },
+      table: formatTable(table),
+    });
   } catch (e) {
     await record.update({ status: "failed", error: (e as Error).message });
     throw e;

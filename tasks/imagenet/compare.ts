@@ -26,7 +26,6 @@ import {
   type TaskContext,
   type TaskResult,
   tf,
-  writeFileAtomic,
 } from "@quadranet/core";
 import type { AdapterTotals, JsonValue } from "@quadranet/core/records";
 import {
@@ -37,11 +36,15 @@ import {
   IssueLog,
   SemanticSoftmax,
 } from "@quadranet/datasets";
-import { join } from "node:path";
 import { checkTargetNames } from "../cli/targets_check.ts";
 import { checkWeightsFile } from "../cli/weights_file.ts";
 import { type ArmSettings, IMAGENET_ARM_DEFS } from "./arms.ts";
-import { comparisonRecord } from "../shared/comparison_record.ts";
+import {
+  comparisonRecord,
+  completeComparison,
+  interruptComparison,
+  shareTable,
+} from "../shared/comparison_record.ts";
 import { scheduleOf } from "../shared/schedule.ts";
 import { openData } from "./data.ts";
 import type { ImagenetConfig } from "./options.ts";
@@ -195,9 +198,11 @@ export async function runImagenetComparison(
         });
         summary = out.record.summary;
         if (out.result?.status === "interrupted") {
-          await record.update({ status: "interrupted" });
-          ctx.log(`interrupted; resume with: deno task train ${task} --resume ${id}`);
-          return { status: "interrupted", recordDir: record.dir };
+          return await interruptComparison(
+            record,
+            ctx.log,
+            `deno task train ${task} --resume ${id}`,
+          );
         }
       }
       const final = summary.final as Record<string, number> | undefined;
@@ -214,10 +219,7 @@ export async function runImagenetComparison(
       });
     }
     const table = withSavings(rows);
-    for (const r of table) {
-      const rec = await RunRecord.open(ctx.runsDir, r.runId!);
-      await rec.update({ comparison: { id, row: r, table } });
-    }
+    await shareTable(ctx.runsDir, id, table);
     const dataNote = {
       root: config.data ?? "",
       layout: data.layout,
@@ -227,26 +229,20 @@ export async function runImagenetComparison(
       workers: config.workers,
       issues: { train: issues.train.summary(), val: issues.val.summary() },
     };
-    const report = formatImagenetReport({
-      id,
-      task,
-      backend: ctx.backend.name,
-      rows: table,
-      config: { ...config, imageSize: backbone.arch.size },
-      data: dataNote,
-      skipped,
-      weights: backbone.weightsNote,
+    return await completeComparison(ctx.log, record, {
+      report: formatImagenetReport({
+        id,
+        task,
+        backend: ctx.backend.name,
+        rows: table,
+        config: { ...config, imageSize: backbone.arch.size },
+        data: dataNote,
+        skipped,
+        weights: backbone.weightsNote,
+      }),
+      summary: { rows: table, skipped, data: dataNote as unknown as { [key: string]: JsonValue } },
+      table: formatTable(table),
     });
-    await writeFileAtomic(join(record.dir, "report.md"), report);
-    await record.update({
-      status: "completed",
-      rows: table,
-      skipped,
-      data: dataNote as unknown as { [key: string]: JsonValue },
-    });
-    console.log(`\n${formatTable(table)}\n`);
-    ctx.log(`report: ${join(record.dir, "report.md")}`);
-    return { status: "completed", recordDir: record.dir };
   } catch (e) {
     await record.update({ status: "failed", error: (e as Error).message });
     throw e;

@@ -18,7 +18,17 @@
  * ```
  * @module
  */
-import { ConfigError, runExists, RunRecord, type TaskContext } from "@quadranet/core";
+import {
+  ConfigError,
+  runExists,
+  RunRecord,
+  type RunSummary,
+  type TaskContext,
+  type TaskResult,
+  writeFileAtomic,
+} from "@quadranet/core";
+import type { ComparisonRow, DetectionRow } from "@quadranet/core/records";
+import { join } from "node:path";
 
 /**
  * Opens comparison `id` when `resume` and it exists, else creates it (its
@@ -58,4 +68,60 @@ export async function storedComparison(
   }
   const { kind: _kind, ...config } = stored;
   return { id: rec.summary.runId, config };
+}
+
+/**
+ * Runs `body`, the work of a comparison whose record is `record`; an error
+ * marks the record `failed` with its message and is re-thrown.
+ */
+export async function failOnError<T>(record: RunRecord, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    await record.update({ status: "failed", error: (e as Error).message });
+    throw e;
+  }
+}
+
+/** Marks the comparison `interrupted` (logging `resumeCommand` when given). */
+export async function interruptComparison(
+  record: RunRecord,
+  log?: (line: string) => void,
+  resumeCommand?: string,
+): Promise<TaskResult> {
+  await record.update({ status: "interrupted" });
+  if (log && resumeCommand) log(`interrupted; resume with: ${resumeCommand}`);
+  return { status: "interrupted", recordDir: record.dir };
+}
+
+/**
+ * Ends a comparison: `report.md` written atomically, the record `completed`
+ * with `summary`, the `table` printed (then `note`, if any) and the report's
+ * path logged.
+ */
+export async function completeComparison(
+  log: (line: string) => void,
+  record: RunRecord,
+  o: { report: string; summary: Partial<RunSummary>; table: string; note?: string },
+): Promise<TaskResult> {
+  const report = join(record.dir, "report.md");
+  await writeFileAtomic(report, o.report);
+  await record.update({ ...o.summary, status: "completed" });
+  console.log(`\n${o.table}\n`);
+  if (o.note) console.log(o.note);
+  log(`report: ${report}`);
+  return { status: "completed", recordDir: record.dir };
+}
+
+/** Gives each arm run of comparison `id` its view of the comparison: its row and the whole table. */
+export async function shareTable(
+  runsDir: string,
+  id: string,
+  table: ComparisonRow[] | DetectionRow[],
+): Promise<void> {
+  for (const row of table) {
+    if (!row.runId) continue;
+    const rec = await RunRecord.open(runsDir, row.runId);
+    await rec.update({ comparison: { id, row, table } });
+  }
 }

