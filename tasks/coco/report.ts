@@ -3,24 +3,12 @@
  * and compute relative to full fine-tuning) as text and as `report.md`.
  * @module
  */
+import type { DetectionRow as RecordDetectionRow } from "@quadranet/core/records";
 
-/** One row of the comparison. */
-export interface DetectionRow {
-  method: string;
+/** One row of the comparison: the record schema's detection row, with its run and AR100 always set. */
+export interface DetectionRow extends RecordDetectionRow {
   runId: string;
-  AP: number;
-  AP50: number;
-  AP75: number;
-  APs: number;
-  APm: number;
-  APl: number;
   AR100: number;
-  trainableParams: number;
-  computeSeconds: number;
-  wallSeconds: number;
-  trainingFlops: number;
-  /** Compute / compute of `full` (null when that arm did not run). */
-  relativeCompute: number | null;
 }
 
 /** Fills `relativeCompute` against the `full` arm. */

@@ -5,7 +5,7 @@
  *
  * @example
  * ```tsx
- * import type { RunFolder } from "@quadranet/core/records";
+ * import type { DetectionRow, RunFolder } from "@quadranet/core/records";
  * import { DetectionComparisonView } from "./detection_view.tsx";
  * declare const comparisonRun: RunFolder;
  * declare const armRuns: RunFolder[];
@@ -15,22 +15,7 @@
  */
 import { Island } from "../lib/island.tsx";
 import { params, secs } from "../lib/format.ts";
-import type { RunFolder } from "@quadranet/core/records";
-
-/** One row of a detection comparison (see tasks/coco/report.ts). */
-export interface DetectionRow {
-  method: string;
-  runId?: string;
-  AP: number;
-  AP50: number;
-  AP75: number;
-  APs: number;
-  APm: number;
-  APl: number;
-  trainableParams: number;
-  computeSeconds: number;
-  relativeCompute: number | null;
-}
+import type { DetectionRow, RunFolder } from "@quadranet/core/records";
 
 /** Whether a comparison record holds detection rows. */
 export function isDetectionComparison(run: RunFolder): boolean {
