@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { train, trainCommand as command } from "./testing/train_cli.ts";
+import {
+  train,
+  trainCommand as command,
+  waitForCheckpoint as waitForRunCheckpoint,
+} from "./testing/train_cli.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const TRAIN = join(ROOT, "tasks/train.ts");
@@ -130,17 +134,8 @@ Deno.test("train --quick runs the whole comparison and writes a complete report 
   assert.equal(row.toTarget.savingsFlops.mean, 0);
 });
 
-async function waitForCheckpoint(runId: string, atLeast: number): Promise<void> {
-  const latest = join(runsDir, runId, "checkpoints", "latest.json");
-  for (let i = 0; i < 3000; i++) {
-    if (existsSync(latest)) {
-      const step = JSON.parse(Deno.readTextFileSync(latest)).step;
-      if (step >= atLeast) return;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no checkpoint >= ${atLeast} for ${runId}`);
-}
+const waitForCheckpoint = (runId: string, atLeast: number) =>
+  waitForRunCheckpoint(runsDir, runId, atLeast);
 
 const RESUMABLE = [
   ...QUICK,

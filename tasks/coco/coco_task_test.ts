@@ -8,31 +8,46 @@ import { join } from "node:path";
 import { evaluateCoco, readInstances, readResults } from "@quadranet/coco";
 import { train } from "../testing/train_cli.ts";
 
+/**
+ * `deno task train coco --quick --quiet ARGS` with run id `id`, its records and a generated
+ * digits-detect set under `tmp` (a 64-digit pre-training); must exit 0. The output, the runs
+ * folder and the comparison's summary.
+ */
+async function cocoQuick(tmp: string, id: string, args: string[]) {
+  const runsDir = join(tmp, "runs");
+  const r = await train([
+    "coco",
+    "--quick",
+    "--quiet",
+    "--runs-dir",
+    runsDir,
+    "--digits-dir",
+    join(tmp, "dd"),
+    "--run-id",
+    id,
+    "--pretrain-size",
+    "64",
+    ...args,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return {
+    r,
+    runsDir,
+    cmp: JSON.parse(await Deno.readTextFile(join(runsDir, id, "summary.json"))),
+  };
+}
+
 Deno.test("train coco --quick: four arms with AP numbers, report, results files and previews", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-" });
   try {
-    const runsDir = join(tmp, "runs");
-    const r = await train([
-      "coco",
-      "--quick",
-      "--quiet",
-      "--runs-dir",
-      runsDir,
-      "--digits-dir",
-      join(tmp, "dd"),
-      "--run-id",
-      "t",
+    const { runsDir, cmp } = await cocoQuick(tmp, "t", [
       "--train-images",
       "16",
       "--val-images",
       "8",
-      "--pretrain-size",
-      "64",
       "--batch-size",
       "8",
     ]);
-    assert.equal(r.code, 0, r.stderr);
-    const cmp = JSON.parse(await Deno.readTextFile(join(runsDir, "t", "summary.json")));
     assert.equal(cmp.status, "completed");
     assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), [
       "frozen",
@@ -79,32 +94,18 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
 Deno.test("train coco --head fcos: the FCOS head (shared towers) runs the same comparison", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-" });
   try {
-    const runsDir = join(tmp, "runs");
-    const r = await train([
-      "coco",
-      "--quick",
-      "--quiet",
+    const { runsDir, cmp } = await cocoQuick(tmp, "f", [
       "--head",
       "fcos",
       "--methods",
       "frozen,quadratic",
-      "--runs-dir",
-      runsDir,
-      "--digits-dir",
-      join(tmp, "dd"),
-      "--run-id",
-      "f",
       "--train-images",
       "8",
       "--val-images",
       "4",
-      "--pretrain-size",
-      "64",
       "--batch-size",
       "4",
     ]);
-    assert.equal(r.code, 0, r.stderr);
-    const cmp = JSON.parse(await Deno.readTextFile(join(runsDir, "f", "summary.json")));
     assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), ["frozen", "quadratic"]);
     const q = JSON.parse(await Deno.readTextFile(join(runsDir, "f-quadratic", "summary.json")));
     assert.equal(q.head, "fcos");

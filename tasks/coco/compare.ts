@@ -19,6 +19,7 @@ import { checkWeightsFile } from "../cli/weights_file.ts";
 import {
   comparisonRecord,
   completeComparison,
+  failOnError,
   interruptComparison,
   shareTable,
 } from "../shared/comparison_record.ts";
@@ -49,125 +50,124 @@ export async function runComparison(
   const pool = new LetterboxPool(config.workers as number);
   let headInit: tf.Tensor[] | null = null;
   try {
-    const seed = config.seed as number;
-    let weights = config.weights as string;
-    let pretrain: { runId: string; computeSeconds: number; cleanTop1: number } | undefined;
-    if (!weights) {
-      const pre = await pretrainedBackbone({ ...ctx, backend: ctx.backend.name }, {
-        backbone: config.backbone as string,
-        seed,
-        pretrainSize: config.pretrainSize as number,
-        pretrainEpochs: config.pretrainEpochs as number,
-        version: 1,
-      });
-      if (!pre.path) return await interruptComparison(record);
-      weights = pre.path;
-      pretrain = {
-        runId: pre.summary.runId,
-        computeSeconds: pre.summary.compute?.cpuSeconds ?? 0,
-        cleanTop1: pre.summary.final?.top1 ?? 0,
-      };
-    }
-    const trainIdx = range(data.train.length, config.maxTrainImages as number);
-    const valIdx = range(data.val.length, config.maxValImages as number);
-    const side = config.inputSize as number;
-    const inputSize: [number, number] = [side, side];
-    const rows: Omit<DetectionRow, "relativeCompute">[] = [];
-    for (const arm of arms as ArmName[]) {
-      const runId = `${id}-${arm}`;
-      const d = await buildDetector(arm, {
-        backbone: config.backbone as string,
-        weights,
-        headPlugin,
-        numClasses: data.train.classes.length,
-        inputSize,
-        headWidth: config.headWidth as number,
-        rank: config.rank as number,
-        headInit,
-      });
-      headInit = d.headInit;
-      ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
-      const rec = await RunRecord.create(ctx.runsDir, runId, {
-        ...config,
-        comparisonId: id,
-        method: arm,
-      }, {
-        task: "coco",
-        method: arm,
-        backend: ctx.backend.name,
-      });
-      await rec.update({ comparisonId: id, head: config.head as string, dataset: data.name });
-      try {
-        const out = await trainArm(
-          d,
-          { train: data.train, trainIdx, val: data.val, valIdx },
-          {
-            epochs: config.epochs as number,
-            batchSize: config.batchSize as number,
-            lr: config.lr as number,
-            weightDecay: config.weightDecay as number,
-            warmupSteps: config.warmupSteps as number,
-            clipNorm: config.clipNorm as number,
-            flip: config.flip as number,
-            seed,
-            inputSize,
-            scoreThreshold: config.scoreThreshold as number,
-            previewImages: config.previewImages as number,
-          },
-          pool,
-          rec,
-          { signal: ctx.signal, log: ctx.log, label: arm },
-        );
-        if (out.status === "interrupted") return await interruptComparison(record);
-        if (out.eval && out.eval.predictions.length) {
-          const svg = await previewSvg(data.val as CocoSource, out.eval.predictions, {
-            minScore: 0.3,
-            title: `${arm} (${config.head})`,
-          });
-          await writeFileAtomic(join(rec.dir, "preview.svg"), svg);
-        }
-        const f = out.summary.final ?? {};
-        const c = out.summary.compute;
-        rows.push({
-          method: arm,
-          runId,
-          AP: f.AP ?? -1,
-          AP50: f.AP50 ?? -1,
-          AP75: f.AP75 ?? -1,
-          APs: f.APs ?? -1,
-          APm: f.APm ?? -1,
-          APl: f.APl ?? -1,
-          AR100: f.AR100 ?? -1,
-          trainableParams: d.trainable,
-          computeSeconds: c?.cpuSeconds ?? 0,
-          wallSeconds: c?.wallSeconds ?? 0,
-          trainingFlops: c?.trainingFlops ?? 0,
+    return await failOnError(record, async () => {
+      const seed = config.seed as number;
+      let weights = config.weights as string;
+      let pretrain: { runId: string; computeSeconds: number; cleanTop1: number } | undefined;
+      if (!weights) {
+        const pre = await pretrainedBackbone({ ...ctx, backend: ctx.backend.name }, {
+          backbone: config.backbone as string,
+          seed,
+          pretrainSize: config.pretrainSize as number,
+          pretrainEpochs: config.pretrainEpochs as number,
+          version: 1,
         });
-      } finally {
-        disposeDetector(d);
+        if (!pre.path) return await interruptComparison(record);
+        weights = pre.path;
+        pretrain = {
+          runId: pre.summary.runId,
+          computeSeconds: pre.summary.compute?.cpuSeconds ?? 0,
+          cleanTop1: pre.summary.final?.top1 ?? 0,
+        };
       }
-    }
-    const table = withRelative(rows);
-    await shareTable(ctx.runsDir, id, table);
-    const report = formatReport({
-      id,
-      dataset: data.name,
-      head: config.head as string,
-      backbone: config.backbone as string,
-      backend: ctx.backend.name,
-      rows: table,
-      pretrain,
-      images: { train: trainIdx.length, val: valIdx.length },
-      config,
+      const trainIdx = range(data.train.length, config.maxTrainImages as number);
+      const valIdx = range(data.val.length, config.maxValImages as number);
+      const side = config.inputSize as number;
+      const inputSize: [number, number] = [side, side];
+      const rows: Omit<DetectionRow, "relativeCompute">[] = [];
+      for (const arm of arms as ArmName[]) {
+        const runId = `${id}-${arm}`;
+        const d = await buildDetector(arm, {
+          backbone: config.backbone as string,
+          weights,
+          headPlugin,
+          numClasses: data.train.classes.length,
+          inputSize,
+          headWidth: config.headWidth as number,
+          rank: config.rank as number,
+          headInit,
+        });
+        headInit = d.headInit;
+        ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
+        const rec = await RunRecord.create(ctx.runsDir, runId, {
+          ...config,
+          comparisonId: id,
+          method: arm,
+        }, {
+          task: "coco",
+          method: arm,
+          backend: ctx.backend.name,
+        });
+        await rec.update({ comparisonId: id, head: config.head as string, dataset: data.name });
+        try {
+          const out = await trainArm(
+            d,
+            { train: data.train, trainIdx, val: data.val, valIdx },
+            {
+              epochs: config.epochs as number,
+              batchSize: config.batchSize as number,
+              lr: config.lr as number,
+              weightDecay: config.weightDecay as number,
+              warmupSteps: config.warmupSteps as number,
+              clipNorm: config.clipNorm as number,
+              flip: config.flip as number,
+              seed,
+              inputSize,
+              scoreThreshold: config.scoreThreshold as number,
+              previewImages: config.previewImages as number,
+            },
+            pool,
+            rec,
+            { signal: ctx.signal, log: ctx.log, label: arm },
+          );
+          if (out.status === "interrupted") return await interruptComparison(record);
+          if (out.eval && out.eval.predictions.length) {
+            const svg = await previewSvg(data.val as CocoSource, out.eval.predictions, {
+              minScore: 0.3,
+              title: `${arm} (${config.head})`,
+            });
+            await writeFileAtomic(join(rec.dir, "preview.svg"), svg);
+          }
+          const f = out.summary.final ?? {};
+          const c = out.summary.compute;
+          rows.push({
+            method: arm,
+            runId,
+            AP: f.AP ?? -1,
+            AP50: f.AP50 ?? -1,
+            AP75: f.AP75 ?? -1,
+            APs: f.APs ?? -1,
+            APm: f.APm ?? -1,
+            APl: f.APl ?? -1,
+            AR100: f.AR100 ?? -1,
+            trainableParams: d.trainable,
+            computeSeconds: c?.cpuSeconds ?? 0,
+            wallSeconds: c?.wallSeconds ?? 0,
+            trainingFlops: c?.trainingFlops ?? 0,
+          });
+        } finally {
+          disposeDetector(d);
+        }
+      }
+      const table = withRelative(rows);
+      await shareTable(ctx.runsDir, id, table);
+      const report = formatReport({
+        id,
+        dataset: data.name,
+        head: config.head as string,
+        backbone: config.backbone as string,
+        backend: ctx.backend.name,
+        rows: table,
+        pretrain,
+        images: { train: trainIdx.length, val: valIdx.length },
+        config,
+      });
+      return await completeComparison(ctx.log, record, {
+        report,
+        summary: { rows: table, metric: "AP", sunkPretrain: pretrain },
+        table: formatTable(table),
+      });
     });
-    return await completeComparison(ctx.log, record, {
-      report,
-      summary: { rows: table, metric: "AP", sunkPretrain: pretrain },
-      table: formatTable(table),
-    });
-  } catch (e) {
-    await record.update({ status: "failed", error: (e as Error).message });
-    throw e;
   } finally {
     pool.close();
     if (headInit) tf.dispose(headInit);

@@ -126,7 +126,17 @@ export async function runArm(ctx: TaskContext, o: ArmRunOptions): Promise<ArmRun
   if (out.result?.status === "interrupted") {
     return { status: "interrupted", trainableParams, inferenceFlops };
   }
-  const s = out.summary;
+  return completed(o, out.summary, trainableParams, inferenceFlops, checksOf(out.record.entries));
+}
+
+/** A completed arm-seed result from its run's summary and validation checks. */
+function completed(
+  o: ArmRunOptions,
+  s: RunSummary,
+  trainableParams: number,
+  inferenceFlops: number,
+  checks: ValidationCheck[],
+): ArmRunResult {
   return {
     status: "completed",
     trainableParams,
@@ -137,7 +147,7 @@ export async function runArm(ctx: TaskContext, o: ArmRunOptions): Promise<ArmRun
       runId: o.runId,
       testTop1: s.final?.top1 ?? 0,
       validationTop1: (s.validation as { top1: number } | undefined)?.top1 ?? 0,
-      checks: checksOf(out.record.entries),
+      checks,
       budgetFlops: s.compute?.trainingFlops ?? 0,
       budgetSeconds: s.compute?.cpuSeconds ?? 0,
     },
@@ -175,21 +185,9 @@ async function zeroShot(ctx: TaskContext, o: ArmRunOptions): Promise<ArmRunResul
       ...o.summaryExtra,
     });
   }
-  const s = rec.summary;
-  const validationTop1 = (s.validation as { top1: number }).top1;
-  return {
-    status: "completed",
-    trainableParams: 0,
-    inferenceFlops,
-    summary: s,
-    seed: {
-      seed: o.seed,
-      runId: o.runId,
-      testTop1: s.final?.top1 ?? 0,
-      validationTop1,
-      checks: [{ step: 0, flops: 0, seconds: 0, top1: validationTop1 }],
-      budgetFlops: 0,
-      budgetSeconds: 0,
-    },
-  };
+  const validationTop1 = (rec.summary.validation as { top1: number }).top1;
+  // Its compute is zero (recorded so): the one check is at step 0, at no cost.
+  return completed(o, rec.summary, 0, inferenceFlops, [
+    { step: 0, flops: 0, seconds: 0, top1: validationTop1 },
+  ]);
 }

@@ -42,6 +42,7 @@ import { type ArmSettings, IMAGENET_ARM_DEFS } from "./arms.ts";
 import {
   comparisonRecord,
   completeComparison,
+  failOnError,
   interruptComparison,
   shareTable,
 } from "../shared/comparison_record.ts";
@@ -145,107 +146,112 @@ export async function runImagenetComparison(
   const rows: Row[] = [];
   const skipped: { method: string; reason: string }[] = [];
   try {
-    for (const arm of arms) {
-      const runId = `${id}-${arm.name}`;
-      let summary: RunSummary;
-      if (arm.name === "zero-shot") {
-        if (!backbone.zeroShot.ok) {
-          skipped.push({ method: arm.name, reason: backbone.zeroShot.reason ?? "" });
-          continue;
-        }
-        summary = await zeroShot(
-          ctx,
-          task,
-          runId,
-          config,
-          () => evaluator(backbone.pretrained),
-          backbone.pretrained.countParams(),
-        );
-      } else {
-        const built = arm.build(backbone.pretrained, settings)!;
-        ctx.log(`${arm.name}: ${arm.description}`);
-        const adapted = adapterLayers(built.model).length ? adapterSummary(built.model) : undefined;
-        const out = await runTraining({
-          ...loop,
-          model: built.model,
-          train: new ImageBatchStream(trainLoader),
-          evaluator,
-          loss,
-          stages: built.stages,
-          head: backbone.arch.head,
-          seed: settings.seed,
-          runsDir: ctx.runsDir,
-          runId,
-          task,
-          method: arm.name,
-          backend: ctx.backend.name,
-          config: { ...config, comparisonId: id, method: arm.name },
-          resume: runExists(ctx.runsDir, runId),
-          progress: ctx.progress,
-          signal: ctx.signal,
-          label: arm.name,
-          summaryExtra: {
-            comparisonId: id,
-            // Without --weights the "pre-trained" start is a random initialisation.
-            fromPretrained: arm.fromPretrained && Boolean(config.weights),
-            stages: built.stages,
-            ...(adapted ? { adapter: { ...adapted, layers: undefined } as AdapterTotals } : {}),
-          },
-        });
-        built.model.dispose();
-        await out.record.update({
-          dataIssues: { train: issues.train.summary(), val: issues.val.summary() },
-        });
-        summary = out.record.summary;
-        if (out.result?.status === "interrupted") {
-          return await interruptComparison(
-            record,
-            ctx.log,
-            `deno task train ${task} --resume ${id}`,
+    return await failOnError(record, async () => {
+      for (const arm of arms) {
+        const runId = `${id}-${arm.name}`;
+        let summary: RunSummary;
+        if (arm.name === "zero-shot") {
+          if (!backbone.zeroShot.ok) {
+            skipped.push({ method: arm.name, reason: backbone.zeroShot.reason ?? "" });
+            continue;
+          }
+          summary = await zeroShot(
+            ctx,
+            task,
+            runId,
+            config,
+            () => evaluator(backbone.pretrained),
+            backbone.pretrained.countParams(),
           );
+        } else {
+          const built = arm.build(backbone.pretrained, settings)!;
+          ctx.log(`${arm.name}: ${arm.description}`);
+          const adapted = adapterLayers(built.model).length
+            ? adapterSummary(built.model)
+            : undefined;
+          const out = await runTraining({
+            ...loop,
+            model: built.model,
+            train: new ImageBatchStream(trainLoader),
+            evaluator,
+            loss,
+            stages: built.stages,
+            head: backbone.arch.head,
+            seed: settings.seed,
+            runsDir: ctx.runsDir,
+            runId,
+            task,
+            method: arm.name,
+            backend: ctx.backend.name,
+            config: { ...config, comparisonId: id, method: arm.name },
+            resume: runExists(ctx.runsDir, runId),
+            progress: ctx.progress,
+            signal: ctx.signal,
+            label: arm.name,
+            summaryExtra: {
+              comparisonId: id,
+              // Without --weights the "pre-trained" start is a random initialisation.
+              fromPretrained: arm.fromPretrained && Boolean(config.weights),
+              stages: built.stages,
+              ...(adapted ? { adapter: { ...adapted, layers: undefined } as AdapterTotals } : {}),
+            },
+          });
+          built.model.dispose();
+          await out.record.update({
+            dataIssues: { train: issues.train.summary(), val: issues.val.summary() },
+          });
+          summary = out.record.summary;
+          if (out.result?.status === "interrupted") {
+            return await interruptComparison(
+              record,
+              ctx.log,
+              `deno task train ${task} --resume ${id}`,
+            );
+          }
         }
+        const final = summary.final as Record<string, number> | undefined;
+        rows.push({
+          method: arm.name,
+          runId,
+          top1: final?.top1 ?? 0,
+          top5: final?.top5 ?? 0,
+          ...(semantic ? { semanticTop1: final?.semanticTop1 ?? 0 } : {}),
+          trainableParams: (summary.params as { trainable: number } | undefined)?.trainable ?? 0,
+          computeSeconds: summary.compute?.cpuSeconds ?? 0,
+          wallSeconds: summary.compute?.wallSeconds ?? 0,
+          trainingFlops: summary.compute?.trainingFlops ?? 0,
+        });
       }
-      const final = summary.final as Record<string, number> | undefined;
-      rows.push({
-        method: arm.name,
-        runId,
-        top1: final?.top1 ?? 0,
-        top5: final?.top5 ?? 0,
-        ...(semantic ? { semanticTop1: final?.semanticTop1 ?? 0 } : {}),
-        trainableParams: (summary.params as { trainable: number } | undefined)?.trainable ?? 0,
-        computeSeconds: summary.compute?.cpuSeconds ?? 0,
-        wallSeconds: summary.compute?.wallSeconds ?? 0,
-        trainingFlops: summary.compute?.trainingFlops ?? 0,
+      const table = withSavings(rows);
+      await shareTable(ctx.runsDir, id, table);
+      const dataNote = {
+        root: config.data ?? "",
+        layout: data.layout,
+        classes: train.classes.length,
+        trainImages: train.length,
+        valImages: val.length,
+        workers: config.workers,
+        issues: { train: issues.train.summary(), val: issues.val.summary() },
+      };
+      return await completeComparison(ctx.log, record, {
+        report: formatImagenetReport({
+          id,
+          task,
+          backend: ctx.backend.name,
+          rows: table,
+          config: { ...config, imageSize: backbone.arch.size },
+          data: dataNote,
+          skipped,
+          weights: backbone.weightsNote,
+        }),
+        summary: {
+          rows: table,
+          skipped,
+          data: dataNote as unknown as { [key: string]: JsonValue },
+        },
+        table: formatTable(table),
       });
-    }
-    const table = withSavings(rows);
-    await shareTable(ctx.runsDir, id, table);
-    const dataNote = {
-      root: config.data ?? "",
-      layout: data.layout,
-      classes: train.classes.length,
-      trainImages: train.length,
-      valImages: val.length,
-      workers: config.workers,
-      issues: { train: issues.train.summary(), val: issues.val.summary() },
-    };
-    return await completeComparison(ctx.log, record, {
-      report: formatImagenetReport({
-        id,
-        task,
-        backend: ctx.backend.name,
-        rows: table,
-        config: { ...config, imageSize: backbone.arch.size },
-        data: dataNote,
-        skipped,
-        weights: backbone.weightsNote,
-      }),
-      summary: { rows: table, skipped, data: dataNote as unknown as { [key: string]: JsonValue } },
-      table: formatTable(table),
     });
-  } catch (e) {
-    await record.update({ status: "failed", error: (e as Error).message });
-    throw e;
   } finally {
     pool.close();
     semantic?.dispose();

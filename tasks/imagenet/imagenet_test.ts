@@ -2,13 +2,23 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readSafetensors, writeSafetensors } from "@quadranet/backbones";
-import { train, trainCommand as command } from "../testing/train_cli.ts";
+import {
+  ROOT,
+  train,
+  trainCommand as command,
+  waitForCheckpoint as waitForRunCheckpoint,
+} from "../testing/train_cli.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
 const FIX = join(ROOT, "plugins/datasets/testdata");
 const WEIGHTS = join(ROOT, "plugins/backbones/testdata/resnet18_w4.safetensors");
 
 const runsDir = await Deno.makeTempDir({ prefix: "quadranet-imagenet-" });
+/** `deno task train ARGS --run-id ID --runs-dir <the test's>`, which must exit 0. */
+async function trainOk(id: string, args: string[]) {
+  const r = await train([...args, "--run-id", id, "--runs-dir", runsDir]);
+  assert.equal(r.code, 0, r.stderr);
+  return r;
+}
 const read = (id: string, file = "summary.json") =>
   JSON.parse(Deno.readTextFileSync(join(runsDir, id, file)));
 
@@ -25,7 +35,7 @@ Deno.test("imagenet-1k without --data explains what it needs and the layouts (ex
 
 Deno.test("imagenet-1k --quick on the ILSVRC fixture writes a complete comparison", async () => {
   const id = "in1k-quick";
-  const r = await train([
+  await trainOk(id, [
     "imagenet-1k",
     "--data",
     join(FIX, "ilsvrc_devkit"),
@@ -35,12 +45,7 @@ Deno.test("imagenet-1k --quick on the ILSVRC fixture writes a complete compariso
     "--quiet",
     "--workers",
     "1",
-    "--run-id",
-    id,
-    "--runs-dir",
-    runsDir,
   ]);
-  assert.equal(r.code, 0, r.stderr);
   const cmp = read(id);
   assert.equal(cmp.status, "completed");
   assert.equal(cmp.data.layout, "ilsvrc2012");
@@ -74,7 +79,7 @@ Deno.test("imagenet-1k --quick on the ILSVRC fixture writes a complete compariso
 
 Deno.test("imagenet-21k-p --quick trains with the semantic softmax and reports semantic top-1", async () => {
   const id = "in21k-quick";
-  const r = await train([
+  await trainOk(id, [
     "imagenet-21k-p",
     "--data",
     join(FIX, "imagenet21k"),
@@ -82,12 +87,7 @@ Deno.test("imagenet-21k-p --quick trains with the semantic softmax and reports s
     "--quiet",
     "--methods",
     "linear-probe,quadratic",
-    "--run-id",
-    id,
-    "--runs-dir",
-    runsDir,
   ]);
-  assert.equal(r.code, 0, r.stderr);
   const cmp = read(id);
   assert.equal(cmp.status, "completed");
   for (const row of cmp.rows) {
@@ -115,7 +115,7 @@ Deno.test("zero-shot runs when the checkpoint's head has exactly the data's clas
   const weights = join(runsDir, "resnet18_w4_8.safetensors");
   await Deno.writeFile(weights, writeSafetensors(tensors));
   const id = "in21k-zero-shot";
-  const r = await train([
+  await trainOk(id, [
     "imagenet-21k-p",
     "--data",
     join(FIX, "imagenet21k"),
@@ -125,12 +125,7 @@ Deno.test("zero-shot runs when the checkpoint's head has exactly the data's clas
     "--quiet",
     "--methods",
     "zero-shot",
-    "--run-id",
-    id,
-    "--runs-dir",
-    runsDir,
   ]);
-  assert.equal(r.code, 0, r.stderr);
   const arm = read(`${id}-zero-shot`);
   assert.equal(arm.status, "completed");
   assert.equal(arm.params.trainable, 0);
@@ -161,19 +156,14 @@ Deno.test("broken files are counted in the run record, never fatal", async () =>
   }
   await Deno.copyFile(join(src, "empty.JPEG"), join(data, "val", cls, "empty.JPEG"));
   const id = "in1k-corrupt";
-  const r = await train([
+  const r = await trainOk(id, [
     "imagenet-1k",
     "--data",
     data,
     "--quick",
     "--methods",
     "finetune",
-    "--run-id",
-    id,
-    "--runs-dir",
-    runsDir,
   ]);
-  assert.equal(r.code, 0, r.stderr);
   const arm = read(`${id}-finetune`);
   assert.deepEqual(arm.dataIssues.train.skipped, { corrupt: 1, empty: 1, truncated: 1 });
   assert.deepEqual(arm.dataIssues.train.converted, {
@@ -190,17 +180,8 @@ Deno.test("broken files are counted in the run record, never fatal", async () =>
   await Deno.remove(data, { recursive: true });
 });
 
-async function waitForCheckpoint(runId: string, atLeast: number): Promise<void> {
-  const latest = join(runsDir, runId, "checkpoints", "latest.json");
-  for (let i = 0; i < 3000; i++) {
-    if (existsSync(latest)) {
-      const step = JSON.parse(Deno.readTextFileSync(latest)).step;
-      if (step >= atLeast) return;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no checkpoint >= ${atLeast} for ${runId}`);
-}
+const waitForCheckpoint = (runId: string, atLeast: number) =>
+  waitForRunCheckpoint(runsDir, runId, atLeast);
 
 Deno.test("an imagenet arm killed with SIGKILL and resumed ends exactly like an uninterrupted one", async () => {
   // 12 training images, batch 2: 6 steps per epoch, 18 in all; a checkpoint every 2 steps.

@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 /** The repository root. */
@@ -44,4 +45,24 @@ export async function train(
   const out = await trainCommand(args).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Waits (up to a minute) until run `runId` under `runsDir` has a checkpoint
+ * at step `atLeast` or later (its `checkpoints/latest.json`); throws if none comes.
+ */
+export async function waitForCheckpoint(
+  runsDir: string,
+  runId: string,
+  atLeast: number,
+): Promise<void> {
+  const latest = join(runsDir, runId, "checkpoints", "latest.json");
+  for (let i = 0; i < 3000; i++) {
+    if (existsSync(latest)) {
+      const step = JSON.parse(Deno.readTextFileSync(latest)).step;
+      if (step >= atLeast) return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no checkpoint >= ${atLeast} for ${runId}`);
 }
