@@ -4,12 +4,12 @@
  * `runs/coco-pretrain-<hash>/` and reused; its compute is reported as sunk cost.
  * @module
  */
-import { type Progress, type RunSummary, runTraining, saveModel, tf } from "@quadranet/core";
+import { type RunSummary, tf } from "@quadranet/core";
 import { backboneConfig, createBackbone } from "@quadranet/backbones";
 import { IMAGENET_NORMALISATION, mnistDigits } from "@quadranet/coco";
 import { Rng } from "@quadranet/core";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { cachedPretraining, cacheId, type PretrainContext } from "../shared/pretrain_cache.ts";
 import { reseedKernels } from "../shared/reseed.ts";
 
 /** What determines the pre-trained weights (hashed into the cache id). */
@@ -19,11 +19,6 @@ export interface PretrainKey {
   pretrainSize: number;
   pretrainEpochs: number;
   version: 1;
-}
-
-async function hash(v: unknown): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(v)));
-  return Array.from(new Uint8Array(d).slice(0, 5), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** `n` digits (seeded choice; the last 2,000 of a permutation are held out for the check). */
@@ -51,64 +46,52 @@ function digitsTensor(
   return { x: tf.tensor4d(x, [idx.length, 32, 32, 3]), y };
 }
 
-/** The pre-trained backbone as a model.json path, trained now or taken from the cache. */
+/**
+ * The pre-trained backbone as a model.json path, trained now or taken from the cache (the task
+ * layer's: one trainer at a time, a damaged cache moved aside and trained again).
+ */
 export async function pretrainedBackbone(
-  o: {
-    runsDir: string;
-    backend: string;
-    progress: Progress;
-    signal: { interrupted: boolean };
-    log(l: string): void;
-  },
+  o: PretrainContext,
   key: PretrainKey,
 ): Promise<{ path?: string; summary: RunSummary }> {
-  const runId = `coco-pretrain-${await hash(key)}`;
-  const dir = join(o.runsDir, runId);
-  const modelJson = join(dir, "model", "model.json");
-  if (existsSync(modelJson) && existsSync(join(dir, "summary.json"))) {
-    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json"))) as RunSummary;
-    if (summary.status === "completed") {
-      o.log(`pre-trained backbone: cached run ${runId}`);
-      return { path: modelJson, summary };
-    }
-  }
-  o.log(`pre-training ${key.backbone} on MNIST digit classification (run ${runId})`);
-  const model = await createBackbone(key.backbone, { numClasses: 10, inputShape: [32, 32, 3] });
-  reseedKernels(model, key.seed);
-  const train = digitsTensor(key.pretrainSize, key.seed, false);
-  const test = digitsTensor(1000, key.seed, true);
+  const runId = await cacheId("coco-pretrain", key);
+  const data: tf.Tensor[] = []; // built only when it trains
   try {
-    const { summary, result } = await runTraining({
-      model,
-      train,
-      eval: test,
-      stages: [{
-        name: "pretrain",
-        train: ["primary", "head", "norm"],
-        epochs: key.pretrainEpochs,
-      }],
-      batchSize: 64,
-      lr: 3e-3,
-      optimizer: { kind: "adamw", weightDecay: 1e-4 },
-      schedule: { kind: "cosine", warmupSteps: 10, minScale: 0.01 },
-      head: [backboneConfig(key.backbone).classifier],
-      seed: key.seed,
-      runsDir: o.runsDir,
+    const { model, summary } = await cachedPretraining(o, {
       runId,
       task: "coco",
-      method: "pretrain",
-      backend: o.backend,
-      config: { ...key, domain: "mnist-classification" },
-      resume: existsSync(join(dir, "summary.json")),
-      progress: o.progress,
-      signal: o.signal,
-      label: "pretrain",
+      what: `pre-training ${key.backbone} on MNIST digit classification`,
+      build: async () =>
+        reseedKernels(
+          await createBackbone(key.backbone, { numClasses: 10, inputShape: [32, 32, 3] }),
+          key.seed,
+        ),
+      loop: () => {
+        const train = digitsTensor(key.pretrainSize, key.seed, false);
+        const test = digitsTensor(1000, key.seed, true);
+        data.push(train.x, test.x);
+        return {
+          train,
+          eval: test,
+          stages: [{
+            name: "pretrain",
+            train: ["primary", "head", "norm"],
+            epochs: key.pretrainEpochs,
+          }],
+          batchSize: 64,
+          lr: 3e-3,
+          optimizer: { kind: "adamw", weightDecay: 1e-4 },
+          schedule: { kind: "cosine", warmupSteps: 10, minScale: 0.01 },
+          head: [backboneConfig(key.backbone).classifier],
+          seed: key.seed,
+          config: { ...key, domain: "mnist-classification" },
+        };
+      },
     });
-    if (result?.status === "interrupted") return { summary };
-    await saveModel(model, join(dir, "model"));
-    return { path: modelJson, summary };
+    if (!model) return { summary };
+    model.dispose(); // the detector loads the backbone from its files
+    return { path: join(o.runsDir, runId, "model", "model.json"), summary };
   } finally {
-    tf.dispose([train.x, test.x]);
-    model.dispose();
+    tf.dispose(data);
   }
 }

@@ -13,21 +13,12 @@
  * ```
  * @module
  */
+import { type Dataset, type RunSummary, type TaskContext, type tf } from "@quadranet/core";
 import {
-  acquireLock,
-  checkHealthy,
-  type Dataset,
-  loadModel,
-  type Progress,
-  readSummary,
-  type RunSummary,
-  runTraining,
-  saveModel,
-  type TaskContext,
-  type tf,
-} from "@quadranet/core";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+  cachedPretraining,
+  cacheId,
+  type PretrainContext as CacheContext,
+} from "../shared/pretrain_cache.ts";
 import type { Architecture } from "./model.ts";
 import type { LoopSettings } from "./settings.ts";
 
@@ -58,27 +49,14 @@ export interface PretrainKey {
 }
 
 /** What pre-training needs from the task's context (`task`: recorded; default digits-shift). */
-export interface PretrainContext {
-  runsDir: string;
-  backend: string;
-  progress: Progress;
-  signal: { interrupted: boolean };
-  log(line: string): void;
+export interface PretrainContext extends CacheContext {
   task?: string;
 }
 
-async function hash(v: unknown): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(v)));
-  return Array.from(new Uint8Array(d).slice(0, 5), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
- * The cached (or freshly trained) pre-trained network and its run summary.
- * Two comparisons that need the same network take turns (a lock on its run
- * folder): the second waits, then reuses the first's. A cached network is
- * used only if its record says `completed`, its files pass their content
- * checks and it is healthy; otherwise the damaged cache is moved aside
- * (`<run-id>.damaged-<time>`, nothing deleted) and trained again.
+ * The cached (or freshly trained) pre-trained network and its run summary
+ * (`runs/digits-pretrain-<hash of key>/`; the task layer's cache: one
+ * trainer at a time, damaged caches moved aside and retrained).
  */
 export async function pretrained(
   o: PretrainContext,
@@ -86,21 +64,25 @@ export async function pretrained(
   data: { train: Dataset; eval: Dataset },
   arch: Architecture,
 ): Promise<{ model?: tf.LayersModel; summary: RunSummary }> {
-  const runId = `digits-pretrain-${await hash(key)}`;
-  const dir = join(o.runsDir, runId);
-  const release = await acquireLock(dir, {
-    what: `Pre-training run ${runId}`,
-    wait: true,
-    timeoutMs: 6 * 60 * 60_000,
-    onWait: (h) => o.log(`waiting for process ${h.pid}, which is pre-training the same network`),
+  return await cachedPretraining(o, {
+    runId: await cacheId("digits-pretrain", key),
+    task: o.task ?? "digits-shift",
+    what: `pre-training the first-order ${arch.name} on clean digits`,
+    build: () => arch.build(key.seed),
+    loop: () => ({
+      ...key.loop,
+      train: data.train,
+      eval: data.eval,
+      stages: [{
+        name: "pretrain",
+        train: ["primary", "head", "norm"],
+        epochs: key.pretrainEpochs,
+      }],
+      head: arch.head,
+      seed: key.seed,
+      config: { ...key, domain: "clean" },
+    }),
   });
-  try {
-    const cached = await fromCache(o, dir, runId);
-    if (cached) return cached;
-    return await train(o, key, data, arch, runId);
-  } finally {
-    await release();
-  }
 }
 
 /**
@@ -128,78 +110,4 @@ export function shiftPretrained(
     data,
     settings.arch,
   );
-}
-
-async function fromCache(
-  o: { log(line: string): void },
-  dir: string,
-  runId: string,
-): Promise<{ model: tf.LayersModel; summary: RunSummary } | undefined> {
-  if (!existsSync(join(dir, "summary.json"))) return undefined;
-  let summary: RunSummary;
-  try {
-    summary = await readSummary(join(dir, "summary.json"));
-  } catch (e) {
-    return void await moveAside(o, dir, runId, (e as Error).message);
-  }
-  if (summary.status !== "completed") return undefined; // interrupted or failed: resume it
-  try {
-    const model = await loadModel(join(dir, "model"));
-    await checkHealthy(model, `The cached pre-trained network (${runId})`);
-    o.log(`pre-trained network: cached run ${runId}`);
-    return { model, summary };
-  } catch (e) {
-    return void await moveAside(o, dir, runId, (e as Error).message);
-  }
-}
-
-async function moveAside(o: { log(line: string): void }, dir: string, runId: string, why: string) {
-  const stamp = new Date().toISOString().replace(/[-:.]/g, "").slice(0, 18);
-  const aside = `${dir}.damaged-${stamp}`;
-  // Entry by entry, keeping our lock file where it is (the run folder stays locked).
-  await Deno.mkdir(aside);
-  for (const e of [...Deno.readDirSync(dir)]) {
-    if (e.name !== ".lock") await Deno.rename(join(dir, e.name), join(aside, e.name));
-  }
-  o.log(
-    `the cached pre-training run ${runId} is unusable (${why}); moved it to ${aside} and ` +
-      `training it again`,
-  );
-}
-
-async function train(
-  o: PretrainContext,
-  key: PretrainKey,
-  data: { train: Dataset; eval: Dataset },
-  arch: Architecture,
-  runId: string,
-): Promise<{ model?: tf.LayersModel; summary: RunSummary }> {
-  const dir = join(o.runsDir, runId);
-  const modelDir = join(dir, "model");
-  o.log(`pre-training the first-order ${arch.name} on clean digits (run ${runId})`);
-  const model = arch.build(key.seed);
-  const { summary, result } = await runTraining({
-    ...key.loop,
-    model,
-    train: data.train,
-    eval: data.eval,
-    stages: [{ name: "pretrain", train: ["primary", "head", "norm"], epochs: key.pretrainEpochs }],
-    head: arch.head,
-    seed: key.seed,
-    runsDir: o.runsDir,
-    runId,
-    task: o.task ?? "digits-shift",
-    method: "pretrain",
-    backend: o.backend,
-    config: { ...key, domain: "clean" },
-    resume: existsSync(join(dir, "summary.json")),
-    progress: o.progress,
-    signal: o.signal,
-    label: "pretrain",
-    // Written (and checked healthy by the loop) before the record says "completed", so a
-    // completed pre-training run always has its model.
-    beforeComplete: () => saveModel(model, modelDir),
-  });
-  if (result?.status === "interrupted") return { summary };
-  return { model, summary };
 }

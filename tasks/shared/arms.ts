@@ -106,6 +106,32 @@ export function untrainedArm(name: string, description: string): Arm {
   return { name, description, fromPretrained: true, untrained: true, build: () => null };
 }
 
+/** Per-arm count (epochs, rank) from the starting network and the settings. */
+export type ArmCount = (p: tf.LayersModel, s: ArmSettings) => number;
+
+/**
+ * An arm that starts from the pre-trained network: `model(p, s)` trained in
+ * the parameter groups `train`, one stage `stage` of `epochs(p, s)` epochs.
+ */
+function pretrainedArm(
+  name: string,
+  description: string,
+  stage: string,
+  train: Stage["train"],
+  model: (p: tf.LayersModel, s: ArmSettings) => tf.LayersModel,
+  epochs: ArmCount = (_p, s) => s.epochs,
+): Arm {
+  return {
+    name,
+    description,
+    fromPretrained: true,
+    build: (p, s) => ({
+      model: model(p, s),
+      stages: [{ name: stage, train, epochs: epochs(p, s) }],
+    }),
+  };
+}
+
 /**
  * A copy of the starting network trained in the parameter groups `train`
  * (stage `stage`) for `s.epochs`, or for `epochs(p, s)` when given.
@@ -115,17 +141,9 @@ export function cloneArm(
   description: string,
   stage: string,
   train: Stage["train"],
-  epochs: (p: tf.LayersModel, s: ArmSettings) => number = (_p, s) => s.epochs,
+  epochs?: ArmCount,
 ): Arm {
-  return {
-    name,
-    description,
-    fromPretrained: true,
-    build: (p, s) => ({
-      model: cloneModel(p),
-      stages: [{ name: stage, train, epochs: epochs(p, s) }],
-    }),
-  };
+  return pretrainedArm(name, description, stage, train, (p) => cloneModel(p), epochs);
 }
 
 /** Quadratic adaptation of the starting network: primary frozen, or (`joint`) trainable too. */
@@ -135,32 +153,23 @@ export function quadraticArm(
   stage: string,
   { joint = false }: { joint?: boolean } = {},
 ): Arm {
-  return {
-    name,
-    description,
-    fromPretrained: true,
-    build: (p, s) => ({
-      model: quadraticModel(p, s, joint),
-      stages: [{ name: stage, train: joint ? TRAIN_ALL : TRAIN_ADAPTER, epochs: s.epochs }],
-    }),
-  };
+  const train = joint ? TRAIN_ALL : TRAIN_ADAPTER;
+  return pretrainedArm(name, description, stage, train, (p, s) => quadraticModel(p, s, joint));
 }
 
 /** LoRA on the starting network, at the settings' rank or at `rank(p, s)`. */
 export function loraArm(
   name: string,
   description: string,
-  rank: (p: tf.LayersModel, s: ArmSettings) => number = (_p, s) => s.rank,
+  rank: ArmCount = (_p, s) => s.rank,
 ): Arm {
-  return {
+  return pretrainedArm(
     name,
     description,
-    fromPretrained: true,
-    build: (p, s) => ({
-      model: loraModel(p, s, rank(p, s)),
-      stages: [{ name: "lora", train: TRAIN_ADAPTER, epochs: s.epochs }],
-    }),
-  };
+    "lora",
+    TRAIN_ADAPTER,
+    (p, s) => loraModel(p, s, rank(p, s)),
+  );
 }
 
 /**
