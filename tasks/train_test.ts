@@ -169,31 +169,31 @@ Deno.test("a run killed with SIGKILL and resumed ends with the same metrics as a
   assert.ok(b.compute.cpuSeconds > 0);
 });
 
-Deno.test("Ctrl-C checkpoints, marks the run interrupted (exit 130), and --resume completes it", async () => {
-  const child = command([...RESUMABLE, "--run-id", "ctrlc"]).spawn();
-  await waitForCheckpoint("ctrlc-quadratic-s1", 2);
-  child.kill("SIGINT");
+/**
+ * Starts the resumable comparison `id`, sends `signal` once its quadratic arm has checkpointed
+ * step 2, and checks that it stops with exit 130 with the arm and the comparison `interrupted`;
+ * then `--resume from` must complete the arm with the uninterrupted run's final metrics.
+ */
+async function interruptAndResume(id: string, signal: Deno.Signal, from: string) {
+  const child = command([...RESUMABLE, "--run-id", id]).spawn();
+  await waitForCheckpoint(`${id}-quadratic-s1`, 2);
+  child.kill(signal);
   const out = await child.output();
   assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
-  assert.equal(summary("ctrlc-quadratic-s1").status, "interrupted");
-  assert.equal(summary("ctrlc").status, "interrupted");
-  const resumed = await train(["--resume", "ctrlc-quadratic-s1", ...QUICK]);
+  assert.equal(summary(`${id}-quadratic-s1`).status, "interrupted");
+  assert.equal(summary(id).status, "interrupted");
+  const resumed = await train(["--resume", from, ...QUICK]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.equal(summary("ctrlc-quadratic-s1").status, "completed");
-  assert.deepEqual(summary("ctrlc-quadratic-s1").final, summary("whole-quadratic-s1").final);
+  assert.equal(summary(`${id}-quadratic-s1`).status, "completed");
+  assert.deepEqual(summary(`${id}-quadratic-s1`).final, summary("whole-quadratic-s1").final);
+}
+
+Deno.test("Ctrl-C checkpoints, marks the run interrupted (exit 130), and --resume completes it", async () => {
+  await interruptAndResume("ctrlc", "SIGINT", "ctrlc-quadratic-s1"); // resumed by the arm's id
 });
 
 Deno.test("SIGTERM is handled like Ctrl-C: checkpoint, status interrupted, exit 130, resumable", async () => {
-  const child = command([...RESUMABLE, "--run-id", "sigterm"]).spawn();
-  await waitForCheckpoint("sigterm-quadratic-s1", 2);
-  child.kill("SIGTERM");
-  const out = await child.output();
-  assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
-  assert.equal(summary("sigterm-quadratic-s1").status, "interrupted");
-  assert.equal(summary("sigterm").status, "interrupted");
-  const resumed = await train(["--resume", "sigterm", ...QUICK]);
-  assert.equal(resumed.code, 0, resumed.stderr);
-  assert.deepEqual(summary("sigterm-quadratic-s1").final, summary("whole-quadratic-s1").final);
+  await interruptAndResume("sigterm", "SIGTERM", "sigterm"); // resumed by the comparison's id
 });
 
 Deno.test("a parent that dies without forwarding a signal (as npx does): the run checkpoints and stops", async () => {

@@ -209,14 +209,14 @@ export async function runImagenetComparison(
             );
           }
         }
-        const final = summary.final as Record<string, number> | undefined;
+        const final = summary.final;
         rows.push({
           method: arm.name,
           runId,
           top1: final?.top1 ?? 0,
           top5: final?.top5 ?? 0,
           ...(semantic ? { semanticTop1: final?.semanticTop1 ?? 0 } : {}),
-          trainableParams: (summary.params as { trainable: number } | undefined)?.trainable ?? 0,
+          trainableParams: summary.params?.trainable ?? 0,
           computeSeconds: summary.compute?.cpuSeconds ?? 0,
           wallSeconds: summary.compute?.wallSeconds ?? 0,
           trainingFlops: summary.compute?.trainingFlops ?? 0,

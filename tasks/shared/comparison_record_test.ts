@@ -13,15 +13,14 @@ import {
 const ctx = (runsDir: string) =>
   ({ runsDir, backend: { name: "cpu" } }) as unknown as Pick<TaskContext, "runsDir" | "backend">;
 
+/** A new comparison record `id` of `task` under `runsDir`. */
+const create = (runsDir: string, id: string, task: string, config: Record<string, unknown>) =>
+  comparisonRecord(ctx(runsDir), { id, task, config, resume: false });
+
 Deno.test("a comparison record: created, reopened on resume, completed with report and table", async () => {
   const runsDir = await Deno.makeTempDir({ prefix: "quadranet-cmp-" });
   try {
-    const rec = await comparisonRecord(ctx(runsDir), {
-      id: "t-cmp",
-      task: "digits-shift",
-      config: { seed: 3 },
-      resume: false,
-    });
+    const rec = await create(runsDir, "t-cmp", "digits-shift", { seed: 3 });
     assert.deepEqual(await rec.config(), { kind: "comparison", seed: 3 });
     assert.equal(rec.summary.task, "digits-shift");
     await rec.update({ status: "running" });
@@ -52,12 +51,7 @@ Deno.test("a comparison record: created, reopened on resume, completed with repo
 Deno.test("--resume of an arm run leads to its comparison; another task's is refused", async () => {
   const runsDir = await Deno.makeTempDir({ prefix: "quadranet-cmp-" });
   try {
-    await comparisonRecord(ctx(runsDir), {
-      id: "c1",
-      task: "imagenet-1k",
-      config: { seed: 1, epochs: 2 },
-      resume: false,
-    });
+    await create(runsDir, "c1", "imagenet-1k", { seed: 1, epochs: 2 });
     const arm = await RunRecord.create(runsDir, "c1-lora", { comparisonId: "c1" }, {
       task: "imagenet-1k",
       method: "lora",
@@ -98,12 +92,7 @@ Deno.test("--resume of an arm run leads to its comparison; another task's is ref
 Deno.test("failOnError marks the record failed and re-throws; interruption is recorded", async () => {
   const runsDir = await Deno.makeTempDir({ prefix: "quadranet-cmp-" });
   try {
-    const rec = await comparisonRecord(ctx(runsDir), {
-      id: "c2",
-      task: "coco",
-      config: {},
-      resume: false,
-    });
+    const rec = await create(runsDir, "c2", "coco", {});
     await assert.rejects(
       () => failOnError(rec, () => Promise.reject(new Error("disk full"))),
       /disk full/,
