@@ -6,7 +6,8 @@
  */
 import { type RunSummary, tf } from "@quadranet/core";
 import { backboneConfig, createBackbone } from "@quadranet/backbones";
-import { IMAGENET_NORMALISATION, mnistDigits } from "@quadranet/coco";
+import { IMAGENET_NORMALISATION } from "@quadranet/coco";
+import { mnistDigits } from "@quadranet/datasets/mnist";
 import { Rng } from "@quadranet/core";
 import { join } from "node:path";
 import { cachedPretraining, cacheId, type PretrainContext } from "../shared/pretrain_cache.ts";
