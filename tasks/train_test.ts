@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { startInBackground, waitForExit } from "@quadranet/core/testing";
 import {
+  ROOT,
+  TRAIN,
   train,
   trainCommand as command,
   waitForCheckpoint as waitForRunCheckpoint,
 } from "./testing/train_cli.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-const TRAIN = join(ROOT, "tasks/train.ts");
 
 const runsDir = await Deno.makeTempDir({ prefix: "quadranet-runs-" });
 const QUICK = ["--quick", "--quiet", "--runs-dir", runsDir];
@@ -209,21 +209,10 @@ Deno.test("a parent that dies without forwarding a signal (as npx does): the run
   // kill; an uninterrupted run of the same options is the reference.
   const long = RESUMABLE.map((a, i) => RESUMABLE[i - 1] === "--epochs" ? "12" : a);
   const args = [...flags, TRAIN, ...long, "--run-id", "orphan"].map((a) => `'${a}'`).join(" ");
-  const sh = new Deno.Command("sh", {
-    args: ["-c", `'${Deno.execPath()}' run ${args} >/dev/null 2>&1 & echo $!; wait`],
-    cwd: ROOT,
-    stdout: "piped",
-  }).spawn();
-  const reader = sh.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const pid = Number((await reader.read()).value);
+  const child = await startInBackground(`'${Deno.execPath()}' run ${args} >/dev/null 2>&1`, ROOT);
   await waitForCheckpoint("orphan-quadratic-s1", 2);
-  sh.kill("SIGKILL");
-  await sh.status;
-  await reader.cancel();
-  for (let i = 0; i < 600 && existsSync(`/proc/${pid}`); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.ok(!existsSync(`/proc/${pid}`), "the orphaned trainer stopped");
+  await child.orphan();
+  assert.ok(await waitForExit(child.pid, 30_000), "the orphaned trainer stopped");
   assert.equal(summary("orphan-quadratic-s1").status, "interrupted");
   const resumed = await train(["--resume", "orphan", ...QUICK]);
   assert.equal(resumed.code, 0, resumed.stderr);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { startInBackground, waitForExit } from "@quadranet/core/testing";
 import { createHandler } from "./server.ts";
 
 const RUNS = new URL("./testdata/runs/", import.meta.url).pathname;
@@ -97,23 +98,12 @@ Deno.test(
   opts,
   async () => {
     const server = new URL("./server.ts", import.meta.url).pathname;
-    const sh = new Deno.Command("sh", {
-      args: [
-        "-c",
-        `'${Deno.execPath()}' run -A '${server}' --port 0 --runs-dir '${RUNS}' 2>/dev/null & echo $!; wait`,
-      ],
-      stdout: "piped",
-    }).spawn();
-    const reader = sh.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    const pid = Number((await reader.read()).value);
+    const child = await startInBackground(
+      `'${Deno.execPath()}' run -A '${server}' --port 0 --runs-dir '${RUNS}' 2>/dev/null`,
+    );
     await new Promise((r) => setTimeout(r, 1500)); // let it start serving
-    assert.ok(existsSync(`/proc/${pid}`), "the server runs");
-    sh.kill("SIGKILL");
-    await sh.status;
-    await reader.cancel();
-    for (let i = 0; i < 200 && existsSync(`/proc/${pid}`); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.ok(!existsSync(`/proc/${pid}`), "the orphaned server exited");
+    assert.ok(existsSync(`/proc/${child.pid}`), "the server runs");
+    await child.orphan();
+    assert.ok(await waitForExit(child.pid, 10_000), "the orphaned server exited");
   },
 );

@@ -25,4 +25,5 @@ export {
   readOn,
   seededTensor,
 } from "./backend_parity.ts";
+export { type BackgroundProcess, startInBackground, waitForExit } from "./orphan.ts";
 export { quadraticTerms } from "./terms.ts";
