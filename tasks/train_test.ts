@@ -16,6 +16,21 @@ const QUICK = ["--quick", "--quiet", "--runs-dir", runsDir];
 const summary = (id: string) =>
   JSON.parse(Deno.readTextFileSync(join(runsDir, id, "summary.json")));
 
+/**
+ * `deno task train --quick ARGS --seeds 1 --run-id ID`, which must exit 0: its quadratic arm's
+ * run, completed (summary and stored config).
+ */
+async function quadraticArm(id: string, args: string[]) {
+  const r = await train([...QUICK, ...args, "--seeds", "1", "--run-id", id]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = summary(`${id}-quadratic-s1`);
+  assert.equal(s.status, "completed");
+  const config = JSON.parse(
+    Deno.readTextFileSync(join(runsDir, `${id}-quadratic-s1`, "config.json")),
+  );
+  return { s, config };
+}
+
 Deno.test("train --help lists the tasks, the task's options and the registered plugins", async () => {
   const r = await train(["--help"]);
   assert.equal(r.code, 0, r.stderr);
@@ -235,8 +250,7 @@ Deno.test("--resume: an unknown id exits 2; an option that differs from the run'
 });
 
 Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable from the CLI", async () => {
-  const r = await train([
-    ...QUICK,
+  const { s, config } = await quadraticArm("cubic", [
     "--plugin",
     "examples/cubic_kernel.ts",
     "--kernel",
@@ -245,17 +259,7 @@ Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable
     "recompute",
     "--methods",
     "quadratic",
-    "--seeds",
-    "1",
-    "--run-id",
-    "cubic",
   ]);
-  assert.equal(r.code, 0, r.stderr);
-  const s = summary("cubic-quadratic-s1");
-  assert.equal(s.status, "completed");
-  const config = JSON.parse(
-    Deno.readTextFileSync(join(runsDir, "cubic-quadratic-s1", "config.json")),
-  );
   assert.equal(config.kernel, "cubic");
   assert.equal(config.backprop, "recompute");
   assert.deepEqual(config.plugin, ["examples/cubic_kernel.ts"]);
@@ -263,22 +267,13 @@ Deno.test("a user kernel plugin (--plugin) and recompute backprop are selectable
 });
 
 Deno.test("--backbone runs the comparison on a registered backbone with its default targets", async () => {
-  const r = await train([
-    ...QUICK,
+  const { s, config } = await quadraticArm("bb", [
     "--backbone",
     "resnet18_w4",
     "--methods",
     "zero-shot,quadratic",
-    "--seeds",
-    "1",
-    "--run-id",
-    "bb",
   ]);
-  assert.equal(r.code, 0, r.stderr);
-  const s = summary("bb-quadratic-s1");
-  assert.equal(s.status, "completed");
   assert.ok(s.adapter.adapterParams > 0 && s.params.trainable > s.adapter.adapterParams);
-  const config = JSON.parse(Deno.readTextFileSync(join(runsDir, "bb-quadratic-s1", "config.json")));
   assert.equal(config.backbone, "resnet18_w4");
   const bad = await train([...QUICK, "--backbone", "resnet19"]);
   assert.equal(bad.code, 2);
