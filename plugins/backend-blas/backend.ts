@@ -52,6 +52,7 @@ import { adaptedConv2dKernel, quadResidualGradKernel } from "./fused_adapted_con
 import { adaptedConv2dRecomputeKernel } from "./fused_adapted_conv_recompute_kernel.ts";
 import { adaptedConv2dRecomputeGradKernel } from "./fused_adapted_conv_recompute_grad_kernel.ts";
 import { adamKernel, sgdKernel, sumSquaresKernel } from "./fused_optimizer_kernels.ts";
+import { outputPool } from "./buffer_pool.ts";
 
 /** The backend's name in tfjs. */
 export const BLAS_BACKEND = "blas";
@@ -101,6 +102,50 @@ export const BLAS_KERNELS: Record<string, (blas: Blas) => KernelFn> = {
   [FUSED.adaptedDepthwiseGrad]: adaptedDepthwiseGradKernel,
 };
 
+type DataId = object;
+
+/**
+ * tfjs' cpu backend telling {@link outputPool} what happens to the arrays it
+ * stores, so that kernel outputs are recycled only when nothing else can
+ * see them (see `buffer_pool.ts`).
+ */
+export class BlasBackend extends MathBackendCPU {
+  constructor() {
+    super();
+    // Same install hint as the cpu backend would print; this project says
+    // which backend it chose itself.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType) {
+    outputPool.adopt(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(
+    dataId: DataId,
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
+    outputPool.adopt(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override readSync(dataId: DataId): tf.backend_util.BackendValues {
+    if (this.data.has(dataId)) outputPool.escape(this.data.get(dataId).values);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const done = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) outputPool.release(values);
+    return done;
+  }
+}
+
 /**
  * Registers the `blas` backend with tfjs (idempotent), and installs core's
  * fused ops (`installFusedOps`: the gradients of its fused kernels and the
@@ -111,13 +156,7 @@ export function registerBlasBackend(): Blas {
   const blas = openBlas();
   installFusedOps();
   if (tf.findBackendFactory(BLAS_BACKEND)) return blas;
-  tf.registerBackend(BLAS_BACKEND, () => {
-    const backend = new MathBackendCPU();
-    // Same install hint as the cpu backend would print; this project says
-    // which backend it chose itself.
-    (backend as unknown as { firstUse: boolean }).firstUse = false;
-    return backend;
-  }, 0);
+  tf.registerBackend(BLAS_BACKEND, () => new BlasBackend(), 0);
   tf.copyRegisteredKernels("cpu", BLAS_BACKEND);
   for (const [name, make] of Object.entries(BLAS_KERNELS)) {
     if (tf.getKernel(name, BLAS_BACKEND)) tf.unregisterKernel(name, BLAS_BACKEND);

@@ -1,7 +1,7 @@
 /**
  * NHWC `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and
- * `Conv2DBackpropFilter` as im2col + OpenBLAS `sgemm`, chunked over the batch
- * so the patch matrix stays within {@link CHUNK_FLOATS}. Every stride,
+ * `Conv2DBackpropFilter` as im2col + OpenBLAS `sgemm`, chunked over patch rows
+ * so the patch matrix stays within {@link CHUNK_FLOATS} (in cache). Every stride,
  * padding and dilation; NCHW falls back to the cpu kernel.
  *
  * @example
@@ -21,10 +21,12 @@ import {
   CHUNK_FLOATS,
   cpuKernel,
   type KernelFn,
+  MIN_CHUNK_ROWS,
   output,
   scratchBuffer,
   values,
 } from "./kernel_util.ts";
+import { allocOutput, allocZeroedOutput } from "./buffer_pool.ts";
 
 /** Attributes of the tfjs conv kernels. */
 export interface ConvAttrs {
@@ -74,20 +76,21 @@ export function convInfo(
 }
 
 /**
- * Calls `fn` for consecutive image ranges `[b0, b1)` small enough that their
- * patch matrix (`rows × patchSize`) fits {@link CHUNK_FLOATS}, with a scratch
- * buffer of that size (contents undefined).
+ * Calls `fn` for consecutive patch-row ranges `[r0, r1)` of the whole batch
+ * small enough that their patch matrix (`rows × patchSize`) fits
+ * {@link CHUNK_FLOATS} (so it stays in cache between im2col and the GEMM),
+ * with a scratch buffer of that size (contents undefined).
  */
 function forEachChunk(
   g: ConvGeometry,
   batch: number,
-  fn: (b0: number, b1: number, rows: number, cols: Float32Array) => void,
+  fn: (r0: number, r1: number, cols: Float32Array) => void,
 ): void {
-  const rowsPerImage = g.outH * g.outW, k = patchSize(g);
-  const per = Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (rowsPerImage * k))));
-  for (let b0 = 0; b0 < batch; b0 += per) {
-    const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
-    fn(b0, b1, rows, scratchBuffer(rows * k));
+  const total = batch * g.outH * g.outW, k = patchSize(g);
+  const per = Math.max(MIN_CHUNK_ROWS, Math.floor(CHUNK_FLOATS / k));
+  for (let r0 = 0; r0 < total; r0 += per) {
+    const r1 = Math.min(total, r0 + per);
+    fn(r0, r1, scratchBuffer((r1 - r0) * k));
   }
 }
 
@@ -101,14 +104,14 @@ export function conv2dForward(
   outC: number,
 ): Float32Array {
   const rowsPerImage = g.outH * g.outW, k = patchSize(g);
-  const out = new Float32Array(batch * rowsPerImage * outC);
+  const out = allocOutput(batch * rowsPerImage * outC);
   if (isPointwise(g)) {
     blas.sgemm(false, false, batch * rowsPerImage, outC, k, 1, x, k, w, outC, 0, out, outC);
     return out;
   }
-  forEachChunk(g, batch, (b0, b1, rows, cols) => {
-    im2col(x, g, b0, b1, cols);
-    const o = b0 * rowsPerImage * outC;
+  forEachChunk(g, batch, (r0, r1, cols) => {
+    im2col(x, g, r0, r1, cols);
+    const o = r0 * outC, rows = r1 - r0;
     blas.sgemm(
       false,
       false,
@@ -185,12 +188,14 @@ export function conv2dBackpropInputKernel(blas: Blas): KernelFn {
     const g = geometry(info), k = patchSize(g), outC = info.outChannels;
     const batch = info.batchSize, rowsPerImage = g.outH * g.outW;
     const dyv = values(args.backend, dy), w = values(args.backend, filter);
-    const dx = new Float32Array(batch * g.inH * g.inW * g.inC);
+    const dxSize = batch * g.inH * g.inW * g.inC;
+    // col2im adds into dx; the pointwise GEMM writes all of it
+    const dx = isPointwise(g) ? allocOutput(dxSize) : allocZeroedOutput(dxSize);
     if (isPointwise(g)) {
       blas.sgemm(false, true, batch * rowsPerImage, k, outC, 1, dyv, outC, w, outC, 0, dx, k);
     } else {
-      forEachChunk(g, batch, (b0, b1, rows, cols) => {
-        const o = b0 * rowsPerImage * outC;
+      forEachChunk(g, batch, (r0, r1, cols) => {
+        const o = r0 * outC, rows = r1 - r0;
         blas.sgemm(
           false,
           true,
@@ -206,14 +211,14 @@ export function conv2dBackpropInputKernel(blas: Blas): KernelFn {
           cols,
           k,
         );
-        col2im(cols, g, b0, b1, dx);
+        col2im(cols, g, r0, r1, dx);
       });
     }
     return output(args.backend, [batch, g.inH, g.inW, g.inC], dx);
   };
 }
 
-/** The `Conv2DBackpropFilter` kernel: `dW = Σ im2col(x)ᵀ · dy` over batch chunks. */
+/** The `Conv2DBackpropFilter` kernel: `dW = Σ im2col(x)ᵀ · dy` over row chunks. */
 export function conv2dBackpropFilterKernel(blas: Blas): KernelFn {
   const fallback = cpuKernel(tf.Conv2DBackpropFilter);
   return (args) => {
@@ -224,13 +229,13 @@ export function conv2dBackpropFilterKernel(blas: Blas): KernelFn {
     const g = geometry(info), k = patchSize(g), outC = info.outChannels;
     const batch = info.batchSize, rowsPerImage = g.outH * g.outW;
     const xv = values(args.backend, x), dyv = values(args.backend, dy);
-    const dw = new Float32Array(k * outC);
+    const dw = allocOutput(k * outC);
     if (isPointwise(g)) {
       blas.sgemm(true, false, k, outC, batch * rowsPerImage, 1, xv, k, dyv, outC, 0, dw, outC);
     } else {
-      forEachChunk(g, batch, (b0, b1, rows, cols) => {
-        im2col(xv, g, b0, b1, cols);
-        const o = b0 * rowsPerImage * outC;
+      forEachChunk(g, batch, (r0, r1, cols) => {
+        im2col(xv, g, r0, r1, cols);
+        const o = r0 * outC, rows = r1 - r0;
         blas.sgemm(
           true,
           false,
@@ -242,7 +247,7 @@ export function conv2dBackpropFilterKernel(blas: Blas): KernelFn {
           k,
           dyv.subarray(o, o + rows * outC),
           outC,
-          b0 === 0 ? 0 : 1,
+          r0 === 0 ? 0 : 1,
           dw,
           outC,
         );

@@ -15,6 +15,7 @@
 import { tf } from "@quadranet/core";
 import { contiguousStrides } from "./strided.ts";
 import { cpuKernel, type KernelFn, output, values } from "./kernel_util.ts";
+import { allocOutput, allocZeroedOutput } from "./buffer_pool.ts";
 
 /**
  * Calls `visit(srcOffset, dstOffset)` for every innermost row of a box of
@@ -56,7 +57,7 @@ export function sliceKernel(): KernelFn {
     const [$begin, $size] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
     tf.slice_util.assertParamsValid(x as tf.Tensor, $begin, $size);
     const xv = values(args.backend, x);
-    const out = new Float32Array($size.reduce((p, q) => p * q, 1));
+    const out = allocOutput($size.reduce((p, q) => p * q, 1));
     const row = $size[$size.length - 1];
     if (out.length > 0) {
       forEachRow(
@@ -83,8 +84,8 @@ export function padKernel(): KernelFn {
       constantValue: number;
     };
     const shape = x.shape.map((n, i) => paddings[i][0] + n + paddings[i][1]);
-    const out = new Float32Array(shape.reduce((p, q) => p * q, 1));
-    if (constantValue !== 0) out.fill(constantValue);
+    const n = shape.reduce((p, q) => p * q, 1);
+    const out = constantValue !== 0 ? allocOutput(n).fill(constantValue) : allocZeroedOutput(n);
     const xv = values(args.backend, x);
     const row = x.shape[x.shape.length - 1];
     if (xv.length > 0) {
@@ -109,7 +110,7 @@ export function tileKernel(): KernelFn {
     if (x.dtype !== "float32" || x.shape.length === 0) return fallback(args);
     const { reps } = args.attrs as unknown as { reps: number[] };
     const shape = x.shape.map((n, i) => n * reps[i]);
-    const out = new Float32Array(shape.reduce((p, q) => p * q, 1));
+    const out = allocOutput(shape.reduce((p, q) => p * q, 1));
     const xv = values(args.backend, x);
     if (out.length === 0) return output(args.backend, shape, out);
     // Build the tiled array axis by axis from the innermost: after axis k,

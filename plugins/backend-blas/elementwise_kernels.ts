@@ -15,6 +15,7 @@
 import { tf } from "@quadranet/core";
 import { broadcastStrides, collapse } from "./strided.ts";
 import { cpuKernel, type KernelFn, output, values } from "./kernel_util.ts";
+import { allocOutput } from "./buffer_pool.ts";
 
 type Loop = (
   a: Float32Array,
@@ -72,7 +73,7 @@ export function binaryKernel(name: string): KernelFn {
     if (c.shape.length > 3) return fallback(args);
     const pad = 3 - c.shape.length;
     const lift = (xs: number[], fill: number) => [...Array(pad).fill(fill), ...xs];
-    const out = new Float32Array(outShape.reduce((x, y) => x * y, 1));
+    const out = allocOutput(outShape.reduce((x, y) => x * y, 1));
     loop(
       values(args.backend, a),
       values(args.backend, b),

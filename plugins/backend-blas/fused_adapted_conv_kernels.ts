@@ -18,6 +18,7 @@ import { tf } from "@quadranet/core";
 import type { Blas } from "./blas_library.ts";
 import { conv2dForward, geometry } from "./conv_kernels.ts";
 import { type KernelFn, output, scratchBuffer, values } from "./kernel_util.ts";
+import { allocOutput, outputPool } from "./buffer_pool.ts";
 
 interface Attrs {
   scale: number;
@@ -63,7 +64,7 @@ export function adaptedConv2dKernel(blas: Blas): KernelFn {
       wide,
     );
     const rows = all.length / wide;
-    const out = new Float32Array(rows * c), uv = new Float32Array(rows * 2 * r);
+    const out = allocOutput(rows * c), uv = allocOutput(rows * 2 * r);
     const k = scratchBuffer(rows * r);
     for (let i = 0; i < rows; i++) {
       const src = i * wide, o = i * c, q = i * 2 * r, ko = i * r;
@@ -72,6 +73,7 @@ export function adaptedConv2dKernel(blas: Blas): KernelFn {
       uv.set(all.subarray(src + c, src + wide), q);
       for (let j = 0; j < r; j++) k[ko + j] = all[src + c + j] * all[src + c + r + j];
     }
+    outputPool.recycle(all);
     blas.sgemm(false, false, rows, c, r, scale, k, r, p, c, 1, out, c);
     const lead = [info.batchSize, info.outHeight, info.outWidth];
     return [output(backend, [...lead, c], out), output(backend, [...lead, 2 * r], uv)];
@@ -98,7 +100,7 @@ export function quadResidualGradKernel(blas: Blas): KernelFn {
     const dp = new Float32Array(r * c);
     blas.sgemm(true, false, r, c, rows, scale, k, r, dy, c, 0, dp, c);
     blas.sgemm(false, true, rows, r, c, scale, dy, c, p, c, 0, gk, r);
-    const all = new Float32Array(rows * wide), duv = new Float32Array(rows * 2 * r);
+    const all = allocOutput(rows * wide), duv = allocOutput(rows * 2 * r);
     for (let i = 0; i < rows; i++) {
       const o = i * r, q = 2 * o, a = i * wide;
       all.set(dy.subarray(i * c, i * c + c), a);

@@ -16,6 +16,7 @@
  */
 import type { KernelFn } from "./kernel_util.ts";
 import { output, values } from "./kernel_util.ts";
+import { allocOutput } from "./buffer_pool.ts";
 
 /** `QnBatchNormTrain`: (x, γ, β, moving μ, moving σ²) → (y, μ, σ², moving μ', moving σ²'). */
 export function batchNormTrainKernel(): KernelFn {
@@ -50,7 +51,7 @@ export function batchNormTrainKernel(): KernelFn {
       newMean[k] = mm[k] - (mm[k] - mean[k]) * decay;
       newVar[k] = mv[k] - (mv[k] - variance[k]) * decay;
     }
-    const y = new Float32Array(x.length);
+    const y = allocOutput(x.length);
     for (let i = 0; i < x.length; i += c) {
       for (let k = 0; k < c; k++) y[i + k] = x[i + k] * scale[k] + shift[k];
     }
@@ -99,7 +100,7 @@ export function batchNormTrainGradKernel(): KernelFn {
       b[k] = -gamma[k] * inv * inv * inv * sdyx[k] / n + 2 * dvar[k] / n;
       d[k] = -gamma[k] * inv * sdy[k] / n + dmean[k] / n;
     }
-    const dx = new Float32Array(x.length);
+    const dx = allocOutput(x.length);
     for (let i = 0; i < x.length; i += c) {
       for (let k = 0; k < c; k++) {
         dx[i + k] = a[k] * dy[i + k] + b[k] * (x[i + k] - mean[k]) + d[k];
@@ -127,7 +128,7 @@ export function batchNormInferKernel(): KernelFn {
       scale[k] = gamma[k] / Math.sqrt(variance[k] + epsilon);
       shift[k] = beta[k] - mean[k] * scale[k];
     }
-    const y = new Float32Array(x.length);
+    const y = allocOutput(x.length);
     for (let i = 0; i < x.length; i += c) {
       for (let k = 0; k < c; k++) y[i + k] = x[i + k] * scale[k] + shift[k];
     }
@@ -154,7 +155,7 @@ export function batchNormInferGradKernel(): KernelFn {
       a[k] = gamma[k] * inv[k];
     }
     const sdy = new Float64Array(c), sdyx = new Float64Array(c);
-    const dx = new Float32Array(x.length);
+    const dx = allocOutput(x.length);
     for (let i = 0; i < x.length; i += c) {
       for (let k = 0; k < c; k++) {
         const g = dy[i + k];

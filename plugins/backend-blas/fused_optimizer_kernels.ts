@@ -15,6 +15,7 @@
  */
 import type { tf } from "@quadranet/core";
 import { type KernelFn, output, values } from "./kernel_util.ts";
+import { allocOutput } from "./buffer_pool.ts";
 
 interface AdamAttrs {
   lr: number;
@@ -38,7 +39,7 @@ export function adamKernel(): KernelFn {
       const w = values(backend, wInfo), g = values(backend, inputs[`g${i}`]);
       const m0 = values(backend, inputs[`m${i}`]), v0 = values(backend, inputs[`v${i}`]);
       const n = w.length;
-      const w1 = new Float32Array(n), m1 = new Float32Array(n), v1 = new Float32Array(n);
+      const w1 = allocOutput(n), m1 = allocOutput(n), v1 = allocOutput(n);
       for (let j = 0; j < n; j++) {
         const gj = g[j] * s;
         const m = (m1[j] = b1 * m0[j] + (1 - b1) * gj);
@@ -73,10 +74,10 @@ export function sgdKernel(): KernelFn {
       const wInfo = inputs[`w${i}`];
       const w = values(backend, wInfo), g = values(backend, inputs[`g${i}`]);
       const n = w.length;
-      const w1 = new Float32Array(n);
+      const w1 = allocOutput(n);
       if (mu > 0) {
         const b0 = values(backend, inputs[`b${i}`]);
-        const b1 = new Float32Array(n);
+        const b1 = allocOutput(n);
         for (let j = 0; j < n; j++) {
           const grad = g[j] * s + wd * w[j];
           const b = (b1[j] = mu * b0[j] + grad);

@@ -15,6 +15,7 @@
  */
 import type { Blas } from "./blas_library.ts";
 import { type KernelFn, output, scratchBuffer, values } from "./kernel_util.ts";
+import { allocOutput } from "./buffer_pool.ts";
 
 /** k = u ⊙ v for `uv` rows of 2r, into `k` (rows of r). */
 function hadamard(uv: Float32Array, k: Float32Array, rows: number, r: number): void {
@@ -34,7 +35,7 @@ export function quadEpilogueKernel(blas: Blas): KernelFn {
     const rows = uv.length / (2 * r);
     const k = scratchBuffer(rows * r);
     hadamard(uv, k, rows, r);
-    const out = new Float32Array(rows * c);
+    const out = allocOutput(rows * c);
     blas.sgemm(false, false, rows, c, r, scale, k, r, p, c, 0, out, c);
     return output(backend, [...uvInfo.shape.slice(0, -1), c], out);
   };
@@ -58,7 +59,7 @@ export function quadEpilogueGradKernel(blas: Blas): KernelFn {
     const dp = new Float32Array(r * c);
     blas.sgemm(true, false, r, c, rows, scale, k, r, dy, c, 0, dp, c);
     blas.sgemm(false, true, rows, r, c, scale, dy, c, p, c, 0, gk, r);
-    const duv = new Float32Array(uv.length);
+    const duv = allocOutput(uv.length);
     for (let i = 0, o = 0; i < rows; i++, o += r) {
       const base = 2 * o;
       for (let j = 0; j < r; j++) {
@@ -86,7 +87,7 @@ export function quadResidualKernel(blas: Blas): KernelFn {
     const w = c + 2 * r;
     const rows = y.length / w;
     const k = scratchBuffer(rows * r);
-    const out = new Float32Array(rows * c);
+    const out = allocOutput(rows * c);
     for (let i = 0; i < rows; i++) {
       const o = i * c, src = i * w, ko = i * r;
       if (bias) { for (let j = 0; j < c; j++) out[o + j] = y[src + j] + bias[j]; }

@@ -12,6 +12,7 @@
  * @module
  */
 import { type KernelFn, output, values } from "./kernel_util.ts";
+import { allocOutput } from "./buffer_pool.ts";
 
 /** `QnSoftmaxXent`: (labels, logits) [B, C] → (mean loss, softmax [B, C]). */
 export function softmaxXentKernel(): KernelFn {
@@ -19,7 +20,7 @@ export function softmaxXentKernel(): KernelFn {
     const { labelSmoothing: ls } = attrs as unknown as { labelSmoothing: number };
     const [b, c] = inputs.logits.shape;
     const y = values(backend, inputs.labels), z = values(backend, inputs.logits);
-    const probs = new Float32Array(b * c);
+    const probs = allocOutput(b * c);
     let total = 0;
     for (let i = 0; i < b; i++) {
       const o = i * c;
@@ -48,7 +49,7 @@ export function softmaxXentGradKernel(): KernelFn {
     const p = values(backend, inputs.probs), y = values(backend, inputs.labels);
     const dp = values(backend, inputs.dprobs);
     const g = values(backend, inputs.dy)[0] / b;
-    const dz = new Float32Array(b * c);
+    const dz = allocOutput(b * c);
     for (let i = 0; i < b; i++) {
       const o = i * c;
       let st = 0, sdp = 0;

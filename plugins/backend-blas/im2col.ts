@@ -10,7 +10,7 @@
  * const g = { inH: 3, inW: 3, inC: 1, outH: 3, outW: 3, kH: 3, kW: 3, strideH: 1,
  *   strideW: 1, dilH: 1, dilW: 1, padTop: 1, padLeft: 1 };
  * const cols = new Float32Array(9 * 9);
- * im2col(new Float32Array(9).fill(1), g, 0, 1, cols); // 3×3 'same' patches
+ * im2col(new Float32Array(9).fill(1), g, 0, 9, cols); // the 9 output pixels' 3×3 'same' patches
  * ```
  * @module
  */
@@ -37,92 +37,78 @@ export function patchSize(g: ConvGeometry): number {
   return g.kH * g.kW * g.inC;
 }
 
-/** Fills `cols` with the patches of images `[b0, b1)` of `x`. */
+/**
+ * Fills `cols` with the patch rows `[r0, r1)` of `x` (row `(b·outH + oy)·outW
+ * + ox`; `cols` row 0 is row `r0`). Chunks of rows small enough to stay in
+ * cache make im2col + GEMM about twice as fast as whole images at once.
+ */
 export function im2col(
   x: Float32Array,
   g: ConvGeometry,
-  b0: number,
-  b1: number,
+  r0: number,
+  r1: number,
   cols: Float32Array,
 ): void {
-  const { inH, inW, inC, outH, outW, kH, kW } = g;
-  const k = patchSize(g);
-  let row = 0;
-  for (let b = b0; b < b1; b++) {
-    const xb = b * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * g.strideH - g.padTop;
-      for (let ox = 0; ox < outW; ox++, row++) {
-        const ix0 = ox * g.strideW - g.padLeft;
-        let o = row * k;
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = iy0 + ky * g.dilH;
-          if (iy < 0 || iy >= inH) {
-            cols.fill(0, o, o + kW * inC);
-            o += kW * inC;
-            continue;
-          }
-          const xr = xb + iy * inW * inC;
-          if (g.dilW === 1 && ix0 >= 0 && ix0 + kW <= inW) {
-            // The whole kernel row is in bounds and contiguous in x.
-            const span = kW * inC, s = xr + ix0 * inC;
-            for (let c = 0; c < span; c++) cols[o + c] = x[s + c];
-            o += span;
-            continue;
-          }
-          for (let kx = 0; kx < kW; kx++, o += inC) {
-            const ix = ix0 + kx * g.dilW;
-            if (ix < 0 || ix >= inW) {
-              cols.fill(0, o, o + inC);
-            } else {
-              const s = xr + ix * inC;
-              for (let c = 0; c < inC; c++) cols[o + c] = x[s + c];
-            }
-          }
-        }
-      }
-    }
-  }
+  im2colOrAdjoint(x, g, r0, r1, cols, false);
 }
 
-/** Scatter-adds patch rows of images `[b0, b1)` back into `dx` (the adjoint of {@link im2col}). */
+/** Scatter-adds patch rows `[r0, r1)` back into `dx` (the adjoint of {@link im2col}). */
 export function col2im(
   cols: Float32Array,
   g: ConvGeometry,
-  b0: number,
-  b1: number,
+  r0: number,
+  r1: number,
   dx: Float32Array,
 ): void {
+  im2colOrAdjoint(dx, g, r0, r1, cols, true);
+}
+
+// One walk over (row, ky, kx) for both directions: `add` false copies x into
+// cols (zeros out of bounds), true adds cols into x (skips out of bounds).
+function im2colOrAdjoint(
+  x: Float32Array,
+  g: ConvGeometry,
+  r0: number,
+  r1: number,
+  cols: Float32Array,
+  add: boolean,
+): void {
   const { inH, inW, inC, outH, outW, kH, kW } = g;
-  const k = patchSize(g);
-  let row = 0;
-  for (let b = b0; b < b1; b++) {
-    const xb = b * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * g.strideH - g.padTop;
-      for (let ox = 0; ox < outW; ox++, row++) {
-        const ix0 = ox * g.strideW - g.padLeft;
-        let o = row * k;
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = iy0 + ky * g.dilH;
-          if (iy < 0 || iy >= inH) {
-            o += kW * inC;
+  const span = kW * inC, per = outH * outW;
+  let b = Math.floor(r0 / per), oy = Math.floor((r0 % per) / outW), ox = r0 % outW;
+  for (let row = r0, o = 0; row < r1; row++) {
+    const xb = b * inH * inW * inC, iy0 = oy * g.strideH - g.padTop;
+    const ix0 = ox * g.strideW - g.padLeft;
+    const whole = g.dilW === 1 && ix0 >= 0 && ix0 + kW <= inW;
+    for (let ky = 0; ky < kH; ky++) {
+      const iy = iy0 + ky * g.dilH;
+      if (iy < 0 || iy >= inH) {
+        if (!add) cols.fill(0, o, o + span);
+        o += span;
+      } else if (whole) {
+        // The whole kernel row is in bounds and contiguous in x.
+        const s = xb + (iy * inW + ix0) * inC;
+        if (add) { for (let c = 0; c < span; c++) x[s + c] += cols[o + c]; }
+        else for (let c = 0; c < span; c++) cols[o + c] = x[s + c];
+        o += span;
+      } else {
+        for (let kx = 0; kx < kW; kx++, o += inC) {
+          const ix = ix0 + kx * g.dilW;
+          if (ix < 0 || ix >= inW) {
+            if (!add) cols.fill(0, o, o + inC);
             continue;
           }
-          const xr = xb + iy * inW * inC;
-          if (g.dilW === 1 && ix0 >= 0 && ix0 + kW <= inW) {
-            const span = kW * inC, s = xr + ix0 * inC;
-            for (let c = 0; c < span; c++) dx[s + c] += cols[o + c];
-            o += span;
-            continue;
-          }
-          for (let kx = 0; kx < kW; kx++, o += inC) {
-            const ix = ix0 + kx * g.dilW;
-            if (ix < 0 || ix >= inW) continue;
-            const s = xr + ix * inC;
-            for (let c = 0; c < inC; c++) dx[s + c] += cols[o + c];
-          }
+          const s = xb + (iy * inW + ix) * inC;
+          if (add) { for (let c = 0; c < inC; c++) x[s + c] += cols[o + c]; }
+          else for (let c = 0; c < inC; c++) cols[o + c] = x[s + c];
         }
+      }
+    }
+    if (++ox === outW) {
+      ox = 0;
+      if (++oy === outH) {
+        oy = 0;
+        b++;
       }
     }
   }

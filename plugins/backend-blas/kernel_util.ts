@@ -52,5 +52,11 @@ export function scratchBuffer(n: number): Float32Array {
   return scratch.subarray(0, n);
 }
 
-/** Upper bound on floats in one im2col chunk (16 MiB). */
-export const CHUNK_FLOATS = 1 << 22;
+/**
+ * Upper bound on floats in one im2col chunk (2 MiB: half an L2 cache of the
+ * machines measured; 16 MiB chunks made im2col + GEMM about twice as slow).
+ */
+export const CHUNK_FLOATS = 1 << 19;
+
+/** Fewest patch rows per chunk (so the GEMM keeps a useful M). */
+export const MIN_CHUNK_ROWS = 64;

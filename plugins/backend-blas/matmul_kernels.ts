@@ -15,6 +15,7 @@ import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { Blas } from "./blas_library.ts";
 import { fusedEpilogue } from "./fused_epilogue.ts";
 import { allFloat32, cpuKernel, type KernelFn, output, values } from "./kernel_util.ts";
+import { allocOutput } from "./buffer_pool.ts";
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -69,7 +70,7 @@ export function matmul(
   const outBatch = tf.broadcast_util.assertAndGetBroadcastShape(batchA, batchB);
   const av = values(backend, a), bv = values(backend, b);
   const batch = product(outBatch);
-  const out = new Float32Array(batch * m * n);
+  const out = allocOutput(batch * m * n);
   const lda = transposeA ? m : k, ldb = transposeB ? k : n;
   if (!transposeA && product(batchB) === 1 && product(batchA) === batch) {
     // Fold the batch into M: one large product instead of many small ones.

@@ -15,6 +15,7 @@
  */
 import { tf } from "@quadranet/core";
 import { cpuKernel, type KernelFn, output, values } from "./kernel_util.ts";
+import { allocOutput } from "./buffer_pool.ts";
 
 /**
  * Sums `x` viewed as `[outer, reduce, inner]` over the middle axis into
@@ -62,7 +63,7 @@ function reduceKernel(name: string, mean: boolean): KernelFn {
     const outer = prod(x.shape.slice(0, first));
     const reduce = prod(x.shape.slice(first, last + 1));
     const inner = prod(x.shape.slice(last + 1));
-    const out = new Float32Array(outer * inner);
+    const out = allocOutput(outer * inner);
     reduceMiddle(values(args.backend, x), outer, reduce, inner, mean ? 1 / reduce : 1, out);
     const shape = keepDims
       ? x.shape.map((n, i) => (axes.includes(i) ? 1 : n))
