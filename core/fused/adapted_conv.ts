@@ -17,7 +17,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { FUSED, fusedKernelAvailable, runFused } from "./fused_ops.ts";
+import { FUSED, fusedKernelAvailable, recordingGradients, runFused } from "./fused_ops.ts";
 import { quadResidual } from "./quad_epilogue.ts";
 
 /** Geometry and scale of {@link adaptedConv2d}. */
@@ -51,7 +51,16 @@ export function adaptedConv2d(
     const inputs: Record<string, tf.Tensor> = { x, w, u, v, p };
     if (bias) inputs.bias = bias;
     const name = s.recompute ? FUSED.adaptedConv2dRecompute : FUSED.adaptedConv2d;
-    return runFused(name, inputs, { scale: s.scale, strides: s.strides, pad: s.pad })[0];
+    // Without a gradient tape nobody reads uv: the kernel may skip keeping it.
+    const keepUv = recordingGradients();
+    const [y, uv] = runFused(name, inputs, {
+      scale: s.scale,
+      strides: s.strides,
+      pad: s.pad,
+      keepUv,
+    });
+    if (!keepUv) uv.dispose();
+    return y;
   }
   return tf.tidy(() => {
     const y = tf.conv2d(x as tf.Tensor4D, tf.concat([w, u, v], 3) as tf.Tensor4D, s.strides, s.pad);

@@ -42,7 +42,8 @@ export const FUSED = {
   quadEpilogueGrad: "QnQuadEpilogueGrad",
   /**
    * An adapted Conv2D whose U, V read the primary's window: one im2col and one
-   * GEMM for `[lin | u | v]`, then the residual epilogue; outputs y and uv.
+   * GEMM for `[lin | u | v]`, then the residual epilogue; outputs y and uv (empty
+   * when attr `keepUv` is false: no gradient is recorded).
    */
   adaptedConv2d: "QnAdaptedConv2D",
   /**

@@ -94,6 +94,31 @@ function forEachChunk(
   }
 }
 
+/**
+ * Calls `fn` with the patch matrix of `x` in cache-sized row ranges
+ * `[r0, r1)` (`cols` row 0 is patch row `r0`): im2col into scratch slot 0,
+ * or views of `x` itself for pointwise convs.
+ */
+export function forEachPatchChunk(
+  x: Float32Array,
+  g: ConvGeometry,
+  batch: number,
+  fn: (r0: number, r1: number, cols: Float32Array) => void,
+): void {
+  if (!isPointwise(g)) {
+    return forEachChunk(g, batch, (r0, r1, cols) => {
+      im2col(x, g, r0, r1, cols);
+      fn(r0, r1, cols);
+    });
+  }
+  const total = batch * g.outH * g.outW, k = patchSize(g);
+  const per = Math.max(MIN_CHUNK_ROWS, Math.floor(CHUNK_FLOATS / k));
+  for (let r0 = 0; r0 < total; r0 += per) {
+    const r1 = Math.min(total, r0 + per);
+    fn(r0, r1, x.subarray(r0 * k, r1 * k));
+  }
+}
+
 /** Forward convolution into a new array `[B, outH, outW, outC]`. */
 export function conv2dForward(
   blas: Blas,

@@ -1,7 +1,6 @@
 /**
- * The adapted Conv2D on OpenBLAS: `[W | U | V]` as one filter (one im2col,
- * one GEMM), then `lin + bias + s·P(u ⊙ v)` accumulated by a second GEMM
- * into the copied linear part; and the epilogue's backward producing
+ * The adapted Conv2D on OpenBLAS: one im2col shared by W and `[U | V]`, then
+ * `lin + bias + s·P(u ⊙ v)` accumulated by a third GEMM, chunk by chunk; and the epilogue's backward producing
  * `[dy | d(uv)]` for the single input-gradient GEMM. The op, its gradient
  * and the composite fallback live in core (`adaptedConv2d`).
  *
@@ -16,38 +15,67 @@
  */
 import { tf } from "@quadranet/core";
 import type { Blas } from "./blas_library.ts";
-import { conv2dForward, geometry } from "./conv_kernels.ts";
+import { forEachPatchChunk, geometry } from "./conv_kernels.ts";
+import { patchSize } from "./im2col.ts";
 import { type KernelFn, output, scratchBuffer, values } from "./kernel_util.ts";
-import { allocOutput, outputPool } from "./buffer_pool.ts";
+import { allocOutput } from "./buffer_pool.ts";
+
+// `[W | U | V]` per W data id, valid while U and V keep their data ids (data
+// ids are never reused, unlike arrays, which the output pool recycles): an
+// inference pass concatenates each layer's filter once, not per call.
+const filters = new WeakMap<object, { u: object; v: object; cat: Float32Array }>();
+
+function concatenatedFilter(
+  w: tf.TensorInfo,
+  u: tf.TensorInfo,
+  v: tf.TensorInfo,
+  make: () => Float32Array,
+): Float32Array {
+  const hit = filters.get(w.dataId);
+  if (hit && hit.u === u.dataId && hit.v === v.dataId) return hit.cat;
+  const cat = make();
+  filters.set(w.dataId, { u: u.dataId, v: v.dataId, cat });
+  return cat;
+}
 
 interface Attrs {
   scale: number;
   strides: [number, number];
   pad: "same" | "valid";
+  /** false when no gradient is recorded: uv is then not kept (an empty second output). */
+  keepUv?: boolean;
 }
 
-/** `QnAdaptedConv2D`: (x, w, u, v, p[, bias]) → (y [B, oh, ow, c], uv [B, oh, ow, 2r]). */
+/**
+ * `QnAdaptedConv2D`: (x, w, u, v, p[, bias]) → (y [B, oh, ow, c], uv [B, oh, ow, 2r]).
+ * Per cache-sized chunk of patch rows: one im2col, one GEMM with `[W | U | V]`
+ * into a chunk buffer, a pass copying lin (+ bias) and uv out of it and
+ * forming u ⊙ v, and `s·(u ⊙ v)·P` added into y by a second GEMM, all while
+ * the chunk is in cache (three GEMMs, W and U|V apart, measured slower).
+ */
 export function adaptedConv2dKernel(blas: Blas): KernelFn {
   return ({ inputs, backend, attrs }) => {
-    const { scale, strides, pad } = attrs as unknown as Attrs;
+    const { scale, strides, pad, keepUv = true } = attrs as unknown as Attrs;
     const { x: xInfo, w: wInfo } = inputs;
     const [kh, kw, cin, c] = wInfo.shape;
-    const r = inputs.u.shape[3];
-    const wide = c + 2 * r;
+    const r = inputs.u.shape[3], r2 = 2 * r;
     const w = values(backend, wInfo), u = values(backend, inputs.u), v = values(backend, inputs.v);
     const p = values(backend, inputs.p);
     const bias = inputs.bias ? values(backend, inputs.bias) : undefined;
-    // [K, c + 2r]: each filter row is [w row | u row | v row]
-    const rowsK = kh * kw * cin;
-    const wcat = new Float32Array(rowsK * wide);
-    for (let i = 0; i < rowsK; i++) {
-      wcat.set(w.subarray(i * c, i * c + c), i * wide);
-      wcat.set(u.subarray(i * r, i * r + r), i * wide + c);
-      wcat.set(v.subarray(i * r, i * r + r), i * wide + c + r);
-    }
+    const wide = c + r2;
+    const wcat = concatenatedFilter(wInfo, inputs.u, inputs.v, () => {
+      // [K, c + 2r]: each filter row is [w row | u row | v row]
+      const rowsK = kh * kw * cin, cat = new Float32Array(rowsK * wide);
+      for (let i = 0; i < rowsK; i++) {
+        cat.set(w.subarray(i * c, i * c + c), i * wide);
+        cat.set(u.subarray(i * r, i * r + r), i * wide + c);
+        cat.set(v.subarray(i * r, i * r + r), i * wide + c + r);
+      }
+      return cat;
+    });
     const info = tf.backend_util.computeConv2DInfo(
       xInfo.shape as [number, number, number, number],
-      [kh, kw, cin, wide],
+      [kh, kw, cin, c],
       strides,
       1,
       pad,
@@ -55,28 +83,33 @@ export function adaptedConv2dKernel(blas: Blas): KernelFn {
       false,
       "channelsLast",
     );
-    const all = conv2dForward(
-      blas,
-      values(backend, xInfo),
-      wcat,
-      info.batchSize,
-      geometry(info),
-      wide,
-    );
-    const rows = all.length / wide;
-    const out = allocOutput(rows * c), uv = allocOutput(rows * 2 * r);
-    const k = scratchBuffer(rows * r);
-    for (let i = 0; i < rows; i++) {
-      const src = i * wide, o = i * c, q = i * 2 * r, ko = i * r;
-      if (bias) { for (let j = 0; j < c; j++) out[o + j] = all[src + j] + bias[j]; }
-      else out.set(all.subarray(src, src + c), o);
-      uv.set(all.subarray(src + c, src + wide), q);
-      for (let j = 0; j < r; j++) k[ko + j] = all[src + c + j] * all[src + c + r + j];
-    }
-    outputPool.recycle(all);
-    blas.sgemm(false, false, rows, c, r, scale, k, r, p, c, 1, out, c);
+    const g = geometry(info), k = patchSize(g);
+    const rows = info.batchSize * info.outHeight * info.outWidth;
+    const out = allocOutput(rows * c);
+    const uvAll = keepUv ? allocOutput(rows * r2) : undefined;
+    forEachPatchChunk(values(backend, xInfo), g, info.batchSize, (r0, r1, cols) => {
+      const n = r1 - r0, y = out.subarray(r0 * c, r1 * c);
+      const all = scratchBuffer(n * wide, 2), prod = scratchBuffer(n * r, 3);
+      blas.sgemm(false, false, n, wide, k, 1, cols, k, wcat, wide, 0, all, wide);
+      for (let i = 0; i < n; i++) {
+        const a = i * wide, o = i * c, q = i * r;
+        if (bias) { for (let j = 0; j < c; j++) y[o + j] = all[a + j] + bias[j]; }
+        else for (let j = 0; j < c; j++) y[o + j] = all[a + j];
+        for (let j = 0; j < r; j++) prod[q + j] = all[a + c + j] * all[a + c + r + j];
+      }
+      if (uvAll) {
+        for (let i = 0; i < n; i++) {
+          const a = i * wide + c, q = (r0 + i) * r2;
+          for (let j = 0; j < r2; j++) uvAll[q + j] = all[a + j];
+        }
+      }
+      blas.sgemm(false, false, n, c, r, scale, prod, r, p, c, 1, y, c);
+    });
     const lead = [info.batchSize, info.outHeight, info.outWidth];
-    return [output(backend, [...lead, c], out), output(backend, [...lead, 2 * r], uv)];
+    return [
+      output(backend, [...lead, c], out),
+      output(backend, [...lead, uvAll ? r2 : 0], uvAll ?? new Float32Array(0)),
+    ];
   };
 }
 

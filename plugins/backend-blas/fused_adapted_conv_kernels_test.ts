@@ -137,3 +137,58 @@ blasTest(
     fused.forEach((d, i) => assert.ok(relErr(d, composite[i]) < 1e-4, `output ${i}`));
   },
 );
+
+// Inputs wide enough that the patch matrix is cut into several cache-sized
+// row chunks (CHUNK_FLOATS / (k·k·cin) rows each), with chunk boundaries
+// inside an image and inside an output row: the fused kernel and the plain
+// conv kernels (forward, both gradients) against the composite on cpu.
+const CHUNKED: [number[], number, number, AdaptedConvSettings][] = [
+  [[1, 17, 15, 256], 3, 5, { scale: 0.5, strides: [1, 1], pad: "same" }], // 255 rows, 227 a chunk
+  [[1, 43, 50, 256], 1, 4, { scale: 1, strides: [1, 1], pad: "valid" }], // pointwise: views of x
+  [[2, 33, 31, 128], 3, 3, { scale: 2, strides: [2, 2], pad: "same" }],
+];
+for (const [xs, k, c, s] of CHUNKED) {
+  const what = `chunked x [${xs}] ${k}×${k} stride ${s.strides[0]}`;
+  blasTest(
+    `${what}: adapted conv and plain conv (with gradients) equal the composite`,
+    async () => {
+      await fusedVsComposite(what, () => {
+        const cin = xs[3], r = 2;
+        const t = [
+          seeded(xs, 11),
+          seeded([k, k, cin, c], 12),
+          seeded([k, k, cin, r], 13),
+          seeded([k, k, cin, r], 14),
+          seeded([r, c], 15),
+        ];
+        const inference = adaptedConv2d(t[0], t[1], t[2], t[3], t[4], s, seeded([c], 16));
+        const w = seeded(inference.shape, 17);
+        const adaptedGrads = tf.grads((...a: tf.Tensor[]) =>
+          tf.sum(tf.mul(adaptedConv2d(a[0], a[1], a[2], a[3], a[4], s), w)) as tf.Scalar
+        )(t);
+        const convGrads = tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, s.strides, s.pad), w))
+        )([t[0], t[1]]);
+        return [inference, ...adaptedGrads, ...convGrads];
+      }, 1e-4);
+    },
+  );
+}
+
+blasTest(
+  "the kernel's cached [W | U | V] follows U and V when they change (no stale filter)",
+  async () => {
+    const s: AdaptedConvSettings = { scale: 1, strides: [1, 1], pad: "same" };
+    await fusedVsComposite("changing U, V", () => {
+      const x = seeded([2, 6, 6, 3], 21), w = seeded([3, 3, 3, 4], 22), p = seeded([2, 4], 23);
+      const u = tf.variable(seeded([3, 3, 3, 2], 24)), v = tf.variable(seeded([3, 3, 3, 2], 25));
+      const first = adaptedConv2d(x, w, u, v, p, s);
+      u.assign(seeded([3, 3, 3, 2], 26)); // W keeps its data id; U gets a new one
+      const second = adaptedConv2d(x, w, u, v, p, s);
+      v.assign(tf.neg(v));
+      const third = adaptedConv2d(x, w, u, v, p, s);
+      tf.dispose([u, v]);
+      return [first, second, third];
+    }, 1e-5);
+  },
+);

@@ -44,12 +44,17 @@ export function cpuKernel(name: string): KernelFn {
   return k.kernelFunc as unknown as KernelFn;
 }
 
-let scratch = new Float32Array(0);
+const scratch: Float32Array[] = [];
 
-/** A scratch buffer of at least `n` floats, reused between calls (contents undefined). */
-export function scratchBuffer(n: number): Float32Array {
-  if (scratch.length < n) scratch = new Float32Array(Math.max(n, scratch.length * 2));
-  return scratch.subarray(0, n);
+/**
+ * A scratch buffer of at least `n` floats, reused between calls (contents
+ * undefined). Buffers of different `slot`s never overlap (slot 0 holds
+ * im2col's patch matrix in the conv kernels).
+ */
+export function scratchBuffer(n: number, slot = 0): Float32Array {
+  const s = scratch[slot];
+  if (!s || s.length < n) scratch[slot] = new Float32Array(Math.max(n, 2 * (s?.length ?? 0)));
+  return scratch[slot].subarray(0, n);
 }
 
 /**
