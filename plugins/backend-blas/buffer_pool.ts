@@ -46,6 +46,7 @@ export class BufferPool {
   #free = new Map<number, Float32Array[]>();
   #fresh = new WeakSet<Float32Array>();
   #owned = new WeakMap<ArrayBuffer, Float32Array>();
+  #shared = new WeakSet<ArrayBuffer>();
   #freeBytes = 0;
   #hits = 0;
   #misses = 0;
@@ -79,18 +80,23 @@ export class BufferPool {
   /** The backend stored `values` under a data id. */
   adopt(values: unknown): void {
     if (!(values instanceof Float32Array)) return;
+    const buffer = values.buffer as ArrayBuffer;
     if (this.#fresh.has(values)) {
       this.#fresh.delete(values);
-      this.#owned.set(values.buffer as ArrayBuffer, values);
+      // Owned unless a view of it was stored first.
+      if (!this.#shared.has(buffer)) this.#owned.set(buffer, values);
     } else {
       // A second holder of the buffer (a view, or the array stored again).
-      this.#owned.delete(values.buffer as ArrayBuffer);
+      this.#shared.add(buffer);
+      this.#owned.delete(buffer);
     }
   }
 
   /** `values` left the backend (a reader may keep it): never recycle it. */
   escape(values: unknown): void {
-    if (values instanceof Float32Array) this.#owned.delete(values.buffer as ArrayBuffer);
+    if (!(values instanceof Float32Array)) return;
+    this.#shared.add(values.buffer as ArrayBuffer);
+    this.#owned.delete(values.buffer as ArrayBuffer);
   }
 
   /** The data id holding `values` was deleted: recycle the array if the pool owns it alone. */

@@ -32,6 +32,10 @@ Deno.test("BufferPool: escaped, viewed, twice-stored, foreign and small arrays a
   pool.adopt(twice);
   pool.adopt(twice); // the same array stored under a second id
   pool.release(twice);
+  const viewFirst = pool.alloc(N);
+  pool.adopt(viewFirst.subarray(5)); // a view stored before the array itself
+  pool.adopt(viewFirst);
+  pool.release(viewFirst);
   const foreign = new Float32Array(N); // not from the pool (tf.tensor(userArray))
   pool.adopt(foreign);
   pool.release(foreign);
@@ -39,7 +43,7 @@ Deno.test("BufferPool: escaped, viewed, twice-stored, foreign and small arrays a
   pool.adopt(small);
   pool.release(small);
   assert.equal(pool.stats().freeBytes, 0);
-  for (const a of [escaped, viewed, twice, foreign]) assert.notEqual(pool.alloc(N), a);
+  for (const a of [escaped, viewed, twice, viewFirst, foreign]) assert.notEqual(pool.alloc(N), a);
 });
 
 Deno.test("BufferPool: bounded in bytes; size 0 never reuses; recycle takes back temporaries", () => {
