@@ -27,18 +27,19 @@ export interface CellOutput {
 }
 
 /**
- * Runs `deno run <flags> <script> <args>` with `NO_COLOR=1`, killed after
- * `timeoutS` seconds.
+ * Runs `deno run <flags> <script> <args>` with `NO_COLOR=1` (and `env`
+ * added to the environment), killed after `timeoutS` seconds.
  */
 export async function spawnCell(
   script: string | URL,
   flags: string[],
   args: string[],
   timeoutS: number,
+  env: Record<string, string> = {},
 ): Promise<CellOutput> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...flags, new URL(script).pathname, ...args],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -85,6 +86,16 @@ export async function torchStep(
   batch: number,
   reps: number,
 ): Promise<number | string> {
+  return (await torchStepDetail(width, size, batch, reps)).ms;
+}
+
+/** {@link torchStep} with the intra-op thread count PyTorch used (its default). */
+export async function torchStepDetail(
+  width: number,
+  size: number,
+  batch: number,
+  reps: number,
+): Promise<{ ms: number | string; threads?: number }> {
   const script = new URL("./torch_step.py", import.meta.url).pathname;
   for (const py of ["python3", "/usr/bin/python3"]) {
     try {
@@ -93,8 +104,11 @@ export async function torchStep(
         stdout: "piped",
         stderr: "piped",
       }).output();
-      if (out.success) return JSON.parse(new TextDecoder().decode(out.stdout)).ms;
+      if (out.success) {
+        const { ms, threads } = JSON.parse(new TextDecoder().decode(out.stdout));
+        return { ms, threads };
+      }
     } catch { /* try the next interpreter */ }
   }
-  return "skipped: no python3 with torch (apt-get install python3-torch)";
+  return { ms: "skipped: no python3 with torch (apt-get install python3-torch)" };
 }
