@@ -15,18 +15,10 @@
  *     deno run -A bench/fused.ts [--quick] [--reps=N] [--part=kernels|step|infer]
  * @module
  */
-import {
-  adapt,
-  Optimizer,
-  selectBackend,
-  setFusedOps,
-  softmaxCrossEntropy,
-  sumOfSquares,
-  tf,
-} from "@quadranet/core";
+import { adapt, selectBackend, setFusedOps, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
 import process from "node:process";
-import { adaptedResnetBatch, resnet18Style, tfjsAdamStep } from "./resnet_style.ts";
+import { adaptedResnetBatch, loopStep, resnet18Style, tfjsAdamStep } from "./resnet_style.ts";
 import { cellNumber, num, spawnCell, torchStepDetail } from "./cells.ts";
 import { cell, ratio, timeMs } from "./timing.ts";
 
@@ -46,25 +38,11 @@ function model(size: number, adapted: boolean): tf.LayersModel {
 /** One step as `deno task train` takes it (AdamW, label smoothing, clipping) or tfjs' Adam. */
 function trainStep(size: number, batch: number, kind: "loop" | "tfjs"): () => void {
   const b = adaptedResnetBatch(size, WIDTH, batch);
-  const { model: m, x, y } = b;
   if (kind === "tfjs") {
     const step = tfjsAdamStep(b);
     return () => step().dispose();
   }
-  const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
-  const params = vars.map((v) => ({ key: v.name, variable: v, decay: v.rank >= 2 }));
-  const opt = new Optimizer({ kind: "adamw", weightDecay: 1e-4 });
-  return () =>
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(
-        () => softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor, 0.1),
-        vars,
-      );
-      value.dataSync();
-      const norm = Math.sqrt(sumOfSquares(Object.values(grads)).dataSync()[0]);
-      const byKey = Object.fromEntries(vars.map((v) => [v.name, grads[v.name]]));
-      opt.apply(params, byKey, 1e-3, norm > 1 ? 1 / norm : 1);
-    });
+  return loopStep(b);
 }
 
 /** Child-process mode: one measurement, printed as a number. */

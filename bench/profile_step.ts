@@ -4,19 +4,12 @@
  * summed per kernel name, for the quadratic-adapted ResNet-18-style network
  * of `bench/fused.ts`. A diagnostic, not a table of the bench.
  *
- *     deno run -A bench/profile_step.ts [--size=32] [--batch=32] [--width=32] [--infer]
+ *     deno run -A bench/profile_step.ts [--size=32] [--batch=32] [--width=32] [--infer [--base]]
  * @module
  */
-import {
-  adapt,
-  Optimizer,
-  selectBackend,
-  softmaxCrossEntropy,
-  sumOfSquares,
-  tf,
-} from "@quadranet/core";
+import { selectBackend, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
-import { resnet18Style } from "./resnet_style.ts";
+import { adaptedResnetBatch, loopStep, resnet18Style } from "./resnet_style.ts";
 
 const arg = (name: string, d: number) =>
   Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? d);
@@ -24,27 +17,10 @@ const size = arg("size", 32), batch = arg("batch", 32), width = arg("width", 32)
 const infer = Deno.args.includes("--infer");
 
 await selectBackend("blas", { quiet: true });
-const base = resnet18Style({ size, width, classes: 10 });
-const m = Deno.args.includes("--base")
-  ? base
-  : adapt(base, { rank: 8, targets: ["Conv2D"], exclude: ["stem"] });
-const x = tf.randomNormal([batch, size, size, 3], 0, 1, "float32", 4);
-const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), "int32"), 10);
-const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
-const params = vars.map((v) => ({ key: v.name, variable: v, decay: v.rank >= 2 }));
-const opt = new Optimizer({ kind: "adamw", weightDecay: 1e-4 });
-const step = () =>
-  tf.tidy(() => {
-    if (infer) return void (m.predict(x) as tf.Tensor).dataSync();
-    const { value, grads } = tf.variableGrads(
-      () => softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor, 0.1),
-      vars,
-    );
-    value.dataSync();
-    const norm = Math.sqrt(sumOfSquares(Object.values(grads)).dataSync()[0]);
-    const byKey = Object.fromEntries(vars.map((v) => [v.name, grads[v.name]]));
-    opt.apply(params, byKey, 1e-3, norm > 1 ? 1 / norm : 1);
-  });
+const b = adaptedResnetBatch(size, width, batch);
+const m = Deno.args.includes("--base") ? resnet18Style({ size, width, classes: 10 }) : b.model;
+const train = loopStep(b);
+const step = infer ? () => tf.tidy(() => void (m.predict(b.x) as tf.Tensor).dataSync()) : train;
 
 const times = new Map<string, { ms: number; n: number; mb: number }>();
 for (const k of tf.getKernelsForBackend("blas")) {

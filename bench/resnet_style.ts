@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { adapt, tf } from "@quadranet/core";
+import { adapt, Optimizer, softmaxCrossEntropy, sumOfSquares, tf } from "@quadranet/core";
 
 type ST = tf.SymbolicTensor;
 const L = tf.layers;
@@ -89,4 +89,26 @@ export function tfjsAdamStep({ model, x, y }: AdaptedBatch): () => tf.Scalar {
       () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
       true,
     ) as tf.Scalar;
+}
+
+/**
+ * One training step as `deno task train` takes it: AdamW (lr 1e-3, weight
+ * decay 1e-4 on rank ≥ 2 weights), label smoothing 0.1, clipping at global
+ * norm 1, BatchNorm in training mode.
+ */
+export function loopStep({ model, x, y }: AdaptedBatch): () => void {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const params = vars.map((v) => ({ key: v.name, variable: v, decay: v.rank >= 2 }));
+  const opt = new Optimizer({ kind: "adamw", weightDecay: 1e-4 });
+  return () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor, 0.1),
+        vars,
+      );
+      value.dataSync();
+      const norm = Math.sqrt(sumOfSquares(Object.values(grads)).dataSync()[0]);
+      const byKey = Object.fromEntries(vars.map((v) => [v.name, grads[v.name]]));
+      opt.apply(params, byKey, 1e-3, norm > 1 ? 1 / norm : 1);
+    });
 }
