@@ -9,6 +9,7 @@
  */
 import { selectBackend, tf } from "@quadranet/core";
 import "@quadranet/backend-blas";
+import { outputPool } from "../plugins/backend-blas/buffer_pool.ts";
 import { adaptedResnetBatch, loopStep, resnet18Style } from "./resnet_style.ts";
 
 const arg = (name: string, d: number) =>
@@ -48,15 +49,23 @@ for (const k of tf.getKernelsForBackend("blas")) {
 }
 step();
 times.clear();
+const pool0 = outputPool.stats();
 const reps = 2;
 const t0 = performance.now();
 for (let i = 0; i < reps; i++) step();
 const wall = (performance.now() - t0) / reps;
+const pool1 = outputPool.stats();
 const rows = [...times].sort((a, b) => b[1].ms - a[1].ms);
 const inKernels = rows.reduce((s, [, e]) => s + e.ms, 0) / reps;
 const mb = rows.reduce((s, [, e]) => s + e.mb, 0) / reps;
 console.log(
   `step ${wall.toFixed(0)} ms, in kernels ${inKernels.toFixed(0)} ms, outputs ${mb.toFixed(0)} MiB`,
+);
+console.log(
+  `output pool per step: ${(pool1.hits - pool0.hits) / reps} reused, ` +
+    `${(pool1.misses - pool0.misses) / reps} new; ${
+      (pool1.freeBytes / 2 ** 20).toFixed(0)
+    } MiB free`,
 );
 for (const [name, e] of rows.slice(0, 40)) {
   const ms = (e.ms / reps).toFixed(1).padStart(8), mib = (e.mb / reps).toFixed(0).padStart(5);
