@@ -51,15 +51,16 @@ export function adaptedConv2d(
     const inputs: Record<string, tf.Tensor> = { x, w, u, v, p };
     if (bias) inputs.bias = bias;
     const name = s.recompute ? FUSED.adaptedConv2dRecompute : FUSED.adaptedConv2d;
-    // Without a gradient tape nobody reads uv: the kernel may skip keeping it.
-    const keepUv = recordingGradients();
+    // Without a gradient tape nobody reads uv, nor under recompute (its
+    // kernel returns y alone): the kernel may skip keeping it.
+    const keepUv = recordingGradients() && !s.recompute;
     const [y, uv] = runFused(name, inputs, {
       scale: s.scale,
       strides: s.strides,
       pad: s.pad,
       keepUv,
     });
-    if (!keepUv) uv.dispose();
+    if (!keepUv) uv?.dispose();
     return y;
   }
   return tf.tidy(() => {

@@ -63,7 +63,7 @@ export function adaptedConv2dRecomputeGradKernel(
       const b1 = Math.min(batch, b0 + per), rows = (b1 - b0) * rowsPerImage;
       const first = b0 === 0 ? 0 : 1; // beta: overwrite on the first chunk, then accumulate
       const dyc = dy.subarray(b0 * rowsPerImage * c, (b0 * rowsPerImage + rows) * c);
-      im2col(x, g, b0, b1, cols);
+      im2col(x, g, b0 * rowsPerImage, b0 * rowsPerImage + rows, cols); // patch rows of images [b0, b1)
       blas.sgemm(false, false, rows, r2, k, 1, cols, k, uvw, r2, 0, uv, r2); // recomputed
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < r; j++) kk[i * r + j] = uv[i * r2 + j] * uv[i * r2 + r + j];
