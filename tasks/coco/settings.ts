@@ -13,7 +13,7 @@ export type ArmName = typeof ARM_NAMES[number];
 
 /** Full-size defaults and what `--quick` uses where no value was given (`[full, quick]`). */
 export const SIZES: Record<string, [number, number]> = {
-  epochs: [10, 3],
+  epochs: [10, 6],
   pretrainEpochs: [2, 1],
   pretrainSize: [4000, 300],
   trainImages: [1000, 96],
