@@ -47,6 +47,8 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
       "8",
       "--batch-size",
       "8",
+      "--epochs",
+      "1",
     ]);
     assert.equal(cmp.status, "completed");
     assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), [
@@ -105,6 +107,8 @@ Deno.test("train coco --head fcos: the FCOS head (shared towers) runs the same c
       "4",
       "--batch-size",
       "4",
+      "--epochs",
+      "1",
     ]);
     assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), ["frozen", "quadratic"]);
     const q = JSON.parse(await Deno.readTextFile(join(runsDir, "f-quadratic", "summary.json")));

@@ -32,7 +32,7 @@ export async function openData(
     size: config.quick ? 48 : 64,
   };
   const root =
-    `${config.digitsDir}-${options.size}px-${options.trainImages}-${options.valImages}-s${options.seed}`;
+    `${config.digitsDir}-v2-${options.size}px-${options.trainImages}-${options.valImages}-s${options.seed}`;
   log(`digits-detect: ${root}`);
   await generateDigitsDetect(root, options);
   return {

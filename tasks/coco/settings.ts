@@ -13,15 +13,21 @@ export type ArmName = typeof ARM_NAMES[number];
 
 /** Full-size defaults and what `--quick` uses where no value was given (`[full, quick]`). */
 export const SIZES: Record<string, [number, number]> = {
-  epochs: [5, 1],
+  epochs: [10, 6],
   pretrainEpochs: [2, 1],
   pretrainSize: [4000, 300],
-  trainImages: [1000, 48],
+  trainImages: [1000, 96],
   valImages: [300, 24],
   inputSize: [64, 32],
-  headWidth: [32, 8],
+  headWidth: [16, 8],
   maxTrainImages: [0, 0],
   maxValImages: [0, 0],
+};
+
+/** Defaults that differ between digits-detect and a user's COCO folder (`[digits, --data]`). */
+export const BY_DATA: Record<string, [number, number]> = {
+  lr: [1e-2, 3e-3],
+  flip: [0, 0.5],
 };
 
 const sized = (name: string, help: string, min = 0): TaskOption =>
@@ -87,7 +93,15 @@ export const COCO_OPTIONS: TaskOption[] = [
   sized("maxTrainImages", "use at most this many train images (0: all)"),
   sized("maxValImages", "evaluate at most this many val images (0: all)"),
   { name: "batchSize", type: "number", integer: true, min: 1, default: 16, help: "batch size" },
-  { name: "lr", type: "number", min: 0, default: 3e-3, help: "base learning rate (AdamW, cosine)" },
+  {
+    name: "lr",
+    type: "number",
+    min: 0,
+    default: undefined,
+    help: `base learning rate (AdamW, cosine; default ${BY_DATA.lr[0]} on digits-detect, ${
+      BY_DATA.lr[1]
+    } with --data)`,
+  },
   { name: "weightDecay", type: "number", min: 0, default: 1e-4, help: "weight decay" },
   {
     name: "warmupSteps",
@@ -117,8 +131,10 @@ export const COCO_OPTIONS: TaskOption[] = [
     type: "number",
     min: 0,
     max: 1,
-    default: 0.5,
-    help: "horizontal-flip probability in training",
+    default: undefined,
+    help: `horizontal-flip probability in training (default ${
+      BY_DATA.flip[0]
+    } on digits-detect: a mirrored digit is no digit; ${BY_DATA.flip[1]} with --data)`,
   },
   workersOption(1, "decode workers (0: main thread)"),
   {
@@ -139,7 +155,11 @@ export const COCO_OPTIONS: TaskOption[] = [
   },
 ];
 
-/** Fills the size defaults (full or `--quick`). */
+/** Fills the size defaults (full or `--quick`) and those that depend on `--data`. */
 export function withSizes(config: Record<string, unknown>): Record<string, unknown> {
-  return withPresets(SIZES, config);
+  const out = withPresets(SIZES, config);
+  for (const [k, [digits, data]] of Object.entries(BY_DATA)) {
+    if (out[k] === undefined) out[k] = config.data ? data : digits;
+  }
+  return out;
 }

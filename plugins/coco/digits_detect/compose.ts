@@ -17,6 +17,12 @@ export interface ComposeOptions {
   maxDigits: number;
   /** Probability that an image also holds a crowd cluster. */
   crowdRate: number;
+  /** Fraction of digits drawn tiny (default 0.2). */
+  tinyRate?: number;
+  /** Side range of a tiny digit's 28-pixel square as fractions of the canvas (default [0.09, 0.16]). */
+  tinyScale?: [number, number];
+  /** Side range of the other digits, drawn log-uniform (default [0.18, 0.9]). */
+  scale?: [number, number];
 }
 
 /** One annotated object of a composed image; `bbox` is `[x, y, w, h]`. */
@@ -119,9 +125,9 @@ export function composeImage(
   }
   const count = opts.minDigits + rng.int(opts.maxDigits - opts.minDigits + 1);
   for (let n = 0; n < count; n++) {
-    // 20% tiny (about a tenth of the canvas), the rest log-uniform up to 90% of it
-    const tiny = rng.next() < 0.2;
-    const lo = tiny ? 0.09 : 0.18, hi = tiny ? 0.16 : 0.9;
+    // a few tiny (by default 20% at about a tenth of the canvas), the rest log-uniform
+    const tiny = rng.next() < (opts.tinyRate ?? 0.2);
+    const [lo, hi] = tiny ? opts.tinyScale ?? [0.09, 0.16] : opts.scale ?? [0.18, 0.9];
     const side = Math.max(5, Math.round(size * lo * Math.pow(hi / lo, rng.next())));
     for (let attempt = 0; attempt < 12; attempt++) {
       const x = rng.int(size - side + 1), y = rng.int(size - side + 1);

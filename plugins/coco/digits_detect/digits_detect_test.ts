@@ -39,6 +39,29 @@ Deno.test("composeImage: boxes lie inside the canvas over real ink, seeded", () 
   }
 });
 
+Deno.test("composeImage: tinyRate, tinyScale and scale bound the pasted digits' squares", () => {
+  const digits = mnistDigits();
+  const pool = Int32Array.from({ length: 2000 }, (_, i) => i * 5);
+  const base = { size: 64, minDigits: 4, maxDigits: 4, crowdRate: 0 };
+  // every digit tiny at exactly a quarter of the canvas: side round(64 · 0.25) = 16, so each ink
+  // box fits in 16×16; an MNIST digit's ink is about 20 of its 28 rows, i.e. ~11 of 16
+  const tiny = Array.from(
+    { length: 5 },
+    (_, s) =>
+      composeImage(digits, pool, { ...base, tinyRate: 1, tinyScale: [0.25, 0.25] }, new Rng(s)),
+  ).flatMap((im) => im.objects);
+  assert.ok(tiny.length >= 10);
+  assert.ok(tiny.every((o) => o.bbox[2] <= 16 && o.bbox[3] <= 16), JSON.stringify(tiny));
+  assert.ok(tiny.some((o) => o.bbox[3] >= 10));
+  // none tiny, all at half the canvas (side 32): boxes up to 32, and taller than any 16-px square
+  const big = Array.from(
+    { length: 5 },
+    (_, s) => composeImage(digits, pool, { ...base, tinyRate: 0, scale: [0.5, 0.5] }, new Rng(s)),
+  ).flatMap((im) => im.objects);
+  assert.ok(big.every((o) => o.bbox[2] <= 32 && o.bbox[3] <= 32), JSON.stringify(big));
+  assert.ok(big.some((o) => o.bbox[3] > 16));
+});
+
 Deno.test("generateDigitsDetect writes a COCO set that reads back, and refuses other options", async () => {
   const root = join(await Deno.makeTempDir(), "dd");
   try {

@@ -30,7 +30,10 @@ export interface DigitsDetectOptions extends ComposeOptions {
   valImages: number;
 }
 
-/** Defaults: 64-pixel canvases, 1–4 digits, a crowd in one image of ten. */
+/**
+ * Defaults: 64-pixel canvases, 1–4 digits, a crowd in one image of ten; 15% of the digits tiny
+ * (a 10–15-pixel square, ink about 7–11 pixels tall), the rest 15–51 pixels, log-uniform.
+ */
 export const DIGITS_DETECT_DEFAULTS: DigitsDetectOptions = {
   seed: 1,
   trainImages: 2000,
@@ -39,6 +42,9 @@ export const DIGITS_DETECT_DEFAULTS: DigitsDetectOptions = {
   minDigits: 1,
   maxDigits: 4,
   crowdRate: 0.1,
+  tinyRate: 0.15,
+  tinyScale: [0.16, 0.24],
+  scale: [0.24, 0.8],
 };
 
 const MANIFEST = "digits_detect.json";
