@@ -5,7 +5,7 @@
  * backend), reading outputs back asynchronously (GPU tensors cannot
  * `dataSync` in Deno), a tolerance check relative to the largest expected
  * magnitude, seeded host-built inputs, and one training step of a small
- * adapted CNN (loss and every gradient) on any backend.
+ * adapted CNN (loss and every gradient) on any backend, compared with cpu's.
  *
  * @example
  * ```ts
@@ -162,4 +162,54 @@ export async function adaptedCnnStep(
         return [value, ...vars.map((v) => grads[v.name])];
       }),
   };
+}
+
+/** Tolerances and a hook of {@link assertStepMatchesCpu}. */
+export interface StepMatchOptions {
+  /** The largest |loss − cpu loss| (absolute; default 1e-4). */
+  lossTol?: number;
+  /** Each gradient within this of its largest cpu entry ({@link assertNear}; default 1e-3). */
+  gradTol?: number;
+  /** Runs on `backend` right after the compared step, before cpu is current again. */
+  onBackend?: () => Promise<void>;
+}
+
+/**
+ * Runs `step` on cpu, then selects `backend` and runs it there; asserts that
+ * every cpu gradient is nonzero somewhere (so that the comparison says
+ * something), the loss within `lossTol` and each gradient within `gradTol`
+ * ({@link assertNear}). Runs `onBackend` after the backend's step; the cpu
+ * backend is current again afterwards, also on failure.
+ *
+ * @example
+ * ```ts
+ * import { adaptedCnnStep, assertStepMatchesCpu } from "@quadranet/core/testing";
+ * await assertStepMatchesCpu("cpu", await adaptedCnnStep(), { lossTol: 0, gradTol: 0 });
+ * ```
+ */
+export async function assertStepMatchesCpu(
+  backend: string,
+  step: AdaptedCnnStep,
+  { lossTol = 1e-4, gradTol = 1e-3, onBackend }: StepMatchOptions = {},
+): Promise<void> {
+  const want = await step.on("cpu");
+  let got: Float32Array[];
+  try {
+    await selectBackend(backend, { quiet: true });
+    got = await step.on(backend);
+    await onBackend?.();
+  } finally {
+    await tf.setBackend("cpu");
+  }
+  const loss = Math.abs(got[0][0] - want[0][0]);
+  if (!(loss <= lossTol)) {
+    throw new Error(
+      `loss on ${backend} ${got[0][0]} vs cpu ${want[0][0]}: |Δ| ${loss} > ${lossTol}`,
+    );
+  }
+  for (let i = 1; i < want.length; i++) {
+    const what = `gradient of ${step.vars[i - 1].name}`;
+    if (!(maxAbs(want[i]) > 0)) throw new Error(`${what} is all zero on cpu`);
+    assertNear(got[i], want[i], gradTol, `${what} on ${backend}`);
+  }
 }

@@ -19,11 +19,13 @@ export {
   adaptedCnnStep,
   assertMatchesCpu,
   assertNear,
+  assertStepMatchesCpu,
   availableForTests,
   type ForTests,
   maxAbs,
   readOn,
   seededTensor,
+  type StepMatchOptions,
 } from "./backend_parity.ts";
 export { type BackgroundProcess, startInBackground, waitForExit } from "./orphan.ts";
 export { quadraticTerms } from "./terms.ts";

@@ -10,11 +10,11 @@
  * its largest entry.
  */
 import assert from "node:assert/strict";
-import { selectBackend, tf } from "@quadranet/core";
+import { tf } from "@quadranet/core";
 import {
   adaptedCnnStep,
   assertMatchesCpu,
-  assertNear,
+  assertStepMatchesCpu,
   availableForTests,
 } from "@quadranet/core/testing";
 import { cudaFallbacks, registerCudaBackend } from "./backend.ts";
@@ -166,23 +166,22 @@ Deno.test({
   ignore: !gpu.ok,
   async fn() {
     const step = await adaptedCnnStep(r);
-    const vars = step.vars;
-    const want = await step.on("cpu");
-    await selectBackend("cuda", { quiet: true });
-    const got = await step.on("cuda");
-    const before = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } })
-      .allocator.stats();
-    await step.on("cuda");
-    const after = (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } })
-      .allocator.stats();
-    await tf.setBackend("cpu");
-    assert.ok(Math.abs(got[0][0] - want[0][0]) <= 1e-4, `loss ${got[0][0]} vs ${want[0][0]}`);
-    for (let i = 1; i < want.length; i++) {
-      assertNear(got[i], want[i], 1e-3, `gradient of ${vars[i - 1].name}`);
-    }
+    const mallocCalls = () =>
+      (tf.backend() as unknown as { allocator: { stats(): { mallocCalls: number } } })
+        .allocator.stats().mallocCalls;
+    let before = 0, after = -1;
+    await assertStepMatchesCpu("cuda", step, {
+      lossTol: 1e-4,
+      gradTol: 1e-3,
+      async onBackend() {
+        before = mallocCalls();
+        await step.on("cuda");
+        after = mallocCalls();
+      },
+    });
     assert.equal(
-      after.mallocCalls,
-      before.mallocCalls,
+      after,
+      before,
       "the caching allocator served the second step",
     );
     console.log(cudaFallbacks()!.summary() || "no cpu fallbacks");
