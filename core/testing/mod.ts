@@ -29,3 +29,4 @@ export {
 } from "./backend_parity.ts";
 export { type BackgroundProcess, startInBackground, waitForExit } from "./orphan.ts";
 export { quadraticTerms } from "./terms.ts";
+export { batchNormHandCase, checkBatchNormHandCase } from "./batch_norm_case.ts";

@@ -6,6 +6,7 @@ import {
   fusedOpsInstalled,
   tf,
 } from "@quadranet/core";
+import { batchNormHandCase, checkBatchNormHandCase } from "@quadranet/core/testing";
 import { blasTest, checkFiniteDifferences, fusedVsComposite, run } from "./fused_testing.ts";
 import { BLAS_BACKEND } from "./mod.ts";
 
@@ -87,23 +88,7 @@ for (const shape of SHAPES) {
 }
 
 blasTest("fused BatchNorm: hand-worked batch statistics and moving update", async () => {
-  // x = [1, 3] on one channel: μ = 2, σ² = 1, y = ±1/√(1 + ε);
-  // moving μ: 0 − (0 − 2)·(1 − 0.9) = 0.2, moving σ²: 1 − (1 − 1)·0.1 = 1.
-  const [y, mean, variance, mm, mv] = await run(BLAS_BACKEND, true, () => {
-    const r = batchNormTraining(
-      tf.tensor2d([[1], [3]]),
-      tf.ones([1]),
-      tf.zeros([1]),
-      tf.zeros([1]),
-      tf.ones([1]),
-      SETTINGS,
-    );
-    return [r.y, r.mean, r.variance, r.movingMean, r.movingVariance];
-  });
-  const s = 1 / Math.sqrt(1 + 1e-3);
-  assert.ok(Math.abs(y[0] + s) < 1e-6 && Math.abs(y[1] - s) < 1e-6, `y = ${y}`);
-  assert.deepEqual([mean[0], variance[0], mv[0]], [2, 1, 1]);
-  assert.ok(Math.abs(mm[0] - 0.2) < 1e-7);
+  checkBatchNormHandCase(await run(BLAS_BACKEND, true, batchNormHandCase));
 });
 
 for (const training of [true, false]) {
