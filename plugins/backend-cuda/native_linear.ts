@@ -17,7 +17,7 @@ import { gridFor } from "./kernel_source.ts";
 import { allFloat32, backendOf, type NativeKernel } from "./native_kernels.ts";
 import { binaryOn, gather, padOn, transposeOn, unaryOn } from "./native_elementwise.ts";
 import { coalesce, contiguousStrides, cudnnConvPadding, gemmPlan } from "./planning.ts";
-import { maxPoolGradSource, poolSource } from "./pool_kernels.ts";
+import { maxPoolGradSource, poolArgs, poolSource } from "./pool_kernels.ts";
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 type Info = tf.backend_util.Conv2DInfo;
@@ -225,25 +225,6 @@ function poolInfo(x: tf.TensorInfo, a: Record<string, unknown>): Info {
     a.pad as "same",
     a.dimRoundingMode as "floor",
   );
-}
-
-function poolArgs(info: Info): number[] {
-  return [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    info.dilationHeight,
-    info.dilationWidth,
-  ];
 }
 
 function pool(kind: "max" | "avg"): NativeKernel {

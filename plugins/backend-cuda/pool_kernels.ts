@@ -15,10 +15,31 @@
  * ```
  * @module
  */
+import type { tf } from "@quadranet/core";
 import { kernel, type KernelSource, type ParamKind } from "./kernel_source.ts";
 
 const GEOMETRY = ["N", "H", "W", "C", "OH", "OW", "KH", "KW", "SH", "SW", "PT", "PL", "DH", "DW"];
 const geometry = GEOMETRY.map((g) => [g, "i32"] as [string, ParamKind]);
+
+/** The geometry arguments of the kernels (in `GEOMETRY`'s order) from tfjs' pooling plan. */
+export function poolArgs(info: tf.backend_util.Conv2DInfo): number[] {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.dilationHeight,
+    info.dilationWidth,
+  ];
+}
 
 /** Decomposes output index `i` (NHWC) and visits the window, `VISIT(ih, iw, k)` per valid tap. */
 function window(visit: string): string {

@@ -1,29 +1,9 @@
 import assert from "node:assert/strict";
 import { tf } from "@quadranet/core";
-import { maxPoolGradSource, poolSource } from "./pool_kernels.ts";
+import { maxPoolGradSource, poolArgs, poolSource } from "./pool_kernels.ts";
 import { compileKernels, cxxAvailable } from "./testing/cxx_emulator.ts";
 
 const cxx = await cxxAvailable();
-
-/** The kernels' geometry arguments from tfjs' own pooling plan. */
-function geometry(info: tf.backend_util.Conv2DInfo): number[] {
-  return [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    info.dilationHeight,
-    info.dilationWidth,
-  ];
-}
 
 Deno.test({
   name: "max/avg pooling and the max-pool gradient match tfjs (ties, padding, overlapping windows)",
@@ -42,7 +22,7 @@ Deno.test({
       ]] as const
     ) {
       const info = tf.backend_util.computePool2DInfo(shape, k, s, 1, pad);
-      const g = geometry(info);
+      const g = poolArgs(info);
       const n = info.batchSize * info.outHeight * info.outWidth * info.inChannels;
       for (const kind of ["max", "avg"] as const) {
         const y = new Float32Array(n);
