@@ -82,14 +82,13 @@ function geometry(
   depthwise: boolean,
 ): { g: ConvGeometry; extraBottom: number; extraRight: number } {
   const pad = cudnnConvPadding(info.padInfo);
-  const cout = depthwise ? info.outChannels : info.outChannels;
   return {
     g: {
       n: info.batchSize,
       h: info.inHeight + pad.extraBottom,
       w: info.inWidth + pad.extraRight,
       cin: info.inChannels,
-      cout,
+      cout: info.outChannels,
       kh: info.filterHeight,
       kw: info.filterWidth,
       oh: info.outHeight,
@@ -105,6 +104,32 @@ function geometry(
     extraBottom: pad.extraBottom,
     extraRight: pad.extraRight,
   };
+}
+
+type Shape4 = [number, number, number, number];
+
+/** tfjs' plan of a conv (or its gradient) from the kernel's attributes, and its cuDNN geometry. */
+function convPlan(
+  xShape: Shape4,
+  filterShape: Shape4,
+  a: Record<string, unknown>,
+  depthwise: boolean,
+): ReturnType<typeof geometry> & { info: Info } {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    a.strides as number,
+    (a.dilations as number) ?? 1,
+    a.pad as "same",
+    a.dimRoundingMode as "floor",
+    depthwise,
+  );
+  return { info, ...geometry(info, depthwise) };
+}
+
+/** `x` with `bottom` rows and `right` columns of zeros added below and right (`x` itself for none). */
+function padExtra(b: CudaBackend, x: tf.TensorInfo, bottom: number, right: number): tf.TensorInfo {
+  return bottom || right ? padOn(b, x, [[0, 0], [0, bottom], [0, right], [0, 0]])! : x;
 }
 
 /** HWIO (or depthwise HW C M) filters → cuDNN's KRSC; back with the inverse permutation. */
@@ -133,20 +158,14 @@ function convForward(depthwise: boolean): NativeKernel {
     ) {
       return fallback(args as never);
     }
-    const info = tf.backend_util.computeConv2DInfo(
-      x!.shape as [number, number, number, number],
-      filter!.shape as [number, number, number, number],
-      a.strides as number,
-      (a.dilations as number) ?? 1,
-      a.pad as "same",
-      a.dimRoundingMode as "floor",
+    const { g, extraBottom, extraRight, info } = convPlan(
+      x!.shape as Shape4,
+      filter!.shape as Shape4,
+      a,
       depthwise,
     );
-    const { g, extraBottom, extraRight } = geometry(info, depthwise);
     const wk = transposeOn(b, filter!, depthwise ? DW_TO_KRSC : TO_KRSC)!;
-    const xp = extraBottom || extraRight
-      ? padOn(b, x!, [[0, 0], [0, extraBottom], [0, extraRight], [0, 0]])!
-      : x!;
+    const xp = padExtra(b, x!, extraBottom, extraRight);
     const y = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
     b.conv!.forward(b.ptr(xp), b.ptr(wk), b.ptr(y), g);
     dispose(b, wk, xp === x ? undefined : xp);
@@ -160,17 +179,13 @@ function convBackpropInput(depthwise: boolean): NativeKernel {
     if (!convUsable(b, args)) return fallback(args as never);
     const a = args.attrs as Record<string, unknown>;
     const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
-    const inputShape = a.inputShape as [number, number, number, number];
-    const info = tf.backend_util.computeConv2DInfo(
+    const inputShape = a.inputShape as Shape4;
+    const { g, extraBottom, extraRight } = convPlan(
       inputShape,
-      filter.shape as [number, number, number, number],
-      a.strides as number,
-      (a.dilations as number) ?? 1,
-      a.pad as "same",
-      a.dimRoundingMode as "floor",
+      filter.shape as Shape4,
+      a,
       depthwise,
     );
-    const { g, extraBottom, extraRight } = geometry(info, depthwise);
     const wk = transposeOn(b, filter, depthwise ? DW_TO_KRSC : TO_KRSC)!;
     const dxp = b.makeOutput([g.n, g.h, g.w, g.cin]);
     b.conv!.backwardData(b.ptr(dy), b.ptr(wk), b.ptr(dxp), g);
@@ -191,20 +206,9 @@ function convBackpropFilter(depthwise: boolean): NativeKernel {
     if (!convUsable(b, args)) return fallback(args as never);
     const a = args.attrs as Record<string, unknown>;
     const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
-    const filterShape = a.filterShape as [number, number, number, number];
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      a.strides as number,
-      (a.dilations as number) ?? 1,
-      a.pad as "same",
-      a.dimRoundingMode as "floor",
-      depthwise,
-    );
-    const { g, extraBottom, extraRight } = geometry(info, depthwise);
-    const xp = extraBottom || extraRight
-      ? padOn(b, x, [[0, 0], [0, extraBottom], [0, extraRight], [0, 0]])!
-      : x;
+    const filterShape = a.filterShape as Shape4;
+    const { g, extraBottom, extraRight } = convPlan(x.shape as Shape4, filterShape, a, depthwise);
+    const xp = padExtra(b, x, extraBottom, extraRight);
     const krsc = depthwise
       ? [filterShape[2], filterShape[3], filterShape[0], filterShape[1]]
       : [filterShape[3], filterShape[0], filterShape[1], filterShape[2]];
