@@ -75,7 +75,7 @@ export const DIGITS_SHIFT_OPTIONS = taskOptions([
     name: "lrGrid",
     type: "list",
     default: undefined,
-    help: "the rates --lr-search tries (default 0.001,0.003,0.01,0.03; a subset splits a search " +
+    help: "the rates --lr-search tries (default 0.003,0.01,0.03,0.1; a subset splits a search " +
       "over processes)",
   },
   {

@@ -2,8 +2,8 @@
  * Task `digits-upgrade`, the paper's setting in kind: a first-order CNN
  * trained well on clean digits (its own versioned config, cached, independent
  * of the arms' flags) is upgraded to quadratic for a few epochs on the same
- * data, against the quadratic network trained from scratch for the
- * first-order network's whole budget and a control that keeps training the
+ * data, against the quadratic network trained from scratch for
+ * `--scratch-epochs` epochs and a control that keeps training the
  * first-order network for the upgrade's compute. Same protocol as
  * digits-shift: validation split, seeds, savings at equal accuracy.
  *
@@ -30,22 +30,28 @@ import { runProtocolComparison } from "../digits-shift/protocol_run.ts";
 import { prepareDigits } from "../digits-shift/digits_data.ts";
 import { armLr } from "../digits-shift/lrs.ts";
 import { DIGITS_SHIFT_OPTIONS } from "../digits-shift/mod.ts";
-import { PRETRAIN_LOOP, pretrained } from "../digits-shift/pretrain.ts";
+import { pretrained } from "../digits-shift/pretrain.ts";
 import { loopSettings } from "../digits-shift/settings.ts";
 import { methodsOption, runIdOption } from "../shared/options.ts";
 import { sizeOption, type Sizes, withSizes } from "../shared/sizes.ts";
 import { LR_FROM, upgradeArms } from "./arms.ts";
+import { baseEpochs, UPGRADE_BASE } from "./base.ts";
 
-/** Sizes: default, `--full`, `--quick`. `scratchEpochs` is also the first-order network's budget. */
+/**
+ * Sizes: default, `--full` (5 seeds, longer upgrade and scratch: ~500 CPU s
+ * of training steps; README "Results"), `--quick`. The first-order network's
+ * epochs are its own (`base.ts`); `trainSize` and `validationSize` are shared
+ * with it, so default and `--full` reuse one cached base network.
+ */
 export const UPGRADE_SIZES: Sizes = {
   seeds: [3, 5, 2],
   epochs: [2, 3, 1],
-  scratchEpochs: [6, 15, 1],
-  trainSize: [2500, 5000, 300],
-  validationSize: [500, 1000, 100],
+  scratchEpochs: [6, 10, 1],
+  trainSize: [2500, 2500, 300],
+  validationSize: [500, 500, 100],
   testSize: [2000, 3000, 300],
-  width: [8, 16, 4],
-  warmupSteps: [10, 20, 2],
+  width: [8, 8, 4],
+  warmupSteps: [10, 10, 2],
 };
 
 const OWN = new Set([
@@ -68,7 +74,7 @@ export const DIGITS_UPGRADE_OPTIONS: TaskOption[] = [
   sizeOption(
     UPGRADE_SIZES,
     "scratchEpochs",
-    "epochs of the first-order network and of quadratic-scratch",
+    "epochs of quadratic-scratch (the first-order network's are its own: base.ts)",
     1,
   ),
   sizeOption(UPGRADE_SIZES, "trainSize", "clean training digits (all arms, base included)", 10),
@@ -112,12 +118,12 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
         pretrained(
           { ...ctx, backend: ctx.backend.name, task: "digits-upgrade" },
           {
-            arch: `${settings.arch.name}@upgrade-1`,
+            arch: `${settings.arch.name}@${UPGRADE_BASE.version}`,
             seed: config.seed as number,
             width: config.width as number,
             pretrainSize: config.trainSize as number,
-            pretrainEpochs: config.scratchEpochs as number,
-            loop: PRETRAIN_LOOP,
+            pretrainEpochs: baseEpochs(config),
+            loop: UPGRADE_BASE.loop,
             data: `clean-train+${config.validationSize}`,
           },
           { train: data.target.train, eval: data.target.validation },
@@ -132,7 +138,8 @@ async function run(ctx: TaskContext): Promise<TaskResult> {
         `Clean digits (seed ${config.seed}, disjoint): ${config.trainSize} for training ` +
         `(the first-order network and every arm), ${config.validationSize} for validation, ` +
         `${config.testSize} for test (read once). The first-order network trained ` +
-        `${config.scratchEpochs} epochs on its own fixed loop (cached run ${pretrain.runId}); ` +
+        `${baseEpochs(config)} epochs on its own versioned loop (${UPGRADE_BASE.version}, ` +
+        `tasks/digits-upgrade/base.ts; cached run ${pretrain.runId}); ` +
         `backend **${ctx.backend.name}**.`,
       resumeCommand: `deno task train --task digits-upgrade --resume ${id}`,
     });
