@@ -23,18 +23,22 @@ import {
 } from "../shared/options.ts";
 import { sizeOption, type Sizes } from "../shared/sizes.ts";
 
-/** Sizes: the default run (≤ 10 min on 2 cores), `--full`, and `--quick`. */
+/**
+ * Sizes: the default run (≤ 10 min on 2 cores), `--full` (the whole protocol
+ * with 5 seeds and larger splits at the default width, sized to run in about
+ * half an hour on the shared 2-core machine; README "Results"), and `--quick`.
+ */
 export const SIZES: Sizes = {
   seeds: [3, 5, 2],
-  epochs: [3, 6, 1],
-  scratchEpochs: [6, 12, 2],
+  epochs: [3, 3, 1],
+  scratchEpochs: [6, 6, 2],
   pretrainEpochs: [3, 3, 1],
   pretrainSize: [4000, 4000, 600],
-  trainSize: [1600, 2500, 300],
+  trainSize: [1600, 2000, 300],
   validationSize: [400, 500, 100],
   testSize: [2000, 3000, 300],
-  width: [8, 16, 4],
-  warmupSteps: [10, 20, 2],
+  width: [8, 8, 4],
+  warmupSteps: [10, 10, 2],
 };
 
 const int = (name: string, help: string, min = 0, max?: number): TaskOption =>

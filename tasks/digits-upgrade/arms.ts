@@ -38,7 +38,7 @@ export function matchedEpochs(p: tf.LayersModel, s: ArmSettings, epochs: number)
   return Math.max(1, Math.round((epochs * upgrade) / first));
 }
 
-/** The arms, in report order; `scratchEpochs` is the converged network's budget. */
+/** The arms, in report order; `scratchEpochs` is quadratic-scratch's budget. */
 export function upgradeArms(): Arm[] {
   return [
     untrainedArm("first-order", "the converged first-order network as is"),
@@ -59,7 +59,7 @@ export function upgradeArms(): Arm[] {
     ),
     scratchArm(
       "quadratic-scratch",
-      "the quadratic network from scratch, for the first-order network's budget",
+      "the quadratic network from scratch, for --scratch-epochs epochs",
       { quadratic: true },
     ),
   ];
