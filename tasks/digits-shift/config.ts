@@ -25,8 +25,8 @@ import { sizeOption, type Sizes } from "../shared/sizes.ts";
 
 /**
  * Sizes: the default run (≤ 10 min on 2 cores), `--full` (the whole protocol
- * with 5 seeds and larger splits at the default width, sized to run in about
- * half an hour on the shared 2-core machine; README "Results"), and `--quick`.
+ * with 5 seeds and larger splits at the default width: ~600 CPU s of training
+ * steps; README "Results"), and `--quick`.
  */
 export const SIZES: Sizes = {
   seeds: [3, 5, 2],
