@@ -23,17 +23,28 @@ import {
   interruptComparison,
   shareTable,
 } from "../shared/comparison_record.ts";
-import { buildDetector, disposeDetector } from "./detector.ts";
+import { createBackbone } from "@quadranet/backbones";
+import { buildDetector, checkInputSize, disposeDetector } from "./detector.ts";
 import type { HeadPlugin } from "@quadranet/core";
 import { pretrainedBackbone } from "./pretrain.ts";
 import { previewSvg } from "./preview.ts";
 import { type DetectionRow, formatReport, formatTable, withRelative } from "./report.ts";
-import { ARM_NAMES, type ArmName } from "./settings.ts";
+import { ARM_NAMES, armLr, type ArmName } from "./settings.ts";
 import { openData } from "./data.ts";
 import { trainArm } from "./train_detector.ts";
 
 const range = (n: number, max: number) =>
   Array.from({ length: max > 0 ? Math.min(n, max) : n }, (_, i) => i);
+
+/** Fails fast (before data and pre-training) on an input size the backbone's strides reject. */
+async function checkInputSizeFirst(backbone: string, side: number): Promise<void> {
+  const probe = await createBackbone(backbone, { featuresOnly: true, inputShape: [side, side, 3] });
+  try {
+    checkInputSize(probe, [side, side]);
+  } finally {
+    probe.dispose();
+  }
+}
 
 /** Runs comparison `id` with the resolved `config`. */
 export async function runComparison(
@@ -45,6 +56,7 @@ export async function runComparison(
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
   const headPlugin: HeadPlugin = lookup("head", config.head as string);
   await checkWeightsFile(config.weights as string | undefined);
+  await checkInputSizeFirst(config.backbone as string, config.inputSize as number);
   const data = await openData(config, ctx.log);
   const record = await comparisonRecord(ctx, { id, task: "coco", config, resume: false });
   const pool = new LetterboxPool(config.workers as number);
@@ -70,8 +82,23 @@ export async function runComparison(
           cleanTop1: pre.summary.final?.top1 ?? 0,
         };
       }
-      const trainIdx = range(data.train.length, config.maxTrainImages as number);
-      const valIdx = range(data.val.length, config.maxValImages as number);
+      let trainIdx = range(data.train.length, config.maxTrainImages as number);
+      let valIdx = range(data.val.length, config.maxValImages as number);
+      let val = data.val;
+      const holdOut = config.holdOut as number;
+      if (holdOut > 0) {
+        // choosing settings: the last holdOut train images are the validation split
+        if (holdOut >= trainIdx.length) {
+          throw new ConfigError(
+            "holdOut",
+            `--hold-out ${holdOut} leaves no train image of ${trainIdx.length}; give fewer`,
+          );
+        }
+        val = data.train;
+        valIdx = trainIdx.slice(trainIdx.length - holdOut);
+        trainIdx = trainIdx.slice(0, trainIdx.length - holdOut);
+        ctx.log(`hold-out: training on ${trainIdx.length} train images, evaluating on ${holdOut}`);
+      }
       const side = config.inputSize as number;
       const inputSize: [number, number] = [side, side];
       const rows: Omit<DetectionRow, "relativeCompute">[] = [];
@@ -86,13 +113,16 @@ export async function runComparison(
           headWidth: config.headWidth as number,
           rank: config.rank as number,
           headInit,
+          seed,
         });
         headInit = d.headInit;
         ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
+        const lr = armLr(config, arm);
         const rec = await RunRecord.create(ctx.runsDir, runId, {
           ...config,
           comparisonId: id,
           method: arm,
+          lr,
         }, {
           task: "coco",
           method: arm,
@@ -102,11 +132,11 @@ export async function runComparison(
         try {
           const out = await trainArm(
             d,
-            { train: data.train, trainIdx, val: data.val, valIdx },
+            { train: data.train, trainIdx, val, valIdx },
             {
               epochs: config.epochs as number,
               batchSize: config.batchSize as number,
-              lr: config.lr as number,
+              lr,
               weightDecay: config.weightDecay as number,
               warmupSteps: config.warmupSteps as number,
               clipNorm: config.clipNorm as number,
@@ -122,7 +152,7 @@ export async function runComparison(
           );
           if (out.status === "interrupted") return await interruptComparison(record);
           if (out.eval && out.eval.predictions.length) {
-            const svg = await previewSvg(data.val as CocoSource, out.eval.predictions, {
+            const svg = await previewSvg(val as CocoSource, out.eval.predictions, {
               minScore: 0.3,
               title: `${arm} (${config.head})`,
             });
@@ -153,7 +183,7 @@ export async function runComparison(
       await shareTable(ctx.runsDir, id, table);
       const report = formatReport({
         id,
-        dataset: data.name,
+        dataset: holdOut > 0 ? `${data.name} (hold-out of train)` : data.name,
         head: config.head as string,
         backbone: config.backbone as string,
         backend: ctx.backend.name,

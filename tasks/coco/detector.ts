@@ -4,7 +4,15 @@
  * with the parameters the arm trains and its parameter counts.
  * @module
  */
-import { adapt, forwardFlops, type Param, type ParamGroup, paramGroups, tf } from "@quadranet/core";
+import {
+  adapt,
+  ConfigError,
+  forwardFlops,
+  type Param,
+  type ParamGroup,
+  paramGroups,
+  tf,
+} from "@quadranet/core";
 import { backboneConfig, createBackbone } from "@quadranet/backbones";
 import type { DetectionHead, HeadPlugin } from "@quadranet/core";
 import { headFlops } from "./head_flops.ts";
@@ -22,6 +30,8 @@ export interface DetectorSettings {
   rank: number;
   /** Initial head weights, shared by all arms (null: take this head's own and return them). */
   headInit: tf.Tensor[] | null;
+  /** Seed of every random initialisation: the head's kernels and the adapters' weights. */
+  seed: number;
 }
 
 /** One arm's detector. */
@@ -51,6 +61,34 @@ const BACKBONE_GROUPS: Record<ArmName, ParamGroup[]> = {
 const count = (shape: readonly (number | null)[]) =>
   shape.reduce((a: number, b) => a * (b ?? 1), 1);
 
+/**
+ * Checks that `inputSize` divides into every feature map of `backbone`'s `featuresOnly` stages
+ * (the heads need exact strides); throws a `ConfigError` naming `--input-size` and the nearest
+ * sizes that work otherwise.
+ */
+export function checkInputSize(backbone: tf.LayersModel, inputSize: [number, number]): void {
+  const [H, W] = inputSize;
+  const last = backbone.outputs.reduce((
+    a,
+    t,
+  ) => ((t.shape[1] as number) < (a.shape[1] as number) ? t : a));
+  // the deepest stage's stride: the power of two nearest input / feature side
+  const stride = 2 ** Math.round(Math.log2(H / (last.shape[1] as number)));
+  const exact = backbone.outputs.every((t) =>
+    H % (t.shape[1] as number) === 0 && W % (t.shape[2] as number) === 0 &&
+    H / (t.shape[1] as number) === W / (t.shape[2] as number)
+  );
+  if (exact && H % stride === 0 && W % stride === 0) return;
+  const down = Math.max(stride, Math.floor(H / stride) * stride);
+  throw new ConfigError(
+    "inputSize",
+    `--input-size ${H} is not a multiple of ${stride}, the stride of the backbone's deepest ` +
+      `feature map (the detection heads need exact strides); give --input-size ${down} or ${
+        down + stride
+      }`,
+  );
+}
+
 /** Builds the detector of `arm`. */
 export async function buildDetector(arm: ArmName, s: DetectorSettings): Promise<Detector> {
   const base = await createBackbone(s.backbone, {
@@ -59,12 +97,19 @@ export async function buildDetector(arm: ArmName, s: DetectorSettings): Promise<
     pretrained: s.weights || undefined,
     strict: false, // a classifier's fc weights have no place in the features-only model
   });
+  try {
+    checkInputSize(base, s.inputSize);
+  } catch (e) {
+    base.dispose();
+    throw e;
+  }
   let backbone = base;
   if (arm === "lora" || arm === "quadratic") {
     const targets = backboneConfig(s.backbone).defaultTargets(base);
     backbone = adapt(base, {
       rank: s.rank,
       targets,
+      seed: s.seed,
       ...(arm === "lora" ? { method: "lora" } : {}),
     });
     base.dispose();
@@ -77,6 +122,7 @@ export async function buildDetector(arm: ArmName, s: DetectorSettings): Promise<
     featureChannels: feats.map((t) => t.shape[3] as number),
     channels: s.headWidth,
     headChannels: s.headWidth,
+    seed: s.seed * 1_000 + 17, // every head kernel drawn from the run's seed
   });
   const headInit = s.headInit ?? head.model.getWeights().map((w) => w.clone());
   head.model.setWeights(headInit);

@@ -4,6 +4,7 @@
  * @module
  */
 import type { DetectionRow as RecordDetectionRow } from "@quadranet/core/records";
+import { armLr, type ArmName } from "./settings.ts";
 
 /** One row of the comparison: the record schema's detection row, with its run and AR100 always set. */
 export interface DetectionRow extends RecordDetectionRow {
@@ -57,7 +58,10 @@ export function formatReport(o: {
     `# Detection comparison ${o.id}`,
     "",
     `Dataset ${o.dataset} (${o.images.train} train, ${o.images.val} val images), backbone ${o.backbone}, ` +
-    `head ${o.head}, backend ${o.backend}, input ${o.config.inputSize}², ${o.config.epochs} epochs per arm.`,
+    `head ${o.head}, backend ${o.backend}, input ${o.config.inputSize}², ${o.config.epochs} epochs per arm, ` +
+    `learning rate ${
+      o.rows.map((r) => `${r.method} ${armLr(o.config, r.method as ArmName)}`).join(", ")
+    }.`,
     "",
     "Box AP as pycocotools' COCOeval computes it (×100; – where no ground truth falls in the area range). " +
     "Arms: frozen = backbone frozen, head trained; full = everything trained; lora = LoRA on the backbone's " +

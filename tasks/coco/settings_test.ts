@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BY_DATA, SIZES, withSizes } from "./settings.ts";
+import { armLr, COCO_LR, DIGITS_ARM_LRS, SIZES, withSizes } from "./settings.ts";
 
 Deno.test("coco withSizes: size defaults full or --quick; lr and flip by dataset; given values win", () => {
   const digits = withSizes({ data: "" });
@@ -7,11 +7,20 @@ Deno.test("coco withSizes: size defaults full or --quick; lr and flip by dataset
   assert.equal(digits.headWidth, SIZES.headWidth[0]);
   // digits-detect: no flips (a mirrored digit is no digit), the higher learning rate
   assert.equal(digits.flip, 0);
-  assert.equal(digits.lr, BY_DATA.lr[0]);
+  // digits-detect: each arm its own committed rate; a user's COCO folder: 3e-3 for every arm
+  for (const arm of ["frozen", "full", "lora", "quadratic"] as const) {
+    assert.equal(armLr(digits, arm), DIGITS_ARM_LRS[arm]);
+  }
   const coco = withSizes({ data: "/data/coco", quick: true });
   assert.equal(coco.epochs, SIZES.epochs[1]);
   assert.equal(coco.flip, 0.5);
-  assert.equal(coco.lr, 3e-3);
+  assert.equal(armLr(coco, "quadratic"), COCO_LR);
+  assert.equal(COCO_LR, 3e-3);
   const given = withSizes({ data: "", flip: 0.25, lr: 1e-3, epochs: 2 });
-  assert.deepEqual([given.flip, given.lr, given.epochs], [0.25, 1e-3, 2]);
+  assert.deepEqual([given.flip, armLr(given, "frozen"), armLr(given, "quadratic"), given.epochs], [
+    0.25,
+    1e-3,
+    1e-3,
+    2,
+  ]);
 });

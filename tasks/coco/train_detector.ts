@@ -38,13 +38,13 @@ export interface ArmLoop {
   previewImages: number;
 }
 
-/** One optimisation step; returns the loss. */
-function step(
+/** One optimisation step of `d`'s parameters on batch `x`; returns the loss before the update. */
+export function trainStep(
   d: Detector,
   opt: Optimizer,
   x: tf.Tensor4D,
   targets: { boxes: Float32Array; labels: Int32Array }[],
-  loop: ArmLoop,
+  loop: Pick<ArmLoop, "clipNorm" | "inputSize">,
   lr: number,
 ): number {
   return tf.tidy(() => {
@@ -124,7 +124,7 @@ export async function trainArm(
         total,
       );
       const x = tf.tensor4d(batch.images, [idx.length, H, W, 3]);
-      const loss = step(d, opt, x, batch.targets, loop, lr);
+      const loss = trainStep(d, opt, x, batch.targets, loop, lr);
       x.dispose();
       if (!Number.isFinite(loss)) {
         const msg =
