@@ -112,3 +112,20 @@ Deno.test("generateDigitsDetect writes a COCO set that reads back, and refuses o
     await Deno.remove(join(root, ".."), { recursive: true });
   }
 });
+
+Deno.test("generateDigitsDetect: two writes of one set at once both succeed and leave one folder", async () => {
+  const parent = await Deno.makeTempDir();
+  const root = join(parent, "dd");
+  try {
+    const o = { trainImages: 4, valImages: 2, size: 32, seed: 3 };
+    // as two runs started together: the second rename finds the folder written, takes it
+    const both = await Promise.all([generateDigitsDetect(root, o), generateDigitsDetect(root, o)]);
+    assert.deepEqual(both, [root, root]);
+    const names = (await Array.fromAsync(Deno.readDir(parent))).map((e) => e.name);
+    assert.deepEqual(names, ["dd"]); // no temporary folder left behind
+    const train = await readInstances(join(root, "annotations", "instances_train.json"));
+    assert.equal(train.images.length, 4);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});

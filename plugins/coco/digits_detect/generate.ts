@@ -106,6 +106,8 @@ async function writeSplit(
   await writeJsonAtomic(join(dir, "annotations", `instances_${split}.json`), gt);
 }
 
+let writes = 0; // distinct temporary folders for writes started in one millisecond
+
 /**
  * Writes the set under `root` unless it is already there with the same options; returns `root`.
  * Writing goes to a temporary sibling folder renamed into place, so `root` is never half-written.
@@ -121,18 +123,21 @@ export async function generateDigitsDetect(
     );
   }
   const want = JSON.stringify(opts);
-  if (await exists(join(root, MANIFEST))) {
+  /** Whether `root` holds the set already (throws where it holds one made otherwise). */
+  const done = async () => {
+    if (!(await exists(join(root, MANIFEST)))) return false;
     const have = await Deno.readTextFile(join(root, MANIFEST));
-    if (JSON.stringify(JSON.parse(have)) === want) return root;
+    if (JSON.stringify(JSON.parse(have)) === want) return true;
     throw new Error(
       `${root} holds a digits-detect set made with other options (${have.trim()}); ` +
         `remove the folder or choose another --data folder`,
     );
-  }
+  };
+  if (await done()) return root;
   const digits = mnistDigits();
   const order = new Rng(opts.seed * 7919 + 5).permutation(digits.labels.length);
   const half = Math.floor(order.length / 2);
-  const tmp = `${root}.tmp-${Deno.pid}-${Date.now()}`;
+  const tmp = `${root}.tmp-${Deno.pid}-${Date.now()}-${++writes}`;
   await Deno.mkdir(tmp, { recursive: true });
   try {
     await writeSplit(tmp, "train", opts.trainImages, order.slice(0, half), opts);
@@ -142,6 +147,8 @@ export async function generateDigitsDetect(
     await Deno.rename(tmp, root);
   } catch (e) {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    // another process wrote the same set first (two runs started together): use theirs
+    if (await done().catch(() => false)) return root;
     throw e;
   }
   return root;
