@@ -93,7 +93,7 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
   }
 });
 
-Deno.test("train coco --head fcos: the FCOS head (shared towers) runs the same comparison", async () => {
+Deno.test("train coco --head fcos --hold-out 3: the FCOS head, evaluated on held-out train images", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-" });
   try {
     const { runsDir, cmp } = await cocoQuick(tmp, "f", [
@@ -109,11 +109,19 @@ Deno.test("train coco --head fcos: the FCOS head (shared towers) runs the same c
       "4",
       "--epochs",
       "1",
+      "--hold-out",
+      "3",
     ]);
     assert.deepEqual(cmp.rows.map((x: { method: string }) => x.method), ["frozen", "quadratic"]);
     const q = JSON.parse(await Deno.readTextFile(join(runsDir, "f-quadratic", "summary.json")));
     assert.equal(q.head, "fcos");
     assert.ok(q.compute.trainingFlops > 0);
+    // 8 train images: the first 5 trained on, the last 3 (ids 6-8) evaluated; the val split unused
+    const report = await Deno.readTextFile(join(runsDir, "f", "report.md"));
+    assert.match(report, /digits-detect \(hold-out of train\) \(5 train, 3 val images\)/);
+    assert.match(report, /learning rate frozen 0\.003, quadratic 0\.003/);
+    const results = await readResults(join(runsDir, "f-quadratic", "results.json"));
+    for (const r of results) assert.ok([6, 7, 8].includes(r.image_id), `image ${r.image_id}`);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
@@ -135,6 +143,34 @@ Deno.test("train coco: a --data folder without COCO annotations fails with what 
     assert.equal(r.code, 2);
     assert.match(r.stderr, /No COCO annotations at .*instances_train2017\.json/);
     assert.match(r.stderr, /--train-split NAME and --val-split NAME/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("train coco --input-size 80: not a multiple of the backbone's stride 32, says what to give", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const r = await train([
+      "coco",
+      "--quick",
+      "--quiet",
+      "--runs-dir",
+      join(tmp, "runs"),
+      "--digits-dir",
+      join(tmp, "dd"),
+      "--input-size",
+      "80",
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--input-size 80 is not a multiple of 32.*give --input-size 64 or 96/);
+    // it stopped before generating data (no dd-* folder) or pre-training (no run)
+    const made = (await Array.fromAsync(Deno.readDir(tmp))).map((e) => e.name);
+    assert.deepEqual(made.filter((n) => n.startsWith("dd")), []);
+    const runs = existsSync(join(tmp, "runs"))
+      ? await Array.fromAsync(Deno.readDir(join(tmp, "runs")))
+      : [];
+    assert.deepEqual(runs.filter((e) => e.name.startsWith("coco-pretrain")), []);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
