@@ -34,9 +34,9 @@ export const COCO_LR = 3e-3;
 
 /**
  * The learning rate of each arm on digits-detect, chosen per arm between 0.01 and 0.003 on a
- * validation split held out of the train images (`--hold-out 200 --epochs 5`, seed 1, never the
- * reported val split; 2026-11-27): every arm scored higher at 0.003 (lora tied on AP, ahead on
- * AP50). Table and commands in the README's detection section. `--lr` overrides it for every arm.
+ * validation split held out of the train images (`--hold-out 200`, seed 1, never the reported val
+ * split; 2026-11-27): every arm scored higher at 0.003, at 5 epochs (lora tied on AP, ahead on
+ * AP50) and at the default 10. Table and commands in the README's detection section. `--lr` overrides it for every arm.
  */
 export const DIGITS_ARM_LRS: Record<ArmName, number> = {
   frozen: 3e-3,
