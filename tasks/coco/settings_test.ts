@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { armLr, COCO_LR, DIGITS_ARM_LRS, SIZES, withSizes } from "./settings.ts";
+import { armLr, COCO_LR, DIGITS_ARM_LRS, QUICK_DIGITS_LR, SIZES, withSizes } from "./settings.ts";
 
 Deno.test("coco withSizes: size defaults full or --quick; lr and flip by dataset; given values win", () => {
   const digits = withSizes({ data: "" });
@@ -11,6 +11,8 @@ Deno.test("coco withSizes: size defaults full or --quick; lr and flip by dataset
   for (const arm of ["frozen", "full", "lora", "quadratic"] as const) {
     assert.equal(armLr(digits, arm), DIGITS_ARM_LRS[arm]);
   }
+  // --quick on digits-detect: the higher rate (6 epochs on 96 images get nowhere at 0.003)
+  assert.equal(armLr(withSizes({ data: "", quick: true }), "full"), QUICK_DIGITS_LR);
   const coco = withSizes({ data: "/data/coco", quick: true });
   assert.equal(coco.epochs, SIZES.epochs[1]);
   assert.equal(coco.flip, 0.5);
