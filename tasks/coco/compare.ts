@@ -1,10 +1,14 @@
 /**
  * The detection comparison: one dataset, one pre-trained backbone, one head initialisation; the
  * arms frozen / full / lora / quadratic trained and evaluated in turn; a comparison record with the
- * table, `report.md`, and per arm a run record, `results.json` and `preview.svg`.
+ * table, `report.md`, and per arm a run record, `results.json` and `preview.svg`. Resumable: the
+ * backbone's fingerprint, the arms' rates and the head initialisation are stored with the
+ * comparison (`start.json`, `checkpoints/`), completed arms are kept, an unfinished one continues
+ * from its last epoch's checkpoint.
  * @module
  */
 import {
+  acquireLock,
   ConfigError,
   lookup,
   RunRecord,
@@ -32,6 +36,8 @@ import { type DetectionRow, formatReport, formatTable, withRelative } from "./re
 import { ARM_NAMES, armLr, type ArmName } from "./settings.ts";
 import { openData } from "./data.ts";
 import { trainArm } from "./train_detector.ts";
+import { openArm, rowOf } from "./arm_record.ts";
+import { comparisonStart, saveHeadInit } from "./comparison_start.ts";
 
 const range = (n: number, max: number) =>
   Array.from({ length: max > 0 ? Math.min(n, max) : n }, (_, i) => i);
@@ -46,11 +52,18 @@ async function checkInputSizeFirst(backbone: string, side: number): Promise<void
   }
 }
 
-/** Runs comparison `id` with the resolved `config`. */
+/** The command that resumes comparison `id`. */
+export const resumeCommand = (id: string): string => `deno task train coco --resume ${id}`;
+
+/**
+ * Runs comparison `id` with the resolved `config` (`resume`: continues the stored one); one process
+ * at a time (a second one is refused naming the first).
+ */
 export async function runComparison(
   ctx: TaskContext,
   config: Record<string, unknown>,
   id: string,
+  resume = false,
 ): Promise<TaskResult> {
   const arms = ARM_NAMES.filter((a) => (config.methods as string[]).includes(a));
   if (arms.length === 0) throw new ConfigError("methods", "methods selects no arm");
@@ -58,9 +71,31 @@ export async function runComparison(
   await checkWeightsFile(config.weights as string | undefined);
   await checkInputSizeFirst(config.backbone as string, config.inputSize as number);
   const data = await openData(config, ctx.log);
-  const record = await comparisonRecord(ctx, { id, task: "coco", config, resume: false });
+  const release = await acquireLock(join(ctx.runsDir, id), { what: `Comparison ${id}` });
+  try {
+    const record = await comparisonRecord(ctx, { id, task: "coco", config, resume });
+    if (resume) await record.update({ status: "running", error: undefined });
+    return await runArms(ctx, config, id, resume, { arms, headPlugin, data, record });
+  } finally {
+    await release();
+  }
+}
+
+async function runArms(
+  ctx: TaskContext,
+  config: Record<string, unknown>,
+  id: string,
+  resume: boolean,
+  { arms, headPlugin, data, record }: {
+    arms: ArmName[];
+    headPlugin: HeadPlugin;
+    data: Awaited<ReturnType<typeof openData>>;
+    record: RunRecord;
+  },
+): Promise<TaskResult> {
   const pool = new LetterboxPool(config.workers as number);
   let headInit: tf.Tensor[] | null = null;
+  const interrupted = () => interruptComparison(record, ctx.log, resumeCommand(id));
   try {
     return await failOnError(record, async () => {
       const seed = config.seed as number;
@@ -74,7 +109,7 @@ export async function runComparison(
           pretrainEpochs: config.pretrainEpochs as number,
           version: 1,
         });
-        if (!pre.path) return await interruptComparison(record);
+        if (!pre.path) return await interrupted();
         weights = pre.path;
         pretrain = {
           runId: pre.summary.runId,
@@ -82,6 +117,12 @@ export async function runComparison(
           cleanTop1: pre.summary.final?.top1 ?? 0,
         };
       }
+      // what every arm starts from, fixed when the comparison started
+      const started = await comparisonStart(record, {
+        weights,
+        lrs: Object.fromEntries(arms.map((a) => [a, armLr(config, a)])),
+      });
+      headInit = started.headInit;
       let trainIdx = range(data.train.length, config.maxTrainImages as number);
       let valIdx = range(data.val.length, config.maxValImages as number);
       let val = data.val;
@@ -102,8 +143,15 @@ export async function runComparison(
       const side = config.inputSize as number;
       const inputSize: [number, number] = [side, side];
       const rows: Omit<DetectionRow, "relativeCompute">[] = [];
-      for (const arm of arms as ArmName[]) {
+      for (const arm of arms) {
         const runId = `${id}-${arm}`;
+        if (ctx.signal.interrupted) return await interrupted();
+        const found = await openArm(ctx.runsDir, runId, resume);
+        if (found.kind === "completed") {
+          ctx.log(`${arm}: completed before, kept as it is (${found.record.dir})`);
+          rows.push(rowOf(arm, runId, found.record.summary));
+          continue;
+        }
         const d = await buildDetector(arm, {
           backbone: config.backbone as string,
           weights,
@@ -115,20 +163,28 @@ export async function runComparison(
           headInit,
           seed,
         });
+        if (!headInit) await saveHeadInit(record, d.headInit);
         headInit = d.headInit;
         ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
-        const lr = armLr(config, arm);
-        const rec = await RunRecord.create(ctx.runsDir, runId, {
-          ...config,
-          comparisonId: id,
-          method: arm,
-          lr,
-        }, {
-          task: "coco",
-          method: arm,
-          backend: ctx.backend.name,
-        });
-        await rec.update({ comparisonId: id, head: config.head as string, dataset: data.name });
+        const lr = started.start.lrs[arm] ?? armLr(config, arm);
+        let rec: RunRecord;
+        if (found.kind === "unfinished") {
+          rec = found.record;
+          if (found.note) ctx.log(`${arm}: ${found.note}`);
+          if (!found.resumeFrom) ctx.log(`${arm}: no checkpoint yet, training it from its start`);
+        } else {
+          rec = await RunRecord.create(ctx.runsDir, runId, {
+            ...config,
+            comparisonId: id,
+            method: arm,
+            lr,
+          }, {
+            task: "coco",
+            method: arm,
+            backend: ctx.backend.name,
+          });
+          await rec.update({ comparisonId: id, head: config.head as string, dataset: data.name });
+        }
         try {
           const out = await trainArm(
             d,
@@ -148,9 +204,14 @@ export async function runComparison(
             },
             pool,
             rec,
-            { signal: ctx.signal, log: ctx.log, label: arm },
+            {
+              signal: ctx.signal,
+              log: ctx.log,
+              label: arm,
+              resumeFrom: found.kind === "unfinished" ? found.resumeFrom : undefined,
+            },
           );
-          if (out.status === "interrupted") return await interruptComparison(record);
+          if (out.status === "interrupted") return await interrupted();
           if (out.eval && out.eval.predictions.length) {
             const svg = await previewSvg(val as CocoSource, out.eval.predictions, {
               minScore: 0.3,
@@ -158,23 +219,7 @@ export async function runComparison(
             });
             await writeFileAtomic(join(rec.dir, "preview.svg"), svg);
           }
-          const f = out.summary.final ?? {};
-          const c = out.summary.compute;
-          rows.push({
-            method: arm,
-            runId,
-            AP: f.AP ?? -1,
-            AP50: f.AP50 ?? -1,
-            AP75: f.AP75 ?? -1,
-            APs: f.APs ?? -1,
-            APm: f.APm ?? -1,
-            APl: f.APl ?? -1,
-            AR100: f.AR100 ?? -1,
-            trainableParams: d.trainable,
-            computeSeconds: c?.cpuSeconds ?? 0,
-            wallSeconds: c?.wallSeconds ?? 0,
-            trainingFlops: c?.trainingFlops ?? 0,
-          });
+          rows.push(rowOf(arm, runId, out.summary, d.trainable));
         } finally {
           disposeDetector(d);
         }
@@ -191,6 +236,7 @@ export async function runComparison(
         pretrain,
         images: { train: trainIdx.length, val: valIdx.length },
         config,
+        lrs: started.start.lrs,
       });
       return await completeComparison(ctx.log, record, {
         report,

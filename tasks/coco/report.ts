@@ -53,6 +53,8 @@ export function formatReport(o: {
   pretrain?: { runId: string; computeSeconds: number; cleanTop1: number };
   images: { train: number; val: number };
   config: Record<string, unknown>;
+  /** Each arm's learning rate as it trained (default: {@link armLr} of `config`). */
+  lrs?: Record<string, number>;
 }): string {
   return [
     `# Detection comparison ${o.id}`,
@@ -60,7 +62,8 @@ export function formatReport(o: {
     `Dataset ${o.dataset} (${o.images.train} train, ${o.images.val} val images), backbone ${o.backbone}, ` +
     `head ${o.head}, backend ${o.backend}, input ${o.config.inputSize}², ${o.config.epochs} epochs per arm, ` +
     `learning rate ${
-      o.rows.map((r) => `${r.method} ${armLr(o.config, r.method as ArmName)}`).join(", ")
+      o.rows.map((r) => `${r.method} ${o.lrs?.[r.method] ?? armLr(o.config, r.method as ArmName)}`)
+        .join(", ")
     }.`,
     "",
     "Box AP as pycocotools' COCOeval computes it (×100; – where no ground truth falls in the area range). " +

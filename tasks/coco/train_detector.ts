@@ -1,10 +1,14 @@
 /**
  * Trains one arm: AdamW with warmup and cosine decay over letterboxed, flipped batches, the head's
- * loss, gradients into the arm's parameters only; evaluates after every epoch; writes the run record
- * (`metrics.jsonl`, `summary.json` with AP numbers and compute, `results.json`).
+ * loss, gradients into the arm's parameters only; evaluates and checkpoints after every epoch (an
+ * interrupted arm continues from its checkpoint exactly); writes the run record (`metrics.jsonl`,
+ * `summary.json` with AP numbers and compute, `results.json`, `checkpoints/`).
  * @module
  */
 import {
+  type CheckpointData,
+  CheckpointError,
+  type Compute,
   cpuSeconds,
   learningRate,
   Optimizer,
@@ -20,6 +24,7 @@ import {
   writeResults,
 } from "@quadranet/coco";
 import { join } from "node:path";
+import { type ArmPosition, orderSeed, restoreArm, saveArmCheckpoint } from "./arm_checkpoint.ts";
 import type { Detector } from "./detector.ts";
 import { type DetectorEval, evaluateDetector } from "./evaluate_detector.ts";
 
@@ -74,38 +79,141 @@ export function trainStep(
   });
 }
 
-/** Trains and evaluates one arm into `record`; returns the final evaluation and summary. */
+/** How {@link trainArm} reports and stops; `resumeFrom`: the arm's checkpoint to continue from. */
+export interface ArmHooks {
+  signal: { interrupted: boolean };
+  log(l: string): void;
+  label: string;
+  /** A checkpoint of this arm (read with `loadCheckpoint`) and its folder, for messages. */
+  resumeFrom?: { checkpoint: CheckpointData; path: string };
+}
+
+/**
+ * Trains and evaluates one arm into `record`, writing a checkpoint under `record.checkpoints` after
+ * every epoch; with `o.resumeFrom`, continues from that checkpoint step for step as if never
+ * stopped. Returns the final evaluation and summary, or `interrupted` (when `o.signal` was set:
+ * then a checkpoint of the batch it stopped before is written).
+ */
 export async function trainArm(
   d: Detector,
   data: { train: CocoSource; trainIdx: number[]; val: CocoSource; valIdx: number[] },
   loop: ArmLoop,
   pool: LetterboxPool,
   record: RunRecord,
-  o: { signal: { interrupted: boolean }; log(l: string): void; label: string },
+  o: ArmHooks,
 ): Promise<{ status: "completed" | "interrupted"; eval?: DetectorEval; summary: RunSummary }> {
-  const wall0 = performance.now(), cpu0 = cpuSeconds();
   const opt = new Optimizer({ kind: "adamw", weightDecay: loop.weightDecay });
+  try {
+    return await trainArmWith(d, opt, data, loop, pool, record, o);
+  } finally {
+    opt.dispose();
+  }
+}
+
+async function trainArmWith(
+  d: Detector,
+  opt: Optimizer,
+  data: { train: CocoSource; trainIdx: number[]; val: CocoSource; valIdx: number[] },
+  loop: ArmLoop,
+  pool: LetterboxPool,
+  record: RunRecord,
+  o: ArmHooks,
+): Promise<{ status: "completed" | "interrupted"; eval?: DetectorEval; summary: RunSummary }> {
   const perEpoch = Math.ceil(data.trainIdx.length / loop.batchSize);
   const total = perEpoch * loop.epochs;
   const [H, W] = loop.inputSize;
   const perImage = d.trainBackbone
     ? 3 * (d.flops.backbone + d.flops.head)
     : d.flops.backbone + 3 * d.flops.head;
-  let seen = 0, stepIndex = 0, last: DetectorEval | undefined;
-  // training compute only: the time spent evaluating is taken out
-  let evalWall = 0, evalCpu = 0;
-  const compute = () => ({
-    wallSeconds: (performance.now() - wall0) / 1000 - evalWall,
-    cpuSeconds: cpuSeconds() - cpu0 - evalCpu,
+  const at: ArmPosition = o.resumeFrom
+    ? restoreArm(d, opt, o.resumeFrom.checkpoint, o.resumeFrom.path)
+    : {
+      epoch: 0,
+      batch: 0,
+      step: 0,
+      epochLoss: { sum: 0, batches: 0 },
+      examples: 0,
+      compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
+    };
+  if (
+    at.step !== at.epoch * perEpoch + at.batch || at.batch >= perEpoch ||
+    at.epoch > loop.epochs || (at.epoch === loop.epochs && at.batch > 0)
+  ) {
+    throw new CheckpointError(
+      `Checkpoint ${o.resumeFrom?.path} is at step ${at.step} (epoch ${at.epoch}, batch ` +
+        `${at.batch}), which does not fit ${loop.epochs} epochs of ${perEpoch} steps: the data ` +
+        `or batch size changed since it was written. Delete it to train the arm ${o.label} from ` +
+        `its start`,
+    );
+  }
+  if (o.resumeFrom) {
+    o.log(
+      `${o.label}: resuming at epoch ${at.epoch + 1}, batch ${at.batch + 1} of ${perEpoch} ` +
+        `(${o.resumeFrom.path})`,
+    );
+  }
+  let seen = at.examples, stepIndex = at.step, last: DetectorEval | undefined;
+  // training compute only: the time spent evaluating and checkpointing is taken out (and kept apart)
+  const wall0 = performance.now(), cpu0 = cpuSeconds();
+  let asideWall = 0, evalCpu = 0, ckCpu = 0;
+  const compute = (): Compute => ({
+    wallSeconds: at.compute.wallSeconds + (performance.now() - wall0) / 1000 - asideWall,
+    cpuSeconds: at.compute.cpuSeconds + cpuSeconds() - cpu0 - evalCpu - ckCpu,
     trainingFlops: perImage * seen,
+    evalSeconds: (at.compute.evalSeconds ?? 0) + evalCpu,
+    checkpointSeconds: (at.compute.checkpointSeconds ?? 0) + ckCpu,
   });
+  const aside = async <T>(f: () => Promise<T>): Promise<{ value: T; cpu: number }> => {
+    const w0 = performance.now(), c0 = cpuSeconds();
+    const value = await f();
+    asideWall += (performance.now() - w0) / 1000;
+    return { value, cpu: cpuSeconds() - c0 };
+  };
+  const evaluate = async () => {
+    const { value, cpu } = await aside(async () => {
+      const e = await evaluateDetector(d, data.val, data.valIdx, {
+        batchSize: loop.batchSize,
+        inputSize: loop.inputSize,
+        scoreThreshold: loop.scoreThreshold,
+        keep: loop.previewImages,
+      }, pool);
+      await writeResults(join(record.dir, "results.json"), e.results); // every evaluation
+      return e;
+    });
+    evalCpu += cpu;
+    return value;
+  };
+  let savedStep = o.resumeFrom ? at.step : -1;
+  const checkpoint = async (epoch: number, batch: number, sum: number, batches: number) => {
+    const saved = await aside(() =>
+      saveArmCheckpoint(record.checkpoints, d, opt, {
+        epoch,
+        batch,
+        step: stepIndex,
+        epochLoss: { sum, batches },
+        examples: seen,
+        compute: compute(),
+        seed: loop.seed,
+      })
+    );
+    ckCpu += saved.cpu;
+    savedStep = stepIndex;
+    return saved.value;
+  };
   await record.update({ params: { trainable: d.trainable, total: d.total } });
-  for (let epoch = 0; epoch < loop.epochs; epoch++) {
-    const order = new Rng(loop.seed * 131 + epoch).permutation(data.trainIdx.length);
-    let sum = 0, n = 0;
-    for (let b = 0; b < perEpoch; b++) {
+  for (let epoch = at.epoch; epoch < loop.epochs; epoch++) {
+    const order = new Rng(orderSeed(loop.seed, epoch)).permutation(data.trainIdx.length);
+    const first = epoch === at.epoch ? at.batch : 0;
+    let sum = first ? at.epochLoss.sum : 0, n = first ? at.epochLoss.batches : 0;
+    for (let b = first; b < perEpoch; b++) {
       if (o.signal.interrupted) {
-        await record.update({ status: "interrupted", compute: compute() });
+        // where it stopped: a resume continues with this batch
+        const path = stepIndex === savedStep ? undefined : await checkpoint(epoch, b, sum, n);
+        await record.update({
+          status: "interrupted",
+          compute: compute(),
+          ...(path ? { checkpoint: path } : {}),
+        });
         return { status: "interrupted", summary: record.summary };
       }
       const idx = Array.from(
@@ -140,16 +248,7 @@ export async function trainArm(
         await record.log({ step: stepIndex, epoch, loss, lr });
       }
     }
-    const e0 = performance.now(), c0 = cpuSeconds();
-    last = await evaluateDetector(d, data.val, data.valIdx, {
-      batchSize: loop.batchSize,
-      inputSize: loop.inputSize,
-      scoreThreshold: loop.scoreThreshold,
-      keep: loop.previewImages,
-    }, pool);
-    await writeResults(join(record.dir, "results.json"), last.results); // every evaluation
-    evalWall += (performance.now() - e0) / 1000;
-    evalCpu += cpuSeconds() - c0;
+    last = await evaluate();
     const m = last.coco.named;
     await record.log({
       step: stepIndex,
@@ -163,15 +262,22 @@ export async function trainArm(
         (100 * m.AP).toFixed(1)
       } AP50 ${(100 * m.AP50).toFixed(1)}`,
     );
-    await record.update({ compute: compute(), final: { ...m }, epoch: epoch + 1 });
+    const path = await checkpoint(epoch + 1, 0, 0, 0);
+    await record.update({
+      compute: compute(),
+      final: { ...m },
+      epoch: epoch + 1,
+      checkpoint: path,
+    });
   }
-  opt.dispose();
+  // resumed from the last epoch's checkpoint (stopped before the record said completed)
+  last ??= await evaluate();
   await record.update({
     status: "completed",
     compute: compute(),
-    final: last ? { ...last.coco.named } : undefined,
-    perCategoryAp: last?.coco.perCategory,
-    cocoSummary: last?.coco.lines,
+    final: { ...last.coco.named },
+    perCategoryAp: last.coco.perCategory,
+    cocoSummary: last.coco.lines,
   });
   return { status: "completed", eval: last, summary: record.summary };
 }

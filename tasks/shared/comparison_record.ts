@@ -64,7 +64,16 @@ export async function storedComparison(
     stored = await rec.config();
   }
   if (stored.kind !== "comparison" || rec.summary.task !== task) {
-    throw new ConfigError("resume", `Run "${id}" is not part of a ${task} comparison`);
+    const { task: its, method } = rec.summary;
+    throw new ConfigError(
+      "resume",
+      `Run "${id}" is not part of a ${task} comparison (its task is ${its}, method ${method}); ${
+        its !== task && stored.kind === "comparison"
+          ? `resume it with \`deno task train ${its} --resume ${id}\``
+          : `give the id of a ${task} comparison (its folder in ${runsDir} holds report.md ` +
+            `when complete; the id is printed when a run is interrupted)`
+      }`,
+    );
   }
   const { kind: _kind, ...config } = stored;
   return { id: rec.summary.runId, config };

@@ -64,7 +64,11 @@ Deno.test("--resume of an arm run leads to its comparison; another task's is ref
     });
     await assert.rejects(
       () => storedComparison(runsDir, "c1", "digits-shift"),
-      /Run "c1" is not part of a digits-shift comparison/,
+      /Run "c1" is not part of a digits-shift comparison \(its task is imagenet-1k, method comparison\); resume it with `deno task train imagenet-1k --resume c1`/,
+    );
+    await assert.rejects(
+      () => storedComparison(runsDir, "c1-lora", "digits-shift"),
+      /Run "c1-lora" is not part of a digits-shift comparison .*resume it with `deno task train imagenet-1k --resume c1-lora`/,
     );
     // The table reaches each arm run that has a runId.
     const row = {
