@@ -7,11 +7,18 @@
  * `checkpoints/`, keeping only the latest.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { loadCheckpoint, Optimizer } from "@quadranet/core";
  * import { restoreArm, saveArmCheckpoint } from "./arm_checkpoint.ts";
- * await saveArmCheckpoint(record.checkpoints, detector, optimizer, { epoch: 1, step: 6, ... });
- * const ck = await loadCheckpoint(record.checkpoints);
- * restoreArm(detector, optimizer, ck); // the detector and optimizer as they were after epoch 1
+ * import type { Detector } from "./detector.ts";
+ * declare const detector: Detector;
+ * const dir = "runs/cmp-lora/checkpoints";
+ * const opt = new Optimizer({ kind: "adamw", weightDecay: 1e-4 });
+ * await saveArmCheckpoint(dir, detector, opt, {
+ *   epoch: 1, batch: 0, step: 6, epochLoss: { sum: 0, batches: 0 }, examples: 48, seed: 1,
+ *   compute: { wallSeconds: 2, cpuSeconds: 3, trainingFlops: 1e9 },
+ * });
+ * const at = restoreArm(detector, opt, await loadCheckpoint(dir), dir); // { epoch: 1, batch: 0, ... }
  * ```
  * @module
  */

@@ -4,10 +4,10 @@
  * an unfinished one continues from its latest checkpoint (metrics logged after it dropped).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { openArm } from "./arm_record.ts";
- * const arm = await openArm(runsDir, "cmp-1-lora", true);
- * if (arm.kind === "completed") rows.push(arm.row);
+ * const arm = await openArm("runs", "cmp-lora", true);
+ * if (arm.kind === "unfinished") console.log(arm.resumeFrom?.path ?? "no checkpoint yet");
  * ```
  * @module
  */

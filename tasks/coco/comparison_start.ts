@@ -5,10 +5,15 @@
  * initialisation as the comparison's checkpoint (`checkpoints/step-00000000`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { RunRecord, tf } from "@quadranet/core";
  * import { comparisonStart, saveHeadInit } from "./comparison_start.ts";
- * const start = await comparisonStart(record, { weights, lrs: { frozen: 0.01 } });
- * if (!start.headInit) await saveHeadInit(record, detector.headInit); // after the first build
+ * declare const record: RunRecord, headInit: tf.Tensor[];
+ * const started = await comparisonStart(record, {
+ *   weights: "runs/coco-pretrain-0123456789/model/model.json",
+ *   lrs: { frozen: 0.003, quadratic: 0.003 },
+ * });
+ * if (!started.headInit) await saveHeadInit(record, headInit); // built by the first arm
  * ```
  * @module
  */

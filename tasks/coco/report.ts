@@ -69,7 +69,7 @@ export function formatReport(o: {
     "Box AP as pycocotools' COCOeval computes it (×100; – where no ground truth falls in the area range). " +
     "Arms: frozen = backbone frozen, head trained; full = everything trained; lora = LoRA on the backbone's " +
     "convs + norms + head; quadratic = the quadratic adapter (ours) + norms + head. Compute is training only " +
-    "(process CPU seconds, evaluation excluded).",
+    "(process CPU seconds, evaluation and checkpoint writes excluded).",
     "",
     formatTable(o.rows),
     "",

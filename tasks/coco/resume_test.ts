@@ -183,6 +183,18 @@ Deno.test("coco: SIGTERM checkpoints, exits 130 naming --resume ID; the CLI resu
   for (const arm of ["frozen", "lora", "quadratic"]) await assertSameArm("s", "t", arm);
 });
 
+Deno.test("coco: an arm killed (SIGKILL) mid-run resumes from its last epoch's checkpoint, exactly", async () => {
+  const args = ARGS.map((a) => a === "frozen,lora,quadratic" ? "quadratic" : a);
+  const child = trainCommand(["coco", ...args, "--run-id", "k"]).spawn();
+  await waitForCheckpoint(runsDir, "k-quadratic", 2);
+  child.kill("SIGKILL");
+  assert.equal((await child.output()).signal, "SIGKILL");
+  assert.equal(summary("k-quadratic").status, "running"); // no chance to say more
+  const resumed = await train(["coco", "--resume", "k", "--quiet", "--runs-dir", runsDir]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  await assertSameArm("s", "k", "quadratic");
+});
+
 Deno.test("coco --resume: a completed, unknown or foreign id says what it is and what to do", async () => {
   const done = await train(["coco", "--resume", "s", "--runs-dir", runsDir]);
   assert.equal(done.code, 0, done.stderr);
