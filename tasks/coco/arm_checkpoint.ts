@@ -49,6 +49,18 @@ export interface ArmPosition {
   compute: Compute;
 }
 
+/** Where an arm starts: nothing done. */
+export function startPosition(): ArmPosition {
+  return {
+    epoch: 0,
+    batch: 0,
+    step: 0,
+    epochLoss: { sum: 0, batches: 0 },
+    examples: 0,
+    compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
+  };
+}
+
 /** The Rng seed that draws epoch `epoch`'s image order. */
 export const orderSeed = (seed: number, epoch: number): number => seed * 131 + epoch;
 

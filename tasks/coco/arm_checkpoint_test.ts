@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { loadCheckpoint, lookup, Optimizer, tf } from "@quadranet/core";
 import "@quadranet/detection-heads";
-import { restoreArm, saveArmCheckpoint } from "./arm_checkpoint.ts";
+import { restoreArm, saveArmCheckpoint, startPosition } from "./arm_checkpoint.ts";
 import { buildDetector, type Detector, disposeDetector } from "./detector.ts";
 import type { ArmName } from "./settings.ts";
 
@@ -38,27 +38,19 @@ Deno.test("saveArmCheckpoint / restoreArm: weights, moments, position and loss s
     tf.dispose(Object.values(grads));
     const moving = a.backbone.weights.find((w) => w.originalName.includes("moving_mean"))!;
     moving.write(tf.fill(moving.shape as number[], 0.25));
-    const compute = { wallSeconds: 1.5, cpuSeconds: 2.5, trainingFlops: 10 };
-    const path = await saveArmCheckpoint(dir, a, optA, {
+    const position = {
       epoch: 1,
       batch: 3,
       step: 7,
       epochLoss: { sum: 4.125, batches: 3 },
       examples: 56,
-      compute,
-      seed: 1,
-    });
+      compute: { wallSeconds: 1.5, cpuSeconds: 2.5, trainingFlops: 10 },
+    };
+    const path = await saveArmCheckpoint(dir, a, optA, { ...position, seed: 1 });
     assert.match(path, /step-00000007$/);
     assert.notDeepEqual(await values(b), await values(a)); // another seed: other weights
     const at = restoreArm(b, optB, await loadCheckpoint(dir), path);
-    assert.deepEqual(at, {
-      epoch: 1,
-      batch: 3,
-      step: 7,
-      epochLoss: { sum: 4.125, batches: 3 },
-      examples: 56,
-      compute,
-    });
+    assert.deepEqual(at, position);
     assert.deepEqual(await values(b), await values(a)); // float32 stored as is: exact
     assert.equal(optB.t, 1);
     const slotsA = optA.slots(), slotsB = optB.slots();
@@ -80,15 +72,7 @@ Deno.test("restoreArm: a checkpoint of another arm's detector is refused, naming
   const frozen = await build("frozen", 1), quadratic = await build("quadratic", 1);
   const opt = new Optimizer({ kind: "adamw", weightDecay: 0 });
   try {
-    const path = await saveArmCheckpoint(dir, frozen, opt, {
-      epoch: 1,
-      batch: 0,
-      step: 2,
-      epochLoss: { sum: 0, batches: 0 },
-      examples: 16,
-      compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
-      seed: 1,
-    });
+    const path = await saveArmCheckpoint(dir, frozen, opt, { ...startPosition(), seed: 1 });
     const ck = await loadCheckpoint(path);
     assert.throws(
       () => restoreArm(quadratic, opt, ck, path),

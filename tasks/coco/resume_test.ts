@@ -27,26 +27,12 @@ const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-resume-" });
 const runsDir = join(tmp, "runs");
 // 16 train images, batch 8: 2 steps per epoch, 6 per arm; three arms
 const ARGS = [
-  "--quick",
-  "--quiet",
   "--runs-dir",
   runsDir,
   "--digits-dir",
   join(tmp, "dd"),
-  "--pretrain-size",
-  "64",
-  "--methods",
-  "frozen,lora,quadratic",
-  "--epochs",
-  "3",
-  "--train-images",
-  "16",
-  "--val-images",
-  "8",
-  "--batch-size",
-  "8",
-  "--warmup-steps",
-  "2",
+  ...("--quick --quiet --pretrain-size 64 --methods frozen,lora,quadratic --epochs 3 " +
+    "--train-images 16 --val-images 8 --batch-size 8 --warmup-steps 2").split(" "),
 ];
 
 /**

@@ -24,7 +24,13 @@ import {
   writeResults,
 } from "@quadranet/coco";
 import { join } from "node:path";
-import { type ArmPosition, orderSeed, restoreArm, saveArmCheckpoint } from "./arm_checkpoint.ts";
+import {
+  type ArmPosition,
+  orderSeed,
+  restoreArm,
+  saveArmCheckpoint,
+  startPosition,
+} from "./arm_checkpoint.ts";
 import type { Detector } from "./detector.ts";
 import { type DetectorEval, evaluateDetector } from "./evaluate_detector.ts";
 
@@ -88,6 +94,21 @@ export interface ArmHooks {
   resumeFrom?: { checkpoint: CheckpointData; path: string };
 }
 
+/** The images an arm trains on and is evaluated on (indices into each source). */
+export interface ArmData {
+  train: CocoSource;
+  trainIdx: number[];
+  val: CocoSource;
+  valIdx: number[];
+}
+
+/** How an arm's training ended: the final evaluation (when completed) and its summary. */
+export type ArmOutcome = {
+  status: "completed" | "interrupted";
+  eval?: DetectorEval;
+  summary: RunSummary;
+};
+
 /**
  * Trains and evaluates one arm into `record`, writing a checkpoint under `record.checkpoints` after
  * every epoch; with `o.resumeFrom`, continues from that checkpoint step for step as if never
@@ -96,29 +117,24 @@ export interface ArmHooks {
  */
 export async function trainArm(
   d: Detector,
-  data: { train: CocoSource; trainIdx: number[]; val: CocoSource; valIdx: number[] },
+  data: ArmData,
   loop: ArmLoop,
   pool: LetterboxPool,
   record: RunRecord,
   o: ArmHooks,
-): Promise<{ status: "completed" | "interrupted"; eval?: DetectorEval; summary: RunSummary }> {
+): Promise<ArmOutcome> {
   const opt = new Optimizer({ kind: "adamw", weightDecay: loop.weightDecay });
   try {
-    return await trainArmWith(d, opt, data, loop, pool, record, o);
+    return await trainArmWith(opt, d, data, loop, pool, record, o);
   } finally {
     opt.dispose();
   }
 }
 
 async function trainArmWith(
-  d: Detector,
   opt: Optimizer,
-  data: { train: CocoSource; trainIdx: number[]; val: CocoSource; valIdx: number[] },
-  loop: ArmLoop,
-  pool: LetterboxPool,
-  record: RunRecord,
-  o: ArmHooks,
-): Promise<{ status: "completed" | "interrupted"; eval?: DetectorEval; summary: RunSummary }> {
+  ...[d, data, loop, pool, record, o]: Parameters<typeof trainArm>
+): Promise<ArmOutcome> {
   const perEpoch = Math.ceil(data.trainIdx.length / loop.batchSize);
   const total = perEpoch * loop.epochs;
   const [H, W] = loop.inputSize;
@@ -127,14 +143,7 @@ async function trainArmWith(
     : d.flops.backbone + 3 * d.flops.head;
   const at: ArmPosition = o.resumeFrom
     ? restoreArm(d, opt, o.resumeFrom.checkpoint, o.resumeFrom.path)
-    : {
-      epoch: 0,
-      batch: 0,
-      step: 0,
-      epochLoss: { sum: 0, batches: 0 },
-      examples: 0,
-      compute: { wallSeconds: 0, cpuSeconds: 0, trainingFlops: 0 },
-    };
+    : startPosition();
   if (
     at.step !== at.epoch * perEpoch + at.batch || at.batch >= perEpoch ||
     at.epoch > loop.epochs || (at.epoch === loop.epochs && at.batch > 0)
