@@ -163,29 +163,29 @@ async function runArms(
           headInit,
           seed,
         });
-        if (!headInit) await saveHeadInit(record, d.headInit);
-        headInit = d.headInit;
-        ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
-        const lr = started.start.lrs[arm] ?? armLr(config, arm);
-        let rec: RunRecord;
-        if (found.kind === "unfinished") {
-          rec = found.record;
-          if (found.note) ctx.log(`${arm}: ${found.note}`);
-          if (!found.resumeFrom) ctx.log(`${arm}: no checkpoint yet, training it from its start`);
-        } else {
-          rec = await RunRecord.create(ctx.runsDir, runId, {
-            ...config,
-            comparisonId: id,
-            method: arm,
-            lr,
-          }, {
-            task: "coco",
-            method: arm,
-            backend: ctx.backend.name,
-          });
-          await rec.update({ comparisonId: id, head: config.head as string, dataset: data.name });
-        }
         try {
+          if (!headInit) await saveHeadInit(record, d.headInit);
+          headInit = d.headInit;
+          ctx.log(`${arm}: ${d.trainable} trainable of ${d.total} parameters`);
+          const lr = started.start.lrs[arm] ?? armLr(config, arm);
+          let rec: RunRecord;
+          if (found.kind === "unfinished") {
+            rec = found.record;
+            if (found.note) ctx.log(`${arm}: ${found.note}`);
+            if (!found.resumeFrom) ctx.log(`${arm}: no checkpoint yet, training it from its start`);
+          } else {
+            rec = await RunRecord.create(ctx.runsDir, runId, {
+              ...config,
+              comparisonId: id,
+              method: arm,
+              lr,
+            }, {
+              task: "coco",
+              method: arm,
+              backend: ctx.backend.name,
+            });
+            await rec.update({ comparisonId: id, head: config.head as string, dataset: data.name });
+          }
           const out = await trainArm(
             d,
             { train: data.train, trainIdx, val, valIdx },
