@@ -114,7 +114,8 @@ export function checkpointName(step: number): string {
 
 /**
  * Writes a checkpoint for `data.state.step` under `dir` and points
- * `latest.json` at it; keeps the newest `keep` checkpoints. Returns its path.
+ * `latest.json` at it; keeps it and the `keep - 1` newest before it
+ * (any past its step too). Returns its path.
  */
 export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
@@ -161,9 +162,14 @@ export async function saveCheckpoint(dir: string, data: CheckpointData, keep = 2
   await Deno.rename(tmp, final);
   writeFaults.hook?.("renamed", final);
   await writeJsonAtomic(join(dir, "latest.json"), { checkpoint: name, step: data.state.step });
-  const all = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory && /^step-\d+$/.test(e.name))
-    .map((e) => e.name).sort();
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) {
+  // Pruned: all but the newest `keep - 1` before this one. Never this one, and none past its
+  // step: one left by a run killed between its rename and `latest.json`, then resumed from the
+  // one before, sorts after it (a resume from an older checkpoint leaves the newer ones alone).
+  const stepOf = (n: string) => Number(n.slice("step-".length));
+  const before = [...Deno.readDirSync(dir)]
+    .filter((e) => e.isDirectory && /^step-\d+$/.test(e.name) && stepOf(e.name) < data.state.step)
+    .map((e) => e.name).sort((x, y) => stepOf(x) - stepOf(y));
+  for (const old of before.slice(0, Math.max(0, before.length - (keep - 1)))) {
     await Deno.remove(join(dir, old), { recursive: true });
   }
   return final;
