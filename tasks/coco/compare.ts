@@ -11,6 +11,7 @@ import {
   acquireLock,
   ConfigError,
   lookup,
+  runExists,
   RunRecord,
   type TaskContext,
   type TaskResult,
@@ -50,6 +51,27 @@ async function checkInputSizeFirst(backbone: string, side: number): Promise<void
   } finally {
     probe.dispose();
   }
+}
+
+/**
+ * Each arm's learning rate for a comparison starting now: `armLr`, but on a resume (of a comparison
+ * begun before `start.json` was kept) the rate an arm's own record already trained with.
+ */
+async function armLrs(
+  runsDir: string,
+  id: string,
+  arms: ArmName[],
+  config: Record<string, unknown>,
+  resume: boolean,
+): Promise<Record<string, number>> {
+  const lrs: Record<string, number> = {};
+  for (const arm of arms) {
+    lrs[arm] = armLr(config, arm);
+    if (!resume || !runExists(runsDir, `${id}-${arm}`)) continue;
+    const { lr } = await (await RunRecord.open(runsDir, `${id}-${arm}`)).config();
+    if (typeof lr === "number") lrs[arm] = lr;
+  }
+  return lrs;
 }
 
 /** The command that resumes comparison `id`. */
@@ -120,7 +142,7 @@ async function runArms(
       // what every arm starts from, fixed when the comparison started
       const started = await comparisonStart(record, {
         weights,
-        lrs: Object.fromEntries(arms.map((a) => [a, armLr(config, a)])),
+        lrs: await armLrs(ctx.runsDir, id, arms, config, resume),
       });
       headInit = started.headInit;
       let trainIdx = range(data.train.length, config.maxTrainImages as number);

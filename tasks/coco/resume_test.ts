@@ -209,6 +209,43 @@ Deno.test("coco --resume: a completed, unknown or foreign id says what it is and
   );
 });
 
+Deno.test({
+  name:
+    "coco --resume of a comparison begun before start.json: arms keep the rates they trained with",
+  sanitizeResources: false, // the decode workers' pool outlives a run in this process
+  fn: async () => {
+    // interrupted as lora starts (frozen completed), then made as an older version left it: no
+    // start.json, no checkpoints; frozen's record says it trained at 0.5, not today's default 0.01
+    let started = false;
+    const signal = {
+      get interrupted() {
+        return started;
+      },
+    };
+    const args = ARGS.map((a) => a === "frozen,lora,quadratic" ? "frozen,lora" : a);
+    const first = await runTask([...args, "--run-id", "old"], signal, (line) => {
+      if (line.startsWith("lora: ")) started = true;
+    });
+    assert.equal(first.result.status, "interrupted");
+    for (const p of ["old/start.json", "old/checkpoints", "old-lora/checkpoints"]) {
+      await Deno.remove(join(runsDir, p), { recursive: true });
+    }
+    const file = join(runsDir, "old-frozen", "config.json");
+    Deno.writeTextFileSync(
+      file,
+      JSON.stringify({ ...JSON.parse(Deno.readTextFileSync(file)), lr: 0.5 }),
+    );
+    const resumed = await runTask(["--resume", "old", "--runs-dir", runsDir]);
+    assert.equal(resumed.result.status, "completed");
+    const start = JSON.parse(Deno.readTextFileSync(join(runsDir, "old", "start.json")));
+    assert.deepEqual(start.lrs, { frozen: 0.5, lora: 0.01 }); // lora: --quick's 0.01, as it ran
+    assert.match(
+      Deno.readTextFileSync(join(runsDir, "old", "report.md")),
+      /learning rate frozen 0\.5, lora 0\.01\./,
+    );
+  },
+});
+
 Deno.test("cleanup", async () => {
   await Deno.remove(tmp, { recursive: true });
 });
