@@ -171,31 +171,40 @@ export async function createBackbone(
     featuresOnly: o.featuresOnly ?? false,
   });
   lastLoadReport.value = undefined;
-  if (o.pretrained?.endsWith(".safetensors")) {
-    lastLoadReport.value = await loadTorchWeights(model, o.pretrained, {
-      strict: o.strict ?? true,
-    });
-  } else if (o.pretrained?.endsWith(".json")) {
-    const src = await loadModel(o.pretrained);
-    const missing = model.layers.filter((l) =>
-      l.weights.length && !src.layers.some((s) => s.name === l.name)
-    )
-      .map((l) => l.name);
-    if (missing.length && (o.strict ?? true)) {
+  try {
+    if (o.pretrained?.endsWith(".safetensors")) {
+      lastLoadReport.value = await loadTorchWeights(model, o.pretrained, {
+        strict: o.strict ?? true,
+      });
+    } else if (o.pretrained?.endsWith(".json")) {
+      const src = await loadModel(o.pretrained);
+      try {
+        const missing = model.layers.filter((l) =>
+          l.weights.length && !src.layers.some((s) => s.name === l.name)
+        )
+          .map((l) => l.name);
+        if (missing.length && (o.strict ?? true)) {
+          throw new ConfigError(
+            "pretrained",
+            `${o.pretrained} lacks layers ${missing.slice(0, 10).join(", ")}`,
+          );
+        }
+        for (const l of model.layers) {
+          const s = src.layers.find((x) => x.name === l.name);
+          if (s && l.weights.length) l.setWeights(s.getWeights());
+        }
+      } finally {
+        src.dispose(); // its weights are copied (or refused)
+      }
+    } else if (o.pretrained) {
       throw new ConfigError(
         "pretrained",
-        `${o.pretrained} lacks layers ${missing.slice(0, 10).join(", ")}`,
+        `pretrained must be a .safetensors or model.json path, got ${o.pretrained}`,
       );
     }
-    for (const l of model.layers) {
-      const s = src.layers.find((x) => x.name === l.name);
-      if (s && l.weights.length) l.setWeights(s.getWeights());
-    }
-  } else if (o.pretrained) {
-    throw new ConfigError(
-      "pretrained",
-      `pretrained must be a .safetensors or model.json path, got ${o.pretrained}`,
-    );
+  } catch (e) {
+    model.dispose();
+    throw e;
   }
   return model;
 }

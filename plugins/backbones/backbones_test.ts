@@ -238,9 +238,14 @@ Deno.test("pretrained also takes a tfjs-layers model.json of the same backbone",
   });
   const err = relErr(copy.predict(x) as tf.Tensor, io.resnet18_w4_logits);
   assert.ok(err <= 1e-4, `relative error ${err}`);
+  // the model read from model.json is freed once its weights are copied (and on the error)
+  const n0 = tf.memory().numTensors;
+  (await createBackbone("resnet18_w4", { numClasses: 10, pretrained: `${dir}/model.json` }))
+    .dispose();
   await assert.rejects(
     () => createBackbone("convnext_nano_test", { numClasses: 10, pretrained: `${dir}/model.json` }),
     /lacks layers features_0_0/,
   );
+  assert.equal(tf.memory().numTensors, n0);
   await Deno.remove(dir, { recursive: true });
 });
