@@ -144,6 +144,31 @@ Deno.test("train coco: a --data folder without COCO annotations fails with what 
   }
 });
 
+Deno.test("train coco: a --data split that lists no image stops before any work, naming it", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(tmp, "annotations"));
+    for (const split of ["train2017", "val2017"]) {
+      await Deno.mkdir(join(tmp, split));
+      const gt = { images: [], annotations: [], categories: [{ id: 1, name: "cat" }] };
+      await Deno.writeTextFile(
+        join(tmp, "annotations", `instances_${split}.json`),
+        JSON.stringify(gt),
+      );
+    }
+    const r = await failingRun(tmp, ["--data", tmp]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /split "train2017" of .* has no images .*nothing to train on/);
+    assert.match(r.stderr, /--train-split NAME of a split with images/);
+    const runs = existsSync(join(tmp, "runs"))
+      ? await Array.fromAsync(Deno.readDir(join(tmp, "runs")))
+      : [];
+    assert.deepEqual(runs.map((e) => e.name).filter((n) => n.startsWith("coco-pretrain")), []);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
 Deno.test("train coco --input-size 80: not a multiple of the backbone's stride 32, says what to give", async () => {
   const tmp = await Deno.makeTempDir();
   try {

@@ -6,6 +6,18 @@
 import { ConfigError } from "@quadranet/core";
 import { type CocoSource, generateDigitsDetect, openCocoSplit } from "@quadranet/coco";
 
+/** Refuses a split that lists no image (a comparison needs images to train and evaluate on). */
+function nonEmpty(dir: string, split: string, source: CocoSource, option: string, why: string) {
+  if (source.length > 0) return;
+  throw new ConfigError(
+    option,
+    `split "${split}" of ${dir} has no images (annotations/instances_${split}.json lists none): ` +
+      `${why}. Give --${
+        option === "trainSplit" ? "train" : "val"
+      }-split NAME of a split with images`,
+  );
+}
+
 /** Opens the train and val splits the config names. */
 export async function openData(
   config: Record<string, unknown>,
@@ -14,10 +26,15 @@ export async function openData(
   const dir = config.data as string;
   if (dir) {
     try {
-      const train = await openCocoSplit(dir, (config.trainSplit as string) || "train2017");
-      const val = await openCocoSplit(dir, (config.valSplit as string) || "val2017");
+      const trainSplit = (config.trainSplit as string) || "train2017";
+      const valSplit = (config.valSplit as string) || "val2017";
+      const train = await openCocoSplit(dir, trainSplit);
+      const val = await openCocoSplit(dir, valSplit);
+      nonEmpty(dir, trainSplit, train, "trainSplit", "nothing to train on");
+      nonEmpty(dir, valSplit, val, "valSplit", "nothing to evaluate on");
       return { name: `coco:${dir}`, train, val };
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       throw new ConfigError(
         "data",
         `${(e as Error).message} For other split names pass --train-split NAME and ` +
