@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { evaluateCoco, readInstances, readResults } from "@quadranet/coco";
+import { evaluateCoco, generateDigitsDetect, readInstances, readResults } from "@quadranet/coco";
+import { COCO_LR } from "./settings.ts";
 import { train } from "../testing/train_cli.ts";
 
 /**
@@ -87,6 +88,67 @@ Deno.test("train coco --quick: four arms with AP numbers, report, results files 
       assert.equal(s.cocoSummary.length, 12);
       assert.ok(existsSync(join(dir, "preview.svg")));
       assert.match(await Deno.readTextFile(join(dir, "preview.svg")), /<svg[^>]*>[\s\S]*<rect /);
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("train coco --data: a user's COCO-format folder (JPEG train, PNG val) end to end", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-data-" });
+  try {
+    // a COCO-layout folder (annotations/instances_SPLIT.json + SPLIT/) written by the generator
+    const root = await generateDigitsDetect(join(tmp, "coco"), {
+      seed: 5,
+      trainImages: 12,
+      valImages: 6,
+      size: 48,
+    });
+    const runsDir = join(tmp, "runs");
+    const r = await train([
+      "coco",
+      "--quick",
+      "--quiet",
+      "--runs-dir",
+      runsDir,
+      "--data",
+      root,
+      "--train-split",
+      "train",
+      "--val-split",
+      "val",
+      "--methods",
+      "frozen,quadratic",
+      "--epochs",
+      "1",
+      "--batch-size",
+      "6",
+      "--pretrain-size",
+      "64",
+      "--run-id",
+      "d",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const gt = await readInstances(join(root, "annotations", "instances_val.json"));
+    const ids = new Set(gt.categories.map((c) => c.id));
+    for (const arm of ["frozen", "quadratic"]) {
+      const dir = join(runsDir, `d-${arm}`);
+      const s = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+      const config = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+      assert.equal(s.dataset, `coco:${root}`);
+      // --data defaults: one rate for every arm and flips (digits-detect has neither)
+      assert.equal(config.lr, COCO_LR);
+      assert.equal(config.flip, 0.5);
+      const results = await readResults(join(dir, "results.json"));
+      assert.ok(results.length > 0, `${arm}: no detection written`);
+      // detections carry the folder's own category ids, on val images, boxes inside the image
+      for (const d of results) {
+        assert.ok(ids.has(d.category_id), `category ${d.category_id}`);
+        const img = gt.images.find((i) => i.id === d.image_id)!;
+        assert.ok(img, `image ${d.image_id}`);
+        assert.ok(d.bbox[0] >= 0 && d.bbox[0] + d.bbox[2] <= img.width + 1e-3);
+      }
+      assert.deepEqual(evaluateCoco(gt, results).stats, Object.values(s.final));
     }
   } finally {
     await Deno.remove(tmp, { recursive: true });
