@@ -6,7 +6,11 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateCoco, generateDigitsDetect, readInstances, readResults } from "@quadranet/coco";
+import { availableForTests } from "@quadranet/core/testing";
+import { probeWebGpu } from "@quadranet/backend-webgpu";
 import { COCO_LR } from "./settings.ts";
+
+const gpu = await availableForTests("webgpu", "QUADRANET_REQUIRE_WEBGPU", probeWebGpu);
 import { train } from "../testing/train_cli.ts";
 
 /**
@@ -142,6 +146,38 @@ Deno.test("train coco --data: a user's COCO-format folder (JPEG train, PNG val) 
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "train coco --backend webgpu: trains and evaluates on a GPU backend (host reads are async)",
+  ignore: !gpu.ok,
+  async fn() {
+    const tmp = await Deno.makeTempDir({ prefix: "quadranet-coco-webgpu-" });
+    try {
+      // tfjs-backend-webgpu cannot read synchronously in Deno: a dataSync in the step fails here
+      const { cmp, runsDir } = await cocoQuick(tmp, "g", [
+        "--backend",
+        "webgpu",
+        "--methods",
+        "frozen",
+        "--epochs",
+        "1",
+        "--train-images",
+        "8",
+        "--val-images",
+        "4",
+        "--batch-size",
+        "4",
+      ]);
+      assert.equal(cmp.status, "completed");
+      assert.equal(cmp.rows.length, 1);
+      assert.ok(cmp.rows[0].computeSeconds > 0 && cmp.rows[0].AP >= 0);
+      const arm = JSON.parse(await Deno.readTextFile(join(runsDir, "g-frozen", "summary.json")));
+      assert.equal(arm.backend, "webgpu");
+    } finally {
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
 });
 
 Deno.test("train coco --head fcos --hold-out 3: the FCOS head, evaluated on held-out train images", async () => {

@@ -45,10 +45,11 @@ async function twoSteps(arm: ArmName, weights: string, seed: number) {
     const opt = new Optimizer({ kind: "adamw", weightDecay: 1e-4 });
     const { x, targets } = batch();
     const loop = { clipNorm: 10, inputSize: SIZE };
-    const losses = [
-      trainStep(d, opt, x, targets, loop, 1e-2),
-      trainStep(d, opt, x, targets, loop, 1e-2),
-    ];
+    const losses = [await trainStep(d, opt, x, targets, loop, 1e-2)];
+    // the step keeps no tensor of its own (optimizer slots exist from the first step on)
+    const before = tf.memory().numTensors;
+    losses.push(await trainStep(d, opt, x, targets, loop, 1e-2));
+    assert.equal(tf.memory().numTensors, before);
     x.dispose();
     opt.dispose();
     return { start, losses };

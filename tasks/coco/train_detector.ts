@@ -49,40 +49,54 @@ export interface ArmLoop {
   previewImages: number;
 }
 
-/** One optimisation step of `d`'s parameters on batch `x`; returns the loss before the update. */
-export function trainStep(
+/**
+ * One optimisation step of `d`'s parameters on batch `x`; returns the loss before the update. Host
+ * reads go through `await data()` (GPU backends in Deno cannot read synchronously).
+ */
+export async function trainStep(
   d: Detector,
   opt: Optimizer,
   x: tf.Tensor4D,
   targets: { boxes: Float32Array; labels: Int32Array }[],
   loop: Pick<ArmLoop, "clipNorm" | "inputSize">,
   lr: number,
-): number {
-  return tf.tidy(() => {
+): Promise<number> {
+  let value!: tf.Scalar, grads!: tf.NamedTensorMap, sqNorm: tf.Tensor | undefined;
+  tf.tidy(() => {
     // a frozen backbone runs outside the tape: no backward pass through it
     const fixed = d.trainBackbone ? null : d.backbone.apply(x, { training: false }) as tf.Tensor[];
-    const { value, grads } = tf.variableGrads(() => {
+    const r = tf.variableGrads(() => {
       const feats = fixed ?? d.backbone.apply(x, { training: d.backboneTraining }) as tf.Tensor[];
       const outs = d.head.model.apply(feats, { training: true }) as tf.Tensor | tf.Tensor[];
       return d.head.loss([outs].flat(), targets, loop.inputSize);
     }, d.params.map((p) => p.variable));
-    const loss = value.dataSync()[0];
+    value = tf.keep(r.value);
+    grads = r.grads;
+    for (const g of Object.values(grads)) tf.keep(g);
+    if (loop.clipNorm > 0) {
+      sqNorm = tf.keep(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+    }
+  });
+  try {
+    const loss = (await value.data())[0];
     if (!Number.isFinite(loss)) return loss;
     let scale = 1;
-    if (loop.clipNorm > 0) {
-      const norm = Math.sqrt(
-        tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0],
-      );
+    if (sqNorm) {
+      const norm = Math.sqrt((await sqNorm.data())[0]);
       if (norm > loop.clipNorm) scale = loop.clipNorm / norm;
     }
-    const byKey: Record<string, tf.Tensor> = {};
-    for (const p of d.params) {
-      const g = grads[p.variable.name];
-      if (g) byKey[p.key] = scale === 1 ? g : tf.mul(g, scale);
-    }
-    opt.apply(d.params, byKey, lr);
+    tf.tidy(() => {
+      const byKey: Record<string, tf.Tensor> = {};
+      for (const p of d.params) {
+        const g = grads[p.variable.name];
+        if (g) byKey[p.key] = scale === 1 ? g : tf.mul(g, scale);
+      }
+      opt.apply(d.params, byKey, lr);
+    });
     return loss;
-  });
+  } finally {
+    tf.dispose([value, sqNorm ?? [], ...Object.values(grads)]);
+  }
 }
 
 /** How {@link trainArm} reports and stops; `resumeFrom`: the arm's checkpoint to continue from. */
@@ -241,7 +255,7 @@ async function trainArmWith(
         total,
       );
       const x = tf.tensor4d(batch.images, [idx.length, H, W, 3]);
-      const loss = trainStep(d, opt, x, batch.targets, loop, lr);
+      const loss = await trainStep(d, opt, x, batch.targets, loop, lr);
       x.dispose();
       if (!Number.isFinite(loss)) {
         const msg =
